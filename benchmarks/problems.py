@@ -1,0 +1,248 @@
+"""Deterministic benchmark problems (DESIGN.md section 5).
+
+Every generator takes a ``seed`` and a ``scale`` and returns ``(X, y)``: ``X`` is either a dense
+Fortran-ordered float64 array or a CSC float64 matrix with sorted int32 indices, ``y`` a float64
+vector.  The same seed and scale always give the same arrays.
+
+``scale`` shrinks a problem for quick runs and tests: rows and columns are multiplied by it
+(with floors so that tiny problems stay meaningful); quantities that describe the *structure*
+(correlation, density, non-zeros per row of ``text_like``) are kept.  ``scale=1`` is the size in
+DESIGN.md; ``small=True`` in :func:`get_problem` means ``scale=0.1``.
+
+Signal-to-noise ratio is defined on norms: ``||X w_true|| / ||noise|| = snr``.
+
+Problems are cached in-process by :func:`get_problem`; callers must not modify the returned
+arrays in place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "PROBLEMS",
+    "SMALL_SCALE",
+    "clear_cache",
+    "get_problem",
+    "make_diabetes_poly",
+    "make_sparse_wide",
+    "make_tall_dense",
+    "make_text_like",
+    "make_wide_dense",
+]
+
+#: ``scale`` used for ``small=True``.
+SMALL_SCALE = 0.1
+
+
+def _scaled(size, scale, floor):
+    return max(int(round(size * scale)), floor)
+
+
+def _true_coef(rng, n_features, n_nonzero, support=None):
+    """A sparse ground truth: random support, random signs, magnitudes in [1, 2]."""
+    coef = np.zeros(n_features)
+    candidates = np.arange(n_features) if support is None else support
+    n_nonzero = min(n_nonzero, candidates.size)
+    idx = rng.choice(candidates, size=n_nonzero, replace=False)
+    coef[idx] = rng.choice([-1.0, 1.0], size=n_nonzero) * rng.uniform(1.0, 2.0, size=n_nonzero)
+    return coef
+
+
+def _add_noise(rng, signal, snr):
+    noise = rng.standard_normal(signal.shape[0])
+    signal_norm = np.linalg.norm(signal)
+    noise *= signal_norm / (snr * np.linalg.norm(noise)) if signal_norm > 0 else 1.0
+    return signal + noise
+
+
+def _ar1_gaussian(rng, n_samples, n_features, rho):
+    """Gaussian columns with corr(x_j, x_k) = rho^|j-k| (Toeplitz), Fortran-ordered.
+
+    AR(1) recursion across columns: x_0 = z_0, x_j = rho x_{j-1} + sqrt(1 - rho^2) z_j, so every
+    column has unit variance.  One column at a time: no temporary as large as X.
+    """
+    X = np.empty((n_samples, n_features), order="F")
+    innovation = np.sqrt(1.0 - rho * rho)
+    X[:, 0] = rng.standard_normal(n_samples)
+    for j in range(1, n_features):
+        X[:, j] = rho * X[:, j - 1] + innovation * rng.standard_normal(n_samples)
+    return X
+
+
+def make_wide_dense(seed=0, scale=1.0):
+    """72 x 7129 Gaussian, Toeplitz rho=0.5, 20 true non-zeros, SNR 3 (a microarray shape).
+
+    Only the number of columns shrinks with ``scale``: 72 rows is already small.
+    """
+    rng = np.random.default_rng(seed)
+    n_samples, n_features = 72, _scaled(7129, scale, 100)
+    X = _ar1_gaussian(rng, n_samples, n_features, rho=0.5)
+    coef = _true_coef(rng, n_features, 20)
+    y = _add_noise(rng, X @ coef, snr=3.0)
+    return X, y
+
+
+def make_tall_dense(seed=0, scale=1.0):
+    """50000 x 500 Gaussian, Toeplitz rho=0.6, 50 true non-zeros, SNR 3."""
+    rng = np.random.default_rng(seed)
+    n_samples, n_features = _scaled(50_000, scale, 200), _scaled(500, scale, 20)
+    X = _ar1_gaussian(rng, n_samples, n_features, rho=0.6)
+    coef = _true_coef(rng, n_features, _scaled(50, scale, 5))
+    y = _add_noise(rng, X @ coef, snr=3.0)
+    return X, y
+
+
+def _csc_from_keys(keys, values, n_samples, n_features):
+    """CSC matrix from sorted unique linear keys ``col * n_samples + row``."""
+    cols = keys // n_samples
+    rows = (keys - cols * n_samples).astype(np.int32)
+    indptr = np.zeros(n_features + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cols, minlength=n_features), out=indptr[1:])
+    if indptr[-1] <= np.iinfo(np.int32).max:
+        indptr = indptr.astype(np.int32)
+    X = sp.csc_matrix((values, rows, indptr), shape=(n_samples, n_features))
+    X.has_sorted_indices = True
+    return X
+
+
+def make_sparse_wide(seed=0, scale=1.0):
+    """CSC 10000 x 200000, density 1e-3, Gaussian values, 100 true non-zeros, SNR 3.
+
+    Built from coordinates: each column draws Binomial(n, density) row positions; duplicate
+    (row, column) pairs are merged away, which removes about density/2 of the entries.
+    """
+    rng = np.random.default_rng(seed)
+    n_samples, n_features = _scaled(10_000, scale, 200), _scaled(200_000, scale, 1000)
+    density = 1e-3
+    counts = rng.binomial(n_samples, density, size=n_features)
+    cols = np.repeat(np.arange(n_features, dtype=np.int64), counts)
+    rows = rng.integers(0, n_samples, size=cols.size)
+    keys = np.unique(cols * n_samples + rows)
+    values = rng.standard_normal(keys.size)
+    X = _csc_from_keys(keys, values, n_samples, n_features)
+    coef = _true_coef(rng, n_features, _scaled(100, scale, 10))
+    y = _add_noise(rng, X @ coef, snr=3.0)
+    return X, y
+
+
+def make_text_like(seed=0, scale=1.0, zipf_exponent=1.0, terms_per_row=100):
+    """CSC 20000 x 1000000 bag of words with tf-idf values and L2-normalized rows.
+
+    Word (column) ranks follow a Zipf law P(j) ~ 1/(j+1)^s.  Each document draws a
+    Poisson-distributed number of tokens; repeated tokens in a document become its term count,
+    so the number of *distinct* terms, the non-zeros of a row, is about ``terms_per_row`` (the
+    mean token count is solved for from the Zipf probabilities to make that so).  Values are
+    ``(1 + log tf) * idf`` with the smoothed idf ``log((1 + n) / (1 + df)) + 1``, then each row
+    is scaled to unit norm.  Fully vectorized: tokens are sampled by inverse CDF in one call.
+
+    The response uses 100 true non-zeros among words that occur in at least 5 documents, SNR 3.
+    """
+    rng = np.random.default_rng(seed)
+    n_samples, n_features = _scaled(20_000, scale, 200), _scaled(1_000_000, scale, 2000)
+
+    cdf = np.cumsum(1.0 / np.arange(1, n_features + 1, dtype=np.float64) ** zipf_exponent)
+    cdf /= cdf[-1]
+
+    # Tokens per document whose expected number of distinct words is ``terms_per_row``:
+    # E[distinct](T) = sum_j 1 - (1 - p_j)^T is increasing in T; bisect it.
+    probs = np.diff(cdf, prepend=0.0)
+    log_miss = np.log1p(-np.minimum(probs, 1.0 - 1e-12))
+    low, high = float(terms_per_row), 50.0 * terms_per_row
+    for _ in range(40):
+        mid = 0.5 * (low + high)
+        if np.sum(-np.expm1(mid * log_miss)) < terms_per_row:
+            low = mid
+        else:
+            high = mid
+    tokens_per_row = 0.5 * (low + high)
+
+    lengths = np.maximum(rng.poisson(tokens_per_row, size=n_samples), 1)
+    rows = np.repeat(np.arange(n_samples, dtype=np.int64), lengths)
+    cols = np.searchsorted(cdf, rng.random(rows.size)).astype(np.int64)
+    np.minimum(cols, n_features - 1, out=cols)  # guard against cdf[-1] rounding
+    keys, term_counts = np.unique(cols * n_samples + rows, return_counts=True)
+    del rows, cols
+
+    X = _csc_from_keys(keys, np.ones(keys.size), n_samples, n_features)
+    doc_freq = np.diff(X.indptr)
+    idf = np.log((1.0 + n_samples) / (1.0 + doc_freq)) + 1.0
+    X.data = (1.0 + np.log(term_counts)) * np.repeat(idf, doc_freq)
+    row_norms = np.sqrt(np.bincount(X.indices, weights=X.data**2, minlength=n_samples))
+    X.data /= row_norms[X.indices]
+
+    support = np.flatnonzero(doc_freq >= 5)
+    coef = _true_coef(rng, n_features, _scaled(100, scale, 10), support=support)
+    y = _add_noise(rng, X @ coef, snr=3.0)
+    return X, y
+
+
+def make_diabetes_poly(seed=0, scale=1.0):
+    """scikit-learn's diabetes data (442 x 10), degree-3 polynomial features without bias.
+
+    10 features give 285 columns, each standardized to mean 0 and variance 1; ``y`` is the
+    disease progression target, as is.  ``seed`` and ``scale`` are accepted for a uniform
+    signature and ignored: the problem is real data and already small.
+    """
+    from sklearn.datasets import load_diabetes
+    from sklearn.preprocessing import PolynomialFeatures
+
+    del seed, scale
+    data, y = load_diabetes(return_X_y=True)
+    X = PolynomialFeatures(degree=3, include_bias=False).fit_transform(data)
+    X -= X.mean(axis=0)
+    std = X.std(axis=0)
+    X /= np.where(std > 0, std, 1.0)
+    return np.asfortranarray(X), np.ascontiguousarray(y, dtype=np.float64)
+
+
+#: name -> generator ``(seed=0, scale=1.0) -> (X, y)``.
+PROBLEMS = {
+    "wide_dense": make_wide_dense,
+    "tall_dense": make_tall_dense,
+    "sparse_wide": make_sparse_wide,
+    "text_like": make_text_like,
+    "diabetes_poly": make_diabetes_poly,
+}
+
+_CACHE = {}
+
+
+def get_problem(name, dtype=np.float64, *, small=False, scale=None, seed=0):
+    """Return ``(X, y)`` of problem ``name`` in ``dtype``, built once per process.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PROBLEMS`.
+    dtype : dtype-like, default=np.float64
+        float64 or float32; ``X`` and ``y`` are both converted.
+    small : bool, default=False
+        Shortcut for ``scale=SMALL_SCALE``.
+    scale : float, optional
+        Size factor (see the module docstring); overrides ``small``.
+    seed : int, default=0
+        Random seed of the generator.
+    """
+    if name not in PROBLEMS:
+        raise KeyError(f"unknown problem {name!r}; choose from {sorted(PROBLEMS)}")
+    if scale is None:
+        scale = SMALL_SCALE if small else 1.0
+    dtype = np.dtype(dtype)
+    key = (name, dtype.str, float(scale), seed)
+    if key not in _CACHE:
+        base_key = (name, np.dtype(np.float64).str, float(scale), seed)
+        if base_key not in _CACHE:
+            _CACHE[base_key] = PROBLEMS[name](seed=seed, scale=scale)
+        X, y = _CACHE[base_key]
+        if dtype != np.float64:
+            X = X.astype(dtype) if sp.issparse(X) else np.asfortranarray(X, dtype=dtype)
+            y = y.astype(dtype)
+        _CACHE[key] = X, y
+    return _CACHE[key]
+
+
+def clear_cache():
+    """Forget every cached problem (frees memory between benchmark groups)."""
+    _CACHE.clear()
