@@ -1,0 +1,30 @@
+"""The one Numba decorator used by every fastreg kernel."""
+
+from numba import njit as _numba_njit
+
+# Every kernel is cached on disk (a new process loads machine code instead of compiling) and
+# releases the GIL (callers may run fits on threads).  No kernel may opt out of either.
+JIT_OPTIONS = {"cache": True, "nogil": True}
+
+# Sums over a column may be reassociated (and fused into FMAs) so that LLVM vectorizes them:
+# 2-4x faster dot products than a strictly ordered loop.  This is not general ``fastmath``:
+# NaN/inf semantics and every other operation keep IEEE rules, and a compiled kernel always
+# sums in the same order, so results stay bit-for-bit repeatable on one machine.
+REDUCTION_JIT_OPTIONS = {**JIT_OPTIONS, "fastmath": {"reassoc", "contract"}}
+
+
+def njit(function=None, *, reduction=False):
+    """Compile a kernel with fastreg's fixed options (``cache=True, nogil=True``).
+
+    Parameters
+    ----------
+    function : callable
+        The kernel.
+    reduction : bool, default=False
+        Allow reassociation of floating-point sums (see ``REDUCTION_JIT_OPTIONS``); only for
+        small primitives whose job is a sum.
+    """
+    options = REDUCTION_JIT_OPTIONS if reduction else JIT_OPTIONS
+    if function is None:
+        return _numba_njit(**options)
+    return _numba_njit(**options)(function)

@@ -1,0 +1,67 @@
+"""Whole-matrix operations built on the column primitives.
+
+All of them see X as *centered and weighted* without ever forming that matrix: with sample
+weights ``s`` (``S = sum(s)``) and weighted column means ``x_mean``, the centered column is
+``x_j - x_mean[j]``.  A vector is passed as ``v + offset`` (an array plus one scalar), which is
+how the solvers keep the residual of implicitly centered data at O(nnz) cost per update.
+"""
+
+from ._jit import njit
+from ._primitives import col_axpy, col_dot, col_moments
+
+
+@njit
+def column_stats(X, weights, sum_weights, fit_intercept, x_mean, col_sqnorm):
+    """Fill ``x_mean`` (weighted means, 0 without intercept) and centered squared norms.
+
+    ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2``, computed from the two moments of
+    the raw column so that sparse columns cost O(nnz).
+    """
+    for j in range(x_mean.shape[0]):
+        total, squares = col_moments(X, j, weights)
+        if fit_intercept:
+            mean = total / sum_weights
+            x_mean[j] = mean
+            col_sqnorm[j] = max(squares - mean * total, 0.0)
+        else:
+            x_mean[j] = 0.0
+            col_sqnorm[j] = squares
+
+
+@njit
+def centered_dot(X, j, weights, sum_weights, x_mean, v, offset, v_weighted_sum):
+    """Return ``sum_i s_i (X[i, j] - x_mean[j]) (v[i] + offset)``.
+
+    ``v_weighted_sum`` is ``sum_i s_i (v[i] + offset)``; it is 0 for residuals and centered
+    targets, which the callers know without summing.
+    """
+    return col_dot(X, j, weights, v) + x_mean[j] * (offset * sum_weights - v_weighted_sum)
+
+
+@njit
+def correlations(X, weights, sum_weights, x_mean, v, offset, features, out):
+    """``out[j] = centered_dot(...)`` for each ``j`` in ``features`` (X^T v, centered)."""
+    for j in features:
+        out[j] = centered_dot(X, j, weights, sum_weights, x_mean, v, offset, 0.0)
+
+
+@njit
+def init_residual(X, y, coef, residual):
+    """``residual = y - X @ coef`` over the non-zero coefficients (uncentered part only)."""
+    residual[:] = y
+    for j in range(coef.shape[0]):
+        if coef[j] != 0.0:
+            col_axpy(X, j, -coef[j], residual)
+
+
+@njit(reduction=True)
+def weighted_sums(weights, a, a_offset, b, b_offset):
+    """Return ``sum_i s_i (a[i] + a_offset) (b[i] + b_offset)``."""
+    acc = 0.0
+    if weights.size == 0:
+        for i in range(a.shape[0]):
+            acc += (a[i] + a_offset) * (b[i] + b_offset)
+    else:
+        for i in range(a.shape[0]):
+            acc += weights[i] * (a[i] + a_offset) * (b[i] + b_offset)
+    return acc

@@ -1,0 +1,158 @@
+"""User input -> canonical kernel input.
+
+The kernels take float32/float64 data, dense X in Fortran order, sparse X as CSC without
+duplicate entries.  Input already in that form passes through without a copy; anything else is
+converted once, here, and the conversions are documented in the public docstrings:
+
+- integer, boolean and float16 X become float64, as in scikit-learn;
+- C-ordered dense X is copied to Fortran order (coordinate descent reads columns);
+- CSR, COO and other sparse formats are converted to CSC; duplicate entries are summed into a
+  copy.
+
+Nothing here modifies the caller's arrays.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._kernels import CscMatrix
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def _numeric_array(values, name):
+    """``np.asarray`` that names the argument when the data are not numbers."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be numeric array-like; {error}") from None
+    if array.dtype.kind in "biuf":
+        return array
+    if array.dtype.kind == "O":
+        try:
+            return array.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"{name} must contain numbers, got an array of dtype {array.dtype}.")
+
+
+def _float_dtype(dtype):
+    return dtype if dtype in FLOAT_DTYPES else np.dtype(np.float64)
+
+
+def _check_finite(values, name):
+    # The sum is a cheap first test; only when it is not finite (NaN/inf, or an overflow of
+    # huge finite values) is the element-wise test paid for.
+    if values.size and not np.isfinite(values.sum(dtype=np.float64)):
+        if not np.isfinite(values).all():
+            raise ValueError(f"{name} contains NaN or infinity.")
+
+
+def check_design_matrix(X, name="X"):
+    """Validate ``X`` and return ``(X_canonical, X_kernel)``.
+
+    ``X_canonical`` is a Fortran-ordered float ndarray or a CSC sparse matrix/array;
+    ``X_kernel`` is what the kernels take (the same ndarray, or a :class:`CscMatrix` of the
+    CSC arrays).
+    """
+    if sp.issparse(X):
+        if X.ndim != 2:
+            raise ValueError(f"{name} must be 2-dimensional, got {X.ndim} dimensions.")
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must contain numbers, got sparse dtype {X.dtype}.")
+        if X.format != "csc":
+            X = X.tocsc()
+        dtype = _float_dtype(X.dtype)
+        if X.dtype != dtype:
+            X = X.astype(dtype)
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()
+        _check_finite(X.data, name)
+        kernel_view = CscMatrix(X.data, X.indices, X.indptr)
+    else:
+        X = _numeric_array(X, name)
+        if X.ndim != 2:
+            raise ValueError(
+                f"{name} must be a 2-dimensional array of shape (n_samples, n_features), "
+                f"got {X.ndim} dimension(s).")
+        dtype = _float_dtype(X.dtype)
+        X = np.asfortranarray(X, dtype=dtype)
+        _check_finite(X, name)
+        kernel_view = X
+    n_samples, n_features = X.shape
+    if n_samples == 0 or n_features == 0:
+        raise ValueError(f"{name} has shape {X.shape}: at least one sample and one feature "
+                         "are required.")
+    return X, kernel_view
+
+
+def check_target(y, n_samples, dtype, name="y", allow_2d=False):
+    """Validate ``y`` (length ``n_samples``) and return it as a new array of ``dtype``."""
+    y = _numeric_array(y, name)
+    if y.ndim != 1 and not (allow_2d and y.ndim == 2):
+        expected = "1- or 2-dimensional" if allow_2d else "1-dimensional"
+        raise ValueError(f"{name} must be {expected}, got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(f"{name} has {y.shape[0]} samples but X has {n_samples}.")
+    _check_finite(y, name)
+    return np.array(y, dtype=dtype, order="F")
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Return validated weights as a new array, or an empty array meaning "all ones"."""
+    if sample_weight is None:
+        return np.empty(0, dtype=dtype)
+    weights = _numeric_array(sample_weight, "sample_weight")
+    if weights.ndim == 0:
+        weights = np.full(n_samples, weights, dtype=dtype)
+    if weights.ndim != 1 or weights.shape[0] != n_samples:
+        raise ValueError(f"sample_weight must have shape ({n_samples},), got {weights.shape}.")
+    _check_finite(weights, "sample_weight")
+    if (weights < 0).any():
+        raise ValueError("sample_weight must be non-negative.")
+    if not weights.sum() > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return np.array(weights, dtype=dtype)
+
+
+def check_penalty_factor(penalty_factor, n_features, dtype):
+    """Return validated per-feature penalty factors as a new array (default all ones)."""
+    if penalty_factor is None:
+        return np.ones(n_features, dtype=dtype)
+    factors = _numeric_array(penalty_factor, "penalty_factor")
+    if factors.ndim != 1 or factors.shape[0] != n_features:
+        raise ValueError(
+            f"penalty_factor must have shape ({n_features},), got {factors.shape}.")
+    _check_finite(factors, "penalty_factor")
+    if (factors < 0).any():
+        raise ValueError("penalty_factor must be non-negative.")
+    return np.array(factors, dtype=dtype)
+
+
+def check_coef_init(coef_init, n_features, dtype):
+    """Return a validated copy of a warm-start coefficient vector (default zeros)."""
+    if coef_init is None:
+        return np.zeros(n_features, dtype=dtype)
+    coef = _numeric_array(coef_init, "coef_init")
+    if coef.shape != (n_features,):
+        raise ValueError(f"coef_init must have shape ({n_features},), got {coef.shape}.")
+    _check_finite(coef, "coef_init")
+    return np.array(coef, dtype=dtype)
+
+
+def check_scalar(value, name, *, kind=Real, low=None, high=None, low_open=False):
+    """Check a scalar parameter's type and range and return it as a Python number."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "an integer" if kind is Integral else "a real number"
+        raise TypeError(f"{name} must be {expected}, got {value!r}.")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value < low or (low_open and value == low)):
+        bound = ">" if low_open else ">="
+        raise ValueError(f"{name} must be {bound} {low}, got {value!r}.")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value!r}.")
+    return int(value) if kind is Integral else float(value)
