@@ -198,8 +198,12 @@ class CoordinateDescent:
                                 self.gram_ready, self.work, self.q)
 
     def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
-            max_iter: int) -> SolveResult:
-        """Minimise for one alpha from the current state; the state moves to the solution."""
+            max_iter: int, shuffle_seed: int = -1) -> SolveResult:
+        """Minimise for one alpha from the current state; the state moves to the solution.
+
+        ``shuffle_seed >= 0`` visits the features in a random order drawn from that seed
+        each epoch (scikit-learn's ``selection="random"``); -1 cycles through them in order.
+        """
         problem = self.problem
         l1_reg, l2_reg = problem.kernel_penalties(alpha, l1_ratio)
         gap_tol = tol * problem.y_sqnorm
@@ -208,13 +212,13 @@ class CoordinateDescent:
                 problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
                 problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg,
                 positive, self.features, self.coef, self.residual, max_iter, gap_tol, tol,
-                GAP_EVERY)
+                GAP_EVERY, shuffle_seed)
         else:
             status, n_iter, gap = K.gram_cd(
                 problem.X_kernel, problem.weights, problem.sum_weights, problem.x_mean,
                 problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive,
                 self.features, self.coef, self.q, self.xty, problem.y_sqnorm, self.gram,
-                self.gram_ready, self.work, max_iter, gap_tol)
+                self.gram_ready, self.work, max_iter, gap_tol, shuffle_seed)
         return SolveResult(
             coef=self.coef.astype(problem.dtype),
             intercept=problem.intercept(self.coef),

@@ -30,11 +30,13 @@ def _numeric_array(values, name):
         raise TypeError(f"{name} must be numeric array-like; {error}") from None
     if array.dtype.kind in "biuf":
         return array
+    if array.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported in {name}.")
     if array.dtype.kind == "O":
         try:
             return array.astype(np.float64)
-        except (TypeError, ValueError):
-            pass
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name} must contain numbers: {error}") from None
     raise TypeError(f"{name} must contain numbers, got an array of dtype {array.dtype}.")
 
 
@@ -60,6 +62,8 @@ def check_design_matrix(X, name="X"):
     if sp.issparse(X):
         if X.ndim != 2:
             raise ValueError(f"{name} must be 2-dimensional, got {X.ndim} dimensions.")
+        if X.dtype.kind == "c":
+            raise ValueError(f"Complex data not supported in {name}.")
         if X.dtype.kind not in "biuf":
             raise TypeError(f"{name} must contain numbers, got sparse dtype {X.dtype}.")
         if X.format != "csc":
@@ -82,10 +86,10 @@ def check_design_matrix(X, name="X"):
         X = np.asfortranarray(X, dtype=dtype)
         _check_finite(X, name)
         kernel_view = X
-    n_samples, n_features = X.shape
-    if n_samples == 0 or n_features == 0:
-        raise ValueError(f"{name} has shape {X.shape}: at least one sample and one feature "
-                         "are required.")
+    for axis, what in enumerate(("sample", "feature")):
+        if X.shape[axis] == 0:
+            raise ValueError(f"{name} has 0 {what}(s) (shape={X.shape}) while a minimum of 1 "
+                             "is required.")
     return X, kernel_view
 
 
@@ -114,7 +118,7 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     if (weights < 0).any():
         raise ValueError("sample_weight must be non-negative.")
     if not weights.sum() > 0:
-        raise ValueError("sample_weight must have a positive sum.")
+        raise ValueError("sample_weight must have a positive sum, but every weight is zero.")
     return np.array(weights, dtype=dtype)
 
 

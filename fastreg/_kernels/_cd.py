@@ -11,6 +11,8 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 ``offset = x_mean . w``, so a step costs O(nnz of the column) on sparse data.
 """
 
+import numpy as np
+
 from ._gap import combine_gap, feature_gap_terms
 from ._jit import njit
 from ._linalg import centered_dot, weighted_sums
@@ -57,14 +59,18 @@ def residual_gap(X, y, weights, sum_weights, x_mean, penalty_factor, l1_reg, l2_
 
 @njit
 def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg, l2_reg,
-                positive, features, w, residual, max_epochs, gap_tol, step_tol, gap_every):
+                positive, features, w, residual, max_epochs, gap_tol, step_tol, gap_every,
+                shuffle_seed):
     """Run CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
     ``w`` and ``residual`` (``y - X w``, uncentered part) are updated in place and must agree
     on entry.  The gap, which costs as much as an epoch, is computed every ``gap_every``
     epochs, and after any epoch whose largest step is at most ``step_tol`` times the largest
-    coefficient.  Returns ``(status, n_epochs, gap)``.
+    coefficient.  With ``shuffle_seed >= 0`` the features are visited in a new random order
+    each epoch (``features`` is shuffled in place).  Returns ``(status, n_epochs, gap)``.
     """
+    if shuffle_seed >= 0:
+        np.random.seed(shuffle_seed)
     offset = 0.0
     for j in range(w.shape[0]):
         offset += x_mean[j] * w[j]
@@ -72,6 +78,8 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
     for epoch in range(max_epochs):
         max_step = 0.0
         max_coef = 0.0
+        if shuffle_seed >= 0:
+            np.random.shuffle(features)
         for j in features:
             if col_sqnorm[j] == 0.0:
                 continue

@@ -8,6 +8,8 @@ sparse solution touches X once per active feature.  Everything the gap needs fol
 ``q``, ``X_c^T S y`` and ``y^T S y`` without touching X.
 """
 
+import numpy as np
+
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, coordinate_update
 from ._gap import combine_gap, feature_gap_terms
 from ._jit import njit
@@ -64,16 +66,20 @@ def gram_gap(xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, 
 @njit
 def gram_cd(X, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg, l2_reg,
             positive, features, w, q, xty, y_sqnorm, gram, gram_ready, work, max_epochs,
-            gap_tol):
+            gap_tol, shuffle_seed):
     """Run covariance-update CD epochs over ``features`` until the gap is at most ``gap_tol``.
 
     ``w`` and ``q`` (see :func:`gram_correlations`) are updated in place and must agree on
     entry; ``gram`` (p x p, Fortran-ordered) and ``gram_ready`` cache Gram columns across
-    calls.  The gap costs O(p), so it is checked after every epoch.  Returns
-    ``(status, n_epochs, gap)``.
+    calls.  The gap costs O(p), so it is checked after every epoch.  ``shuffle_seed`` is as in
+    :func:`fastreg._kernels._cd.residual_cd`.  Returns ``(status, n_epochs, gap)``.
     """
+    if shuffle_seed >= 0:
+        np.random.seed(shuffle_seed)
     gap = 0.0
     for epoch in range(max_epochs):
+        if shuffle_seed >= 0:
+            np.random.shuffle(features)
         for j in features:
             if col_sqnorm[j] == 0.0:
                 continue

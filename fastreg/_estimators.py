@@ -1,0 +1,351 @@
+"""scikit-learn estimators: parameter validation, fitted attributes, prediction."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._ridge import ridge_solve
+from ._solver import (
+    DEFAULT_MAX_ITER,
+    CoordinateDescent,
+    check_penalty,
+    check_precompute,
+    choose_mode,
+    make_problem,
+    warn_if_not_converged,
+)
+from ._validation import check_design_matrix, check_sample_weight, check_scalar, check_target
+
+__all__ = ["ElasticNet", "Lasso", "Ridge"]
+
+
+class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """What every fastreg linear model shares: input checks, ``predict``, ``sparse_coef_``."""
+
+    def _validate_fit_input(self, X, y, sample_weight):
+        """Record feature names and count; return canonical X and y (1-D or 2-D)."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None.")
+        validate_data(self, X, y, reset=True, skip_check_array=True)
+        X, _ = check_design_matrix(X)
+        y = check_target(y, X.shape[0], X.dtype, allow_2d=True)
+        if isinstance(sample_weight, Real):
+            sample_weight = None  # a scalar weight scales the loss of every sample alike
+        weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
+        return X, y, (weights if weights.size else None)
+
+    def predict(self, X):
+        """Predict with the fitted linear model: ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=True, reset=False)
+        return X @ self.coef_.T + self.intercept_
+
+    @property
+    def sparse_coef_(self):
+        """The coefficients as a scipy CSR matrix of shape (n_targets or 1, n_features)."""
+        check_is_fitted(self)
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class ElasticNet(_LinearRegressor):
+    r"""Linear regression with combined L1 and L2 penalties, by coordinate descent.
+
+    Minimises scikit-learn's Elastic Net objective
+
+    .. math::
+
+        \frac{1}{2S}\sum_i s_i (y_i - x_i^T w - b)^2
+        + \alpha \Big(\rho \sum_j f_j |w_j| + \frac{1-\rho}{2} \sum_j f_j w_j^2\Big)
+
+    (:math:`s_i` sample weights, :math:`S = \sum_i s_i`, :math:`\rho` = ``l1_ratio``,
+    :math:`f_j` = ``penalty_factor``) and gives the same coefficients as
+    :class:`sklearn.linear_model.ElasticNet`.  Dense X is used in place when Fortran-ordered;
+    sparse X is used as CSC without densifying, the intercept handled by implicit centering.
+    float32 data stay float32.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength, >= 0.
+    l1_ratio : float, default=0.5
+        Mix of L1 and L2 in [0, 1]; 1 is the Lasso.
+    fit_intercept : bool, default=True
+    precompute : {"auto", True, False}, default="auto"
+        Covariance (Gram) updates, computed lazily for features that become non-zero;
+        "auto" uses them when ``n_samples > 2 n_features`` (and at most 2048 features).
+    max_iter : int, default=1000
+        Maximum number of epochs (passes over the features).
+    copy_X : bool, default=True
+        Accepted for compatibility: fastreg never modifies X.
+    tol : float, default=1e-4
+        Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``.
+    warm_start : bool, default=False
+        Start from the previous solution.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the feature order with ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Visit the features in order, or in a new random order each epoch.
+    penalty_factor : array-like of shape (n_features,), optional
+        Keyword-only fastreg extension: non-negative per-feature multipliers of the
+        penalty (glmnet's ``penalty.factor``); 0 leaves a feature unpenalized.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
+        Epochs run (per target).
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gap reached (objective units): the certificate of the solution.
+    sparse_coef_ : scipy CSR matrix
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X has string column names.
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
+                 max_iter=DEFAULT_MAX_ITER, copy_X=True, tol=1e-4, warm_start=False,
+                 positive=False, random_state=None, selection="cyclic", penalty_factor=None):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            CSR/COO and other sparse formats are converted to CSC, C-ordered arrays copied to
+            Fortran order, integer data to float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : float or array-like of shape (n_samples,), optional
+        check_input : bool, default=True
+            Accepted for compatibility; inputs are always validated.
+
+        Returns
+        -------
+        self
+        """
+        del check_input
+        alpha, l1_ratio, tol, max_iter = check_penalty(self.alpha, self.l1_ratio, self.tol,
+                                                       self.max_iter)
+        check_precompute(self.precompute)
+        if self.selection not in ("cyclic", "random"):
+            raise ValueError(f"selection must be 'cyclic' or 'random', got {self.selection!r}.")
+        X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
+        targets = y[:, np.newaxis] if y.ndim == 1 else y
+        previous = None
+        if self.warm_start and hasattr(self, "coef_"):
+            previous = np.atleast_2d(self.coef_)
+            if previous.shape != (targets.shape[1], X.shape[1]):
+                previous = None
+        random_state = check_random_state(self.random_state)
+
+        coefs = np.empty((targets.shape[1], X.shape[1]), dtype=X.dtype)
+        intercepts = np.empty(targets.shape[1])
+        gaps = np.empty(targets.shape[1])
+        n_iters = []
+        for k in range(targets.shape[1]):
+            problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
+                                   penalty_factor=self.penalty_factor,
+                                   fit_intercept=self.fit_intercept)
+            solver = CoordinateDescent(problem, choose_mode(problem, self.precompute),
+                                       None if previous is None else previous[k])
+            seed = (-1 if self.selection == "cyclic"
+                    else int(random_state.randint(np.iinfo(np.int32).max)))
+            result = solver.run(alpha, l1_ratio, positive=bool(self.positive), tol=tol,
+                                max_iter=max_iter, shuffle_seed=seed)
+            warn_if_not_converged(result, alpha)
+            coefs[k], intercepts[k], gaps[k] = result.coef, result.intercept, result.dual_gap
+            n_iters.append(result.n_iter)
+
+        single = y.ndim == 1
+        self.coef_ = coefs[0] if single else coefs
+        self.intercept_ = float(intercepts[0]) if single else intercepts
+        self.dual_gap_ = float(gaps[0]) if single else gaps
+        self.n_iter_ = n_iters[0] if single else n_iters
+        return self
+
+
+class Lasso(ElasticNet):
+    r"""Linear regression with an L1 penalty (the Lasso), by coordinate descent.
+
+    Minimises
+
+    .. math::
+
+        \frac{1}{2S}\sum_i s_i (y_i - x_i^T w - b)^2 + \alpha \sum_j f_j |w_j|
+
+    and gives the same coefficients as :class:`sklearn.linear_model.Lasso`.  Parameters and
+    attributes are those of :class:`ElasticNet` without ``l1_ratio``.
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
+                 max_iter=DEFAULT_MAX_ITER, tol=1e-4, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic", penalty_factor=None):
+        super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+                         precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
+                         warm_start=warm_start, positive=positive, random_state=random_state,
+                         selection=selection, penalty_factor=penalty_factor)
+
+
+class Ridge(_LinearRegressor):
+    r"""Linear regression with an L2 penalty, solved by direct methods.
+
+    Minimises scikit-learn's ``Ridge`` objective (the loss is *not* divided by the number of
+    samples, unlike :class:`ElasticNet`)
+
+    .. math::
+
+        \sum_i s_i (y_i - x_i^T w - b)^2 + \alpha \|w\|_2^2
+
+    by a Cholesky factorisation of the smaller of the Gram and kernel matrices on dense data,
+    an eigendecomposition, or conjugate gradients on sparse data (X centered implicitly,
+    never densified).  With ``positive=True`` it runs fastreg's coordinate descent on the
+    equivalent Elastic Net (``l1_ratio=0``, ``alpha / S``).
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_targets,), default=1.0
+        Regularization strength, >= 0.
+    fit_intercept : bool, default=True
+    copy_X : bool, default=True
+        Accepted for compatibility: fastreg never modifies X.
+    max_iter : int, optional
+        Maximum conjugate-gradient iterations (or coordinate-descent epochs with
+        ``positive``).
+    tol : float, default=1e-4
+        Relative residual tolerance of conjugate gradients (duality-gap tolerance with
+        ``positive``).
+    solver : {"auto", "cholesky", "eigen", "cg"}, default="auto"
+        "auto" is "cholesky" on dense data and "cg" on sparse data.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (coordinate descent).
+    random_state : None
+        Accepted for compatibility; no solver here is random.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : ndarray or None
+        Conjugate-gradient iterations per target (None for direct solvers).
+    solver_ : str
+        The solver used.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+    """
+
+    _SOLVERS = ("auto", "cholesky", "eigen", "cg")
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
+                 solver="auto", positive=False, random_state=None):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.positive = positive
+        self.random_state = random_state
+
+    def _check_alpha(self, n_targets):
+        alpha = np.asarray(self.alpha)
+        if alpha.ndim > 1 or (alpha.ndim == 1 and alpha.shape[0] != n_targets):
+            raise ValueError(f"alpha must be a float or an array of {n_targets} values, got "
+                             f"shape {alpha.shape}.")
+        if alpha.dtype.kind not in "iuf":
+            raise TypeError(f"alpha must be a real number, got {self.alpha!r}.")
+        if not np.isfinite(alpha).all() or (alpha < 0).any():
+            raise ValueError(f"alpha must be finite and >= 0, got {self.alpha!r}.")
+        return float(alpha) if alpha.ndim == 0 else alpha.astype(np.float64)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : float or array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        if self.solver not in self._SOLVERS:
+            raise ValueError(f"solver must be one of {self._SOLVERS}, got {self.solver!r}.")
+        tol = check_scalar(self.tol, "tol", kind=Real, low=0.0)
+        max_iter = (None if self.max_iter is None
+                    else check_scalar(self.max_iter, "max_iter", kind=Integral, low=1))
+        X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
+        alpha = self._check_alpha(1 if y.ndim == 1 else y.shape[1])
+        if self.positive:
+            self._fit_positive(X, y, sample_weight, alpha, tol, max_iter)
+            return self
+        result = ridge_solve(X, y.astype(X.dtype), alpha, sample_weight=sample_weight,
+                             fit_intercept=self.fit_intercept, solver=self.solver, tol=tol,
+                             max_iter=max_iter)
+        self.coef_ = result.coef
+        self.intercept_ = result.intercept
+        self.n_iter_ = result.n_iter
+        self.solver_ = result.solver
+        return self
+
+    def _fit_positive(self, X, y, sample_weight, alpha, tol, max_iter):
+        if self.solver != "auto":
+            raise ValueError("positive=True is solved by coordinate descent: use "
+                             f"solver='auto', not {self.solver!r}.")
+        targets = y[:, np.newaxis] if y.ndim == 1 else y
+        alphas = np.broadcast_to(alpha, targets.shape[1])
+        coefs = np.empty((targets.shape[1], X.shape[1]), dtype=X.dtype)
+        intercepts = np.empty(targets.shape[1])
+        n_iters = np.empty(targets.shape[1], dtype=int)
+        for k in range(targets.shape[1]):
+            problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
+                                   fit_intercept=self.fit_intercept)
+            solver = CoordinateDescent(problem, choose_mode(problem, "auto"))
+            # Ridge's loss is not divided by S: the equivalent Elastic Net alpha is alpha / S.
+            enet_alpha = alphas[k] / problem.sum_weights
+            result = solver.run(enet_alpha, 0.0, positive=True, tol=tol,
+                                max_iter=max_iter or DEFAULT_MAX_ITER)
+            warn_if_not_converged(result, alphas[k])
+            coefs[k], intercepts[k], n_iters[k] = result.coef, result.intercept, result.n_iter
+        single = y.ndim == 1
+        self.coef_ = coefs[0] if single else coefs
+        self.intercept_ = float(intercepts[0]) if single else intercepts
+        self.n_iter_ = n_iters
+        self.solver_ = "cd"

@@ -1,0 +1,158 @@
+"""Regularization paths: a grid of alphas solved from the largest down, each warm-started."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+
+from ._solver import (
+    DEFAULT_MAX_ITER,
+    CoordinateDescent,
+    Problem,
+    check_penalty,
+    choose_mode,
+    make_problem,
+    warn_if_not_converged,
+)
+from ._validation import check_scalar
+
+__all__ = ["alpha_grid", "enet_path", "lasso_path"]
+
+
+def alpha_grid(problem: Problem, l1_ratio: float, eps: float, n_alphas: int) -> np.ndarray:
+    """``n_alphas`` values spaced geometrically from ``alpha_max`` down to ``eps * alpha_max``.
+
+    Where every coefficient is zero at any alpha (``y`` constant, or no penalized feature
+    correlated with it) the grid is the smallest positive resolution, as in scikit-learn.
+    """
+    if l1_ratio == 0.0:
+        raise ValueError("An alpha grid cannot be generated for l1_ratio=0 (alpha_max is "
+                         "infinite): pass the alphas explicitly.")
+    alpha_max = problem.alpha_max(l1_ratio)
+    resolution = np.finfo(np.float64).resolution
+    if not np.isfinite(alpha_max) or alpha_max <= resolution:
+        return np.full(n_alphas, resolution)
+    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+def _check_alphas(alphas, n_alphas) -> tuple[np.ndarray | None, int]:
+    """``alphas`` may be a count (scikit-learn >= 1.7) or explicit values."""
+    if alphas is None:
+        return None, check_scalar(n_alphas, "n_alphas", kind=Integral, low=1)
+    if isinstance(alphas, Integral) and not isinstance(alphas, bool):
+        return None, check_scalar(alphas, "alphas", kind=Integral, low=1)
+    values = np.asarray(alphas, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"alphas must be a positive count or a non-empty 1-D array, got "
+                         f"shape {values.shape}.")
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError("alphas must be finite and non-negative.")
+    return np.sort(values)[::-1], values.size
+
+
+def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int = 100,
+              alphas=None, precompute="auto", copy_X: bool = True, coef_init=None,
+              verbose: bool = False, return_n_iter: bool = False, positive: bool = False,
+              check_input: bool = True, fit_intercept: bool = False, sample_weight=None,
+              penalty_factor=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER):
+    r"""Compute the Elastic Net path with coordinate descent and warm starts.
+
+    Solves, for each alpha (from the largest down),
+
+    .. math::
+
+        \frac{1}{2S}\sum_i s_i (y_i - x_i^T w - b)^2
+        + \alpha \Big(\rho \sum_j f_j |w_j| + \frac{1-\rho}{2} \sum_j f_j w_j^2\Big)
+
+    starting each fit from the previous solution and its residual (or, with covariance
+    updates, its correlations and the Gram columns already computed).  The signature and
+    return values are scikit-learn's ``enet_path``; like it, no intercept is fitted unless
+    ``fit_intercept=True`` (fastreg's extension, with X centered implicitly: never copied).
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Training data; see :func:`fastreg.solve` for what is and is not copied.
+    y : ndarray of shape (n_samples,)
+    l1_ratio : float, default=0.5
+        Mix of L1 and L2 in [0, 1] (1 is the Lasso).
+    eps : float, default=1e-3
+        Length of the path: ``alpha_min = eps * alpha_max``.
+    n_alphas : int, default=100
+        Number of alphas when ``alphas`` is not given.
+    alphas : int or array-like, optional
+        A number of alphas, or the alphas themselves (sorted in decreasing order).
+    precompute : {"auto", True, False}, default="auto"
+        Covariance (Gram) updates; see :func:`fastreg.solve`.
+    copy_X : bool, default=True
+        Accepted for compatibility; fastreg never modifies X.
+    coef_init : ndarray of shape (n_features,), optional
+        Starting point of the first fit.
+    verbose : bool, default=False
+        Print one line per alpha.
+    return_n_iter : bool, default=False
+        Also return the epochs used for each alpha.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    check_input : bool, default=True
+        Accepted for compatibility; fastreg always validates (the cost is O(nnz)).
+    fit_intercept : bool, default=False
+        Fit an intercept (scikit-learn's path functions never do).
+    sample_weight : ndarray of shape (n_samples,), optional
+    penalty_factor : ndarray of shape (n_features,), optional
+        Per-feature penalty multipliers (0: unpenalized).
+    tol : float, default=1e-4
+        Duality-gap tolerance of each fit, relative to ``sum_i s_i y_i^2 / S``.
+    max_iter : int, default=1000
+        Maximum epochs for each alpha.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas)
+        In X's dtype.
+    dual_gaps : ndarray of shape (n_alphas,)
+        The duality gap reached at each alpha (objective units).
+    n_iters : list of int
+        Only with ``return_n_iter=True``.
+    """
+    del copy_X, check_input  # X is never modified and always validated.
+    _, l1_ratio, tol, max_iter = check_penalty(0.0, l1_ratio, tol, max_iter)
+    eps = check_scalar(eps, "eps", low=0.0, low_open=True)
+    grid, n_alphas = _check_alphas(alphas, n_alphas)
+    problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
+                           fit_intercept=fit_intercept)
+    if grid is None:
+        grid = alpha_grid(problem, l1_ratio, eps, n_alphas)
+    solver = CoordinateDescent(problem, choose_mode(problem, precompute), coef_init)
+    coefs = np.empty((problem.n_features, n_alphas), dtype=problem.dtype)
+    dual_gaps = np.empty(n_alphas)
+    n_iters = []
+    for k, alpha in enumerate(grid):
+        result = solver.run(float(alpha), l1_ratio, positive=bool(positive), tol=tol,
+                            max_iter=max_iter)
+        warn_if_not_converged(result, alpha)
+        coefs[:, k] = result.coef
+        dual_gaps[k] = result.dual_gap
+        n_iters.append(result.n_iter)
+        if verbose:
+            print(f"alpha {k + 1}/{n_alphas} = {alpha:.4g}: {np.count_nonzero(result.coef)} "
+                  f"non-zeros, gap {result.dual_gap:.2e}, {result.n_iter} epochs")
+    if return_n_iter:
+        return grid, coefs, dual_gaps, n_iters
+    return grid, coefs, dual_gaps
+
+
+def lasso_path(X, y, *, eps: float = 1e-3, n_alphas: int = 100, alphas=None,
+               precompute="auto", copy_X: bool = True, coef_init=None, verbose: bool = False,
+               return_n_iter: bool = False, positive: bool = False, **params):
+    """Compute the Lasso path: :func:`enet_path` with ``l1_ratio=1``.
+
+    Takes the same parameters as :func:`enet_path` (``fit_intercept``, ``sample_weight``,
+    ``penalty_factor``, ``tol``, ``max_iter`` and ``check_input`` through ``params``) and
+    returns ``alphas, coefs, dual_gaps`` (and ``n_iters`` with ``return_n_iter=True``).
+    """
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                     precompute=precompute, copy_X=copy_X, coef_init=coef_init,
+                     verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params)
