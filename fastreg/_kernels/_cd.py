@@ -13,7 +13,7 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 
 import numpy as np
 
-from ._gap import combine_gap, feature_gap_terms
+from ._gap import ZERO_SUMS, add_feature, combine_gap
 from ._jit import njit
 from ._linalg import centered_dot, weighted_sums
 from ._primitives import col_axpy
@@ -39,22 +39,17 @@ def coordinate_update(w_j, grad_j, sqnorm_j, l1_j, l2_j, positive):
 
 
 @njit
-def residual_gap(X, y, weights, sum_weights, x_mean, penalty_factor, l1_reg, l2_reg, positive,
-                 features, w, residual, offset):
+def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg,
+                 l2_reg, positive, features, w, residual, offset):
     """Duality gap of the problem restricted to ``features``, from the residual."""
     r_sqnorm = weighted_sums(weights, residual, offset, residual, offset)
     r_dot_y = weighted_sums(weights, residual, offset, y, 0.0)
-    dual_norm = l1_sum = l2_sum = conjugate_sum = 0.0
+    sums = ZERO_SUMS
     for j in features:
         xtr = centered_dot(X, j, weights, sum_weights, x_mean, residual, offset, 0.0)
-        score, l1_j, l2_j, conj_j = feature_gap_terms(
-            xtr, w[j], penalty_factor[j], l1_reg, l2_reg, positive)
-        dual_norm = max(dual_norm, score)
-        l1_sum += l1_j
-        l2_sum += l2_j
-        conjugate_sum += conj_j
-    return combine_gap(r_sqnorm, r_dot_y, dual_norm, l1_sum, l2_sum, conjugate_sum,
-                       l1_reg, l2_reg)
+        sums = add_feature(sums, xtr, w[j], penalty_factor[j], col_sqnorm[j], l1_reg, l2_reg,
+                           positive)
+    return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
 
 
 @njit
@@ -96,8 +91,8 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
             max_coef = max(max_coef, abs(new))
         settled = max_step <= step_tol * max_coef or max_coef == 0.0
         if settled or (epoch + 1) % gap_every == 0 or epoch == max_epochs - 1:
-            gap = residual_gap(X, y, weights, sum_weights, x_mean, penalty_factor, l1_reg,
-                               l2_reg, positive, features, w, residual, offset)
+            gap = residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
+                               l1_reg, l2_reg, positive, features, w, residual, offset)
             if gap <= gap_tol:
                 return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

@@ -20,38 +20,52 @@ single point, so the Fenchel dual of the ridge penalty is used instead::
 
     gap = ||r||^2 - r.y + l2_reg W2 / 2 + sum_j (x_j^T r)_(+)^2 / (2 l2_reg f_j)
 
-Features with ``f_j = 0`` are unpenalized: their optimality condition ``x_j^T r = 0`` is met
-by each coordinate step, and they are left out of the dual scaling.
+Features with ``f_j = 0`` are unpenalized: their dual constraint is ``x_j^T theta = 0``, which
+no scaling of the residual meets.  They are left out of the scaling; their share
+``-c w_j x_j^T r`` of ``-c r.y`` (``r.y = ||r||^2 + sum_j w_j x_j^T r``) is taken back out, and
+they add instead the decrease a step on them alone would still bring,
+``(x_j^T r)^2 / (2 ||x_j||^2)``.  Both changes vanish at the solution, where ``x_j^T r = 0``,
+so the gap still tends to the true certificate, and a fit stops only once the unpenalized
+features are stationary; with such features the gap is a convergence measure rather than a
+strict bound.
 """
 
 from ._jit import njit
 
+# Running sums of a gap evaluation: (dual norm, sum f|w|, sum f w^2, additive terms,
+# unpenalized coupling sum_j w_j x_j^T r).
+ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)
+
 
 @njit
-def feature_gap_terms(xtr, w_j, f_j, l1_reg, l2_reg, positive):
-    """One feature's share of the gap: ``(dual score, f|w|, f w^2, ridge conjugate)``.
-
-    ``xtr`` is ``x_j^T r`` (centered, weighted).
-    """
+def add_feature(sums, xtr, w_j, f_j, sqnorm_j, l1_reg, l2_reg, positive):
+    """Add one feature (``xtr = x_j^T r``, centered and weighted) to the gap's running sums."""
+    dual_norm, l1_sum, l2_sum, additive, coupling = sums
     if f_j <= 0.0:
-        return 0.0, 0.0, 0.0, 0.0
+        if sqnorm_j > 0.0:
+            slope = max(xtr, 0.0) if positive and w_j == 0.0 else xtr
+            additive += slope * slope / (2.0 * sqnorm_j)
+            coupling += w_j * xtr
+        return dual_norm, l1_sum, l2_sum, additive, coupling
     xta = xtr - l2_reg * f_j * w_j
     score = (xta if positive else abs(xta)) / f_j
-    conjugate = 0.0
     if l1_reg == 0.0 and l2_reg > 0.0:
         excess = max(xtr, 0.0) if positive else xtr
-        conjugate = excess * excess / (2.0 * l2_reg * f_j)
-    return max(score, 0.0), f_j * abs(w_j), f_j * w_j * w_j, conjugate
+        additive += excess * excess / (2.0 * l2_reg * f_j)
+    return (max(dual_norm, score), l1_sum + f_j * abs(w_j), l2_sum + f_j * w_j * w_j, additive,
+            coupling)
 
 
 @njit
-def combine_gap(r_sqnorm, r_dot_y, dual_norm, l1_sum, l2_sum, conjugate_sum, l1_reg, l2_reg):
-    """The duality gap from the sums gathered with :func:`feature_gap_terms`."""
+def combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg):
+    """The duality gap from ``||r||^2``, ``r.y`` and the sums of :func:`add_feature`."""
+    dual_norm, l1_sum, l2_sum, additive, coupling = sums
     if l1_reg == 0.0:
-        return r_sqnorm - r_dot_y + 0.5 * l2_reg * l2_sum + conjugate_sum
+        return r_sqnorm - r_dot_y + coupling + 0.5 * l2_reg * l2_sum + additive
     scale = 1.0 if dual_norm <= l1_reg else l1_reg / dual_norm
     return (
         0.5 * (r_sqnorm + l2_reg * l2_sum) * (1.0 + scale * scale)
         + l1_reg * l1_sum
-        - scale * r_dot_y
+        - scale * (r_dot_y - coupling)
+        + additive
     )

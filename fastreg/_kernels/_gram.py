@@ -11,7 +11,7 @@ sparse solution touches X once per active feature.  Everything the gap needs fol
 import numpy as np
 
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, coordinate_update
-from ._gap import combine_gap, feature_gap_terms
+from ._gap import ZERO_SUMS, add_feature, combine_gap
 from ._jit import njit
 from ._linalg import centered_dot
 from ._primitives import col_axpy
@@ -42,25 +42,21 @@ def gram_correlations(X, weights, sum_weights, x_mean, xty, w, gram, gram_ready,
 
 
 @njit
-def gram_gap(xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q):
+def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w,
+             q):
     """Duality gap from the correlations: ``||r||^2 = y.y - w.X^T y - w.q``, ``r.y = y.y -
     w.X^T y``."""
     w_dot_xty = 0.0
     w_dot_q = 0.0
-    dual_norm = l1_sum = l2_sum = conjugate_sum = 0.0
+    sums = ZERO_SUMS
     for j in features:
         w_dot_xty += w[j] * xty[j]
         w_dot_q += w[j] * q[j]
-        score, l1_j, l2_j, conj_j = feature_gap_terms(
-            q[j], w[j], penalty_factor[j], l1_reg, l2_reg, positive)
-        dual_norm = max(dual_norm, score)
-        l1_sum += l1_j
-        l2_sum += l2_j
-        conjugate_sum += conj_j
+        sums = add_feature(sums, q[j], w[j], penalty_factor[j], col_sqnorm[j], l1_reg, l2_reg,
+                           positive)
     r_dot_y = y_sqnorm - w_dot_xty
     r_sqnorm = max(r_dot_y - w_dot_q, 0.0)
-    return combine_gap(r_sqnorm, r_dot_y, dual_norm, l1_sum, l2_sum, conjugate_sum,
-                       l1_reg, l2_reg)
+    return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
 
 
 @njit
@@ -94,7 +90,8 @@ def gram_cd(X, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg,
                 for k in range(q.shape[0]):
                     q[k] -= step * gram[k, j]
                 w[j] = new
-        gap = gram_gap(xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q)
+        gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
+                       features, w, q)
         if gap <= gap_tol:
             return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

@@ -1,0 +1,121 @@
+"""Kernels against their plain NumPy oracles, in every canonical format and dtype."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numba import njit
+
+from fastreg._kernels import (
+    CscMatrix,
+    col_axpy,
+    col_dot,
+    col_moments,
+    column_stats,
+    correlations,
+    init_residual,
+    residual_gap,
+)
+from fastreg._solver import make_problem
+
+from .conftest import as_format, make_regression_data
+from .reference import enet_gap
+
+
+@njit
+def jit_col_dot(X, j, weights, v):
+    return col_dot(X, j, weights, v)
+
+
+@njit
+def jit_col_axpy(X, j, a, v):
+    col_axpy(X, j, a, v)
+
+
+@njit
+def jit_col_moments(X, j, weights):
+    return col_moments(X, j, weights)
+
+
+def kernel_view(X):
+    return CscMatrix(X.data, X.indices, X.indptr) if sp.issparse(X) else X
+
+
+@pytest.fixture(params=[False, True], ids=["unweighted", "weighted"])
+def weights(request):
+    rng = np.random.default_rng(1)
+    return rng.uniform(0.5, 2.0, size=30) if request.param else np.empty(0)
+
+
+def test_primitives_match_numpy(fmt, dtype, weights):
+    X_dense, _, _ = make_regression_data(30, 8)
+    X = kernel_view(as_format(X_dense, fmt, dtype))
+    Xd = X_dense.astype(dtype).astype(np.float64)
+    s = weights if weights.size else np.ones(30)
+    v = np.random.default_rng(2).normal(size=30)
+    for j in range(8):
+        assert jit_col_dot(X, j, weights, v) == pytest.approx(Xd[:, j] @ (s * v), rel=1e-12)
+        # The Python oracle must agree with NumPy too: it is what NUMBA_DISABLE_JIT runs.
+        assert col_dot(X, j, weights, v) == pytest.approx(Xd[:, j] @ (s * v), rel=1e-5)
+        total, squares = jit_col_moments(X, j, weights)
+        assert total == pytest.approx(s @ Xd[:, j], rel=1e-12, abs=1e-12)
+        assert squares == pytest.approx(s @ Xd[:, j] ** 2, rel=1e-12)
+        out = v.copy()
+        jit_col_axpy(X, j, -0.7, out)
+        np.testing.assert_allclose(out, v - 0.7 * Xd[:, j], rtol=1e-12)
+        out_oracle = v.copy()
+        col_axpy(X, j, -0.7, out_oracle)
+        np.testing.assert_allclose(out_oracle, out, rtol=1e-6)
+
+
+def test_primitives_ignore_unsorted_csc_indices():
+    X_dense, _, _ = make_regression_data(30, 8)
+    X = sp.csc_matrix(X_dense)
+    shuffled = X.copy()
+    for j in range(8):  # reverse each column's entries: same matrix, unsorted indices
+        start, end = shuffled.indptr[j], shuffled.indptr[j + 1]
+        shuffled.indices[start:end] = shuffled.indices[start:end][::-1].copy()
+        shuffled.data[start:end] = shuffled.data[start:end][::-1].copy()
+    v = np.arange(30.0)
+    for j in range(8):
+        assert jit_col_dot(kernel_view(shuffled), j, np.empty(0), v) == pytest.approx(
+            jit_col_dot(kernel_view(X), j, np.empty(0), v), rel=1e-12)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_column_stats_and_correlations(fmt, dtype, weights, fit_intercept):
+    X_dense, y, _ = make_regression_data(30, 8)
+    X = kernel_view(as_format(X_dense, fmt, dtype))
+    Xd = X_dense.astype(dtype).astype(np.float64)
+    s = weights if weights.size else np.ones(30)
+    mean = s @ Xd / s.sum() if fit_intercept else np.zeros(8)
+    Xc = Xd - mean
+    x_mean, sqnorm = np.empty(8), np.empty(8)
+    column_stats(X, weights, s.sum(), fit_intercept, x_mean, sqnorm)
+    np.testing.assert_allclose(x_mean, mean, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(sqnorm, s @ Xc**2, rtol=1e-10)
+    v = y - s @ y / s.sum()  # weighted-centered, as correlations() requires
+    out = np.empty(8)
+    correlations(X, weights, s.sum(), x_mean, v, 0.0, np.arange(8), out)
+    np.testing.assert_allclose(out, Xc.T @ (s * v), rtol=1e-10)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7, 0.0])
+@pytest.mark.parametrize("positive", [False, True])
+def test_residual_gap_matches_reference(fmt, l1_ratio, positive):
+    X_dense, y, sw = make_regression_data(30, 12)
+    X = as_format(X_dense, fmt, np.float64)
+    problem = make_problem(X, y, sample_weight=sw)
+    coef = np.random.default_rng(3).normal(size=12) * (np.arange(12) < 4)
+    if positive:
+        coef = np.abs(coef)
+    residual = np.empty(30)
+    init_residual(problem.X_kernel, problem.y, coef, residual)
+    alpha = 0.1
+    l1_reg, l2_reg = problem.kernel_penalties(alpha, l1_ratio)
+    gap = residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
+                       problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg,
+                       l2_reg, positive,
+                       np.arange(12), coef, residual, problem.x_mean @ coef)
+    expected = enet_gap(X, y, coef, alpha, l1_ratio, sample_weight=sw, positive=positive)
+    assert expected > 1e-3  # a point far from the optimum: the gap is far from 0
+    assert gap / problem.sum_weights == pytest.approx(expected, rel=1e-9)

@@ -1,0 +1,213 @@
+"""fastreg.solve: parity with scikit-learn, the gap certificate, memory and input contracts."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import Lasso as SkLasso
+
+import fastreg
+from fastreg._solver import make_problem
+
+from .conftest import as_format, make_regression_data, rtol_for
+from .reference import enet_gap
+
+
+def sklearn_reference(X_dense, y, dtype, *, alpha, l1_ratio, fit_intercept, sample_weight,
+                      positive):
+    """scikit-learn's solution on the same (dtype-rounded) data, solved in float64."""
+    model = SkElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                         positive=positive, tol=1e-12, max_iter=100_000)
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    y64 = y.astype(dtype).astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X64, y64, sample_weight=sample_weight)
+    return model
+
+
+def assert_coef_close(actual, expected, dtype):
+    scale = max(np.abs(expected).max(), 1e-12)
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=rtol_for(dtype) * scale)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_solve_matches_sklearn_and_certifies_gap(fmt, dtype, l1_ratio, fit_intercept,
+                                                 weighted, positive, precompute):
+    X_dense, y, sw = make_regression_data()
+    sw = sw if weighted else None
+    X = as_format(X_dense, fmt, dtype)
+    alpha = 0.05
+    result = fastreg.solve(X, y.astype(dtype), alpha, l1_ratio, sample_weight=sw,
+                           fit_intercept=fit_intercept, positive=positive, tol=1e-10,
+                           max_iter=100_000, precompute=precompute)
+    reference = sklearn_reference(X_dense, y, dtype, alpha=alpha, l1_ratio=l1_ratio,
+                                  fit_intercept=fit_intercept, sample_weight=sw,
+                                  positive=positive)
+    assert result.converged
+    assert result.mode == ("gram" if precompute else "residual")
+    assert result.coef.dtype == dtype
+    assert_coef_close(result.coef, reference.coef_, dtype)
+    assert result.intercept == pytest.approx(reference.intercept_, rel=1e-5, abs=1e-6)
+    # The certificate: within tolerance, and what an independent computation finds.
+    assert 0 <= result.dual_gap <= result.gap_tol
+    recomputed = enet_gap(X, y.astype(dtype), result.coef.astype(np.float64), alpha, l1_ratio,
+                          sample_weight=sw, fit_intercept=fit_intercept, positive=positive)
+    if dtype == np.float64:
+        assert recomputed <= result.gap_tol * (1 + 1e-6)
+        assert result.dual_gap == pytest.approx(recomputed, rel=1e-3, abs=1e-13)
+    else:
+        # Rounding the float64 iterate to float32 moves the objective by ~1e-7 relative.
+        y_scale = result.gap_tol / 1e-10
+        assert recomputed <= 1e-6 * y_scale
+
+
+def test_gap_tolerance_is_sklearn_convention():
+    X, y, sw = make_regression_data()
+    result = fastreg.solve(X, y, 0.1, sample_weight=sw, tol=1e-3)
+    yc = y - np.average(y, weights=sw)
+    assert result.gap_tol == pytest.approx(1e-3 * (sw @ yc**2) / sw.sum(), rel=1e-12)
+    assert result.dual_gap <= result.gap_tol
+
+
+def test_dense_and_sparse_agree(dtype):
+    X_dense, y, sw = make_regression_data(50, 80, density=0.3)
+    results = [fastreg.solve(as_format(X_dense, fmt, dtype), y, 0.02, 0.8, sample_weight=sw,
+                             tol=1e-10, max_iter=100_000) for fmt in ("dense", "csc")]
+    assert_coef_close(results[0].coef, results[1].coef, dtype)
+    assert results[0].intercept == pytest.approx(results[1].intercept, rel=1e-5)
+
+
+def test_penalty_factor_equals_column_rescaling():
+    """With penalty factors f_j > 0, the Lasso on X equals the Lasso on X_j / f_j, w_j * f_j."""
+    X, y, _ = make_regression_data(50, 30)
+    factors = np.random.default_rng(5).uniform(0.3, 3.0, size=30)
+    result = fastreg.solve(X, y, 0.05, penalty_factor=factors, tol=1e-12, max_iter=100_000)
+    rescaled = SkLasso(alpha=0.05, tol=1e-12, max_iter=100_000).fit(X / factors, y)
+    np.testing.assert_allclose(result.coef, rescaled.coef_ / factors, rtol=0,
+                               atol=1e-6 * np.abs(result.coef).max())
+    assert result.intercept == pytest.approx(rescaled.intercept_, rel=1e-8)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_zero_penalty_factor_leaves_feature_unpenalized(fmt, precompute):
+    X_dense, y, sw = make_regression_data(50, 30)
+    factors = np.ones(30)
+    factors[[3, 17]] = 0.0
+    X = as_format(X_dense, fmt, np.float64)
+    alpha = 10 * make_problem(X, y, sample_weight=sw).alpha_max()  # all others are zero
+    result = fastreg.solve(X, y, alpha, sample_weight=sw, penalty_factor=factors,
+                           tol=1e-12, max_iter=100_000, precompute=precompute)
+    assert set(np.flatnonzero(result.coef)) == {3, 17}
+    # Stationarity of the unpenalized features, to the precision the gap guarantees: their
+    # share of the gap is (x_j^T r)^2 / (2 ||x_j||^2).
+    Xc = X_dense - sw @ X_dense / sw.sum()
+    residual = (y - sw @ y / sw.sum()) - Xc @ result.coef
+    sqnorms = sw @ Xc[:, [3, 17]] ** 2
+    bound = np.sqrt(2 * sqnorms * result.gap_tol * sw.sum())
+    assert np.all(np.abs(Xc[:, [3, 17]].T @ (sw * residual)) <= bound)
+    assert result.dual_gap <= result.gap_tol
+
+
+def test_alpha_at_alpha_max_gives_zeros_in_one_epoch(fmt):
+    X_dense, y, _ = make_regression_data()
+    X = as_format(X_dense, fmt, np.float64)
+    alpha_max = make_problem(X, y).alpha_max()
+    sk = SkLasso(alpha=alpha_max * 0.999, tol=1e-12).fit(X_dense, y)
+    assert np.count_nonzero(sk.coef_) >= 1  # just below alpha_max a feature enters
+    result = fastreg.solve(X, y, alpha_max)
+    assert not result.coef.any() and result.n_iter == 1
+    assert result.intercept == pytest.approx(y.mean())
+
+
+def test_ridge_only_penalty_converges_with_certificate():
+    X, y, sw = make_regression_data(40, 60)
+    result = fastreg.solve(X, y, 0.5, 0.0, sample_weight=sw, tol=1e-10, max_iter=100_000)
+    reference = sklearn_reference(X, y, np.float64, alpha=0.5, l1_ratio=0.0,
+                                  fit_intercept=True, sample_weight=sw, positive=False)
+    assert result.converged
+    assert_coef_close(result.coef, reference.coef_, np.float64)
+    assert enet_gap(X, y, result.coef, 0.5, 0.0, sample_weight=sw) <= result.gap_tol
+
+
+def test_warm_start_from_solution_takes_one_epoch():
+    X, y, _ = make_regression_data()
+    cold = fastreg.solve(X, y, 0.05, tol=1e-10, max_iter=100_000)
+    warm = fastreg.solve(X, y, 0.05, tol=1e-10, coef_init=cold.coef)
+    assert cold.n_iter > 10
+    assert warm.n_iter <= 2
+    np.testing.assert_allclose(warm.coef, cold.coef, atol=1e-9)
+
+
+def test_random_selection_reaches_the_same_solution():
+    X, y, _ = make_regression_data()
+    model = fastreg.Lasso(alpha=0.05, tol=1e-12, max_iter=100_000)
+    cyclic = model.fit(X, y).coef_
+    shuffled = model.set_params(selection="random", random_state=0).fit(X, y).coef_
+    np.testing.assert_allclose(shuffled, cyclic, atol=1e-8)
+
+
+def test_non_convergence_warns_with_gap():
+    X, y, _ = make_regression_data(40, 200)
+    with pytest.warns(ConvergenceWarning, match=r"duality gap \S+ > tolerance"):
+        result = fastreg.solve(X, y, 1e-4, tol=1e-12, max_iter=3)
+    assert not result.converged and result.n_iter == 3
+    assert result.dual_gap > result.gap_tol
+
+
+def test_tol_zero_runs_max_iter():
+    X, y, _ = make_regression_data()
+    with pytest.warns(ConvergenceWarning):
+        result = fastreg.solve(X, y, 0.05, tol=0.0, max_iter=25)
+    assert result.n_iter == 25
+
+
+def test_canonical_X_is_not_copied(fmt):
+    X = as_format(make_regression_data()[0], fmt, np.float32)
+    problem = make_problem(X, np.ones(X.shape[0]))
+    if fmt == "dense":
+        assert problem.X_kernel is X
+    else:
+        assert problem.X_kernel.data is X.data and problem.X_kernel.indices is X.indices
+
+
+def test_inputs_are_not_modified(fmt):
+    X_dense, y, sw = make_regression_data()
+    X = as_format(X_dense, fmt, np.float64)
+    factors = np.linspace(0.5, 2, X.shape[1])
+    coef_init = np.full(X.shape[1], 0.1)
+    copies = [X.copy(), y.copy(), sw.copy(), factors.copy(), coef_init.copy()]
+    fastreg.solve(X, y, 0.05, 0.5, sample_weight=sw, penalty_factor=factors,
+                  coef_init=coef_init)
+    for original, copy in zip([X, y, sw, factors, coef_init], copies, strict=True):
+        if sp.issparse(original):
+            assert (original != copy).nnz == 0
+        else:
+            np.testing.assert_array_equal(original, copy)
+
+
+def test_read_only_inputs(fmt):
+    X_dense, y, sw = make_regression_data()
+    X = as_format(X_dense, fmt, np.float64)
+    arrays = [X.data if sp.issparse(X) else X, y, sw]
+    for array in arrays:
+        array.setflags(write=False)
+    assert fastreg.solve(X, y, 0.05, sample_weight=sw).converged
+
+
+def test_csr_coo_and_integer_input_are_converted():
+    X, y, _ = make_regression_data()
+    expected = fastreg.solve(X, y, 0.05, tol=1e-10).coef
+    for converted in (sp.csr_matrix(X), sp.coo_matrix(X), sp.csr_array(X)):
+        np.testing.assert_allclose(fastreg.solve(converted, y, 0.05, tol=1e-10).coef,
+                                   expected, atol=1e-9)
+    integers = np.round(X * 3).astype(np.int64)
+    result = fastreg.solve(integers, y, 0.05)
+    assert result.coef.dtype == np.float64
