@@ -182,7 +182,7 @@ class CoordinateDescent:
         self.mode = mode
         dtype = np.float64
         self.coef = check_coef_init(coef_init, problem.n_features, dtype)
-        self.features = np.arange(problem.n_features)
+        self.features = np.arange(problem.n_features, dtype=np.int32)
         if mode == "residual":
             self.residual = np.empty(problem.n_samples, dtype=dtype)
             K.init_residual(problem.X_kernel, problem.y, self.coef, self.residual)

@@ -1,0 +1,227 @@
+"""Lasso, ElasticNet and Ridge: scikit-learn's API checks, parity and input errors."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import SelectFromModel
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import Lasso as SkLasso
+from sklearn.linear_model import Ridge as SkRidge
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import fastreg
+
+from .conftest import as_format, make_regression_data, rtol_for
+
+RIDGE_EXPECTED_FAILURES = {
+    "check_non_transformer_estimators_n_iter":
+        "direct solvers run no iterations: n_iter_ is None, as in scikit-learn's Ridge",
+}
+
+
+def expected_failures(estimator):
+    return RIDGE_EXPECTED_FAILURES if isinstance(estimator, fastreg.Ridge) else {}
+
+
+@parametrize_with_checks([fastreg.Lasso(), fastreg.ElasticNet(), fastreg.Ridge()],
+                         expected_failed_checks=expected_failures)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_lasso_and_enet_match_sklearn(fmt, dtype, weighted, fit_intercept):
+    X_dense, y, sw = make_regression_data()
+    sw = sw if weighted else None
+    X = as_format(X_dense, fmt, dtype)
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    for ours, theirs in [
+        (fastreg.Lasso(alpha=0.05), SkLasso(alpha=0.05)),
+        (fastreg.ElasticNet(alpha=0.05, l1_ratio=0.3), SkElasticNet(alpha=0.05, l1_ratio=0.3)),
+    ]:
+        for model in (ours, theirs):
+            model.set_params(tol=1e-12, max_iter=100_000, fit_intercept=fit_intercept)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            theirs.fit(X64, y.astype(dtype), sample_weight=sw)
+        ours.fit(X, y.astype(dtype), sample_weight=sw)
+        assert ours.coef_.dtype == dtype
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0,
+                                   atol=rtol_for(dtype) * np.abs(theirs.coef_).max())
+        assert ours.intercept_ == pytest.approx(theirs.intercept_, rel=1e-5, abs=1e-6)
+        assert ours.n_iter_ >= 1
+        np.testing.assert_allclose(ours.predict(X), theirs.predict(X64), rtol=1e-4)
+
+
+def test_multi_target_fits_each_column():
+    X, y, _ = make_regression_data()
+    Y = np.column_stack([y, -2 * y + 1])
+    model = fastreg.ElasticNet(alpha=0.1, tol=1e-10).fit(X, Y)
+    assert model.coef_.shape == (2, X.shape[1]) and model.intercept_.shape == (2,)
+    for k in range(2):
+        single = fastreg.ElasticNet(alpha=0.1, tol=1e-10).fit(X, Y[:, k])
+        np.testing.assert_allclose(model.coef_[k], single.coef_)
+    assert model.predict(X).shape == (X.shape[0], 2)
+
+
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "eigen", "cg"])
+def test_ridge_matches_sklearn(fmt, solver):
+    X_dense, y, sw = make_regression_data()
+    if fmt == "csc" and solver in ("cholesky", "eigen"):
+        pytest.skip("direct solvers are for dense X")
+    X = as_format(X_dense, fmt, np.float64)
+    ours = fastreg.Ridge(alpha=2.0, solver=solver, tol=1e-12).fit(X, y, sample_weight=sw)
+    theirs = SkRidge(alpha=2.0, solver="cholesky" if fmt == "dense" else "sparse_cg",
+                     tol=1e-12).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-6, atol=1e-10)
+    assert ours.intercept_ == pytest.approx(theirs.intercept_, rel=1e-6)
+
+
+def test_positive_ridge_is_solved_by_coordinate_descent():
+    X, y, sw = make_regression_data()
+    ours = fastreg.Ridge(alpha=3.0, positive=True, tol=1e-12, max_iter=100_000).fit(
+        X, y, sample_weight=sw)
+    theirs = SkRidge(alpha=3.0, positive=True, tol=1e-12).fit(X, y, sample_weight=sw)
+    assert ours.solver_ == "cd" and (ours.coef_ >= 0).all()
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-5)
+
+
+def test_warm_start_reuses_coef():
+    X, y, _ = make_regression_data()
+    model = fastreg.Lasso(alpha=0.05, tol=1e-10, max_iter=100_000, warm_start=True)
+    first = model.fit(X, y).n_iter_
+    second = model.fit(X, y).n_iter_
+    assert first > 5 and second <= 2
+
+
+def test_sparse_coef_matches_coef():
+    X, y, _ = make_regression_data()
+    model = fastreg.Lasso(alpha=0.1).fit(X, y)
+    assert sp.issparse(model.sparse_coef_)
+    np.testing.assert_array_equal(model.sparse_coef_.toarray().ravel(), model.coef_)
+
+
+def test_penalty_factor_is_a_keyword_parameter():
+    X, y, _ = make_regression_data()
+    factors = np.ones(X.shape[1])
+    factors[10] = 0.0
+    model = fastreg.Lasso(alpha=100.0, penalty_factor=factors).fit(X, y)
+    assert np.flatnonzero(model.coef_).tolist() == [10]
+    assert "penalty_factor" in model.get_params()
+
+
+def test_works_in_pipeline_search_selection_and_pickle():
+    X, y, _ = make_regression_data(80, 30)
+    pipe = make_pipeline(StandardScaler(), fastreg.Lasso())
+    search = GridSearchCV(pipe, {"lasso__alpha": [0.01, 0.1, 1.0]}, cv=3).fit(X, y)
+    assert search.best_params_["lasso__alpha"] in (0.01, 0.1, 1.0)
+    selector = SelectFromModel(fastreg.Lasso(alpha=0.2)).fit(X, y)
+    assert 0 < selector.get_support().sum() < X.shape[1]
+    model = fastreg.ElasticNet(alpha=0.1).fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.coef_, model.coef_)
+    assert clone(model).get_params() == model.get_params()
+
+
+BAD_PARAMS = [
+    ({"alpha": -1.0}, ValueError, "alpha"),
+    ({"alpha": "big"}, TypeError, "alpha"),
+    ({"l1_ratio": 1.5}, ValueError, "l1_ratio"),
+    ({"tol": -1e-3}, ValueError, "tol"),
+    ({"max_iter": 0}, ValueError, "max_iter"),
+    ({"max_iter": 2.5}, TypeError, "max_iter"),
+    ({"selection": "best"}, ValueError, "selection"),
+    ({"precompute": "yes"}, ValueError, "precompute"),
+    ({"penalty_factor": -np.ones(60)}, ValueError, "penalty_factor"),
+    ({"penalty_factor": np.ones(3)}, ValueError, "penalty_factor"),
+]
+
+
+@pytest.mark.parametrize(("params", "error", "match"), BAD_PARAMS)
+def test_bad_parameters_name_the_argument(params, error, match):
+    X, y, _ = make_regression_data()
+    with pytest.raises(error, match=match):
+        fastreg.ElasticNet(**params).fit(X, y)
+
+
+def _bad_data_cases():
+    X, y, sw = make_regression_data()
+    X_nan = X.copy()
+    X_nan[3, 4] = np.nan
+    X_inf_sparse = sp.csc_matrix(X)
+    X_inf_sparse.data[0] = np.inf
+    y_nan = y.copy()
+    y_nan[0] = np.nan
+    sw_neg = sw.copy()
+    sw_neg[2] = -1.0
+    sw_nan = sw.copy()
+    sw_nan[2] = np.nan
+    return [
+        ("nan-X", X_nan, y, None, ValueError, "X contains NaN"),
+        ("inf-sparse-X", X_inf_sparse, y, None, ValueError, "X contains NaN or infinity"),
+        ("nan-y", X, y_nan, None, ValueError, "y contains NaN"),
+        ("nan-weight", X, y, sw_nan, ValueError, "sample_weight contains NaN"),
+        ("negative-weight", X, y, sw_neg, ValueError, "sample_weight must be non-negative"),
+        ("short-y", X, y[:-1], None, ValueError, "y has 39 samples but X has 40"),
+        ("short-weight", X, y, sw[:-1], ValueError, "sample_weight must have shape"),
+        ("3d-X", X[:, :, None], y, None, ValueError, "X must be a 2-dimensional"),
+        ("1d-X", X[:, 0], y, None, ValueError, "X must be a 2-dimensional"),
+        ("no-samples", X[:0], y[:0], None, ValueError, "0 sample"),
+        ("no-features", X[:, :0], y, None, ValueError, "0 feature"),
+        ("strings-X", np.full(X.shape, "a"), y, None, TypeError, "X must contain numbers"),
+        ("strings-y", X, np.full(len(y), "a"), None, TypeError, "y must contain numbers"),
+        ("complex-X", X + 1j, y, None, ValueError, "Complex data not supported in X"),
+    ]
+
+
+@pytest.mark.parametrize("estimator", [fastreg.Lasso(), fastreg.ElasticNet(), fastreg.Ridge()],
+                         ids=["Lasso", "ElasticNet", "Ridge"])
+@pytest.mark.parametrize("case", _bad_data_cases(), ids=lambda case: case[0])
+def test_bad_data_is_rejected_with_a_clear_message(estimator, case):
+    _, X, y, sw, error, match = case
+    with pytest.raises(error, match=match):
+        estimator.fit(X, y, sample_weight=sw)
+
+
+def test_bad_data_reaches_solve_and_paths_too():
+    X, y, _ = make_regression_data()
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    for call in (lambda: fastreg.solve(X_nan, y, 0.1),
+                 lambda: fastreg.lasso_path(X_nan, y),
+                 lambda: fastreg.enet_path(X_nan, y)):
+        with pytest.raises(ValueError, match="X contains NaN"):
+            call()
+    with pytest.raises(ValueError, match="coef_init must have shape"):
+        fastreg.solve(X, y, 0.1, coef_init=np.zeros(3))
+
+
+def test_failed_fit_leaves_a_fitted_estimator_unchanged():
+    X, y, _ = make_regression_data()
+    model = fastreg.Lasso(alpha=0.1, warm_start=True).fit(X, y)
+    coef = model.coef_.copy()
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError):
+        model.fit(X_nan, y)
+    np.testing.assert_array_equal(model.coef_, coef)
+
+
+def test_fit_does_not_modify_inputs(fmt):
+    X_dense, y, sw = make_regression_data()
+    X = as_format(X_dense, fmt, np.float32)
+    copies = (X.copy(), y.copy(), sw.copy())
+    for model in (fastreg.Lasso(alpha=0.1), fastreg.ElasticNet(alpha=0.1), fastreg.Ridge()):
+        model.fit(X, y, sample_weight=sw)
+    assert abs(X - copies[0]).max() == 0
+    np.testing.assert_array_equal(y, copies[1])
+    np.testing.assert_array_equal(sw, copies[2])

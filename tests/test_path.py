@@ -1,0 +1,99 @@
+"""lasso_path / enet_path against scikit-learn's, and the warm-start contract."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import enet_path as sk_enet_path
+
+import fastreg
+from fastreg._solver import make_problem
+
+from .conftest import as_format, make_regression_data, rtol_for
+from .reference import enet_gap
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_enet_path_matches_sklearn(fmt, dtype, l1_ratio, precompute):
+    X_dense, y, _ = make_regression_data(40, 50)
+    # scikit-learn's path fits no intercept: compare on centered data.
+    X_dense = X_dense - X_dense.mean(axis=0)
+    y = y - y.mean()
+    X = as_format(X_dense, fmt, dtype)
+    alphas, coefs, gaps = fastreg.enet_path(X, y.astype(dtype), l1_ratio=l1_ratio,
+                                            n_alphas=20, eps=1e-2, tol=1e-12,
+                                            max_iter=100_000, precompute=precompute)
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    sk_alphas, sk_coefs, _ = sk_enet_path(X64, y.astype(dtype).astype(np.float64),
+                                          l1_ratio=l1_ratio, alphas=alphas, tol=1e-12,
+                                          max_iter=100_000)
+    assert coefs.shape == (50, 20) and coefs.dtype == dtype
+    np.testing.assert_allclose(alphas, sk_alphas)
+    np.testing.assert_allclose(coefs, sk_coefs, rtol=0,
+                               atol=rtol_for(dtype) * np.abs(sk_coefs).max())
+    gap_tol = 1e-12 * (y @ y) / len(y)
+    assert np.all(gaps <= gap_tol * (1 + 1e-9))
+
+
+def test_alpha_grid_starts_at_alpha_max_with_all_zeros():
+    X, y, sw = make_regression_data()
+    alphas, coefs, _ = fastreg.lasso_path(X, y, fit_intercept=True, sample_weight=sw,
+                                          n_alphas=10, eps=1e-3)
+    alpha_max = make_problem(X, y, sample_weight=sw).alpha_max()
+    assert alphas[0] == pytest.approx(alpha_max)
+    assert alphas[-1] == pytest.approx(1e-3 * alpha_max)
+    np.testing.assert_allclose(np.diff(np.log(alphas)), np.log(1e-3) / 9)
+    assert not coefs[:, 0].any() and coefs[:, 1].any()
+
+
+def test_path_with_intercept_equals_independent_fits(fmt):
+    X_dense, y, sw = make_regression_data()
+    X = as_format(X_dense, fmt, np.float64)
+    alphas, coefs, gaps, n_iters = fastreg.enet_path(
+        X, y, l1_ratio=0.9, fit_intercept=True, sample_weight=sw, n_alphas=8, tol=1e-11,
+        max_iter=100_000, return_n_iter=True)
+    yc = y - np.average(y, weights=sw)
+    gap_tol = 1e-11 * (sw @ yc**2) / sw.sum()
+    for k, alpha in enumerate(alphas):
+        single = fastreg.solve(X, y, alpha, 0.9, sample_weight=sw, tol=1e-11,
+                               max_iter=100_000)
+        np.testing.assert_allclose(coefs[:, k], single.coef, atol=1e-7)
+        assert gaps[k] <= gap_tol
+        assert enet_gap(X, y, coefs[:, k], alpha, 0.9, sample_weight=sw) <= gap_tol
+    # Warm starts: after the first alpha each fit starts near its solution.
+    cold = [fastreg.solve(X, y, a, 0.9, sample_weight=sw, tol=1e-11, max_iter=100_000).n_iter
+            for a in alphas]
+    assert sum(n_iters) < sum(cold)
+
+
+def test_explicit_alphas_are_sorted_decreasing():
+    X, y, _ = make_regression_data()
+    alphas, coefs, _ = fastreg.lasso_path(X, y, alphas=[0.01, 0.5, 0.1])
+    np.testing.assert_array_equal(alphas, [0.5, 0.1, 0.01])
+    assert np.count_nonzero(coefs[:, 0]) < np.count_nonzero(coefs[:, 2])
+
+
+def test_alphas_as_a_count():
+    X, y, _ = make_regression_data()
+    alphas, coefs, _ = fastreg.lasso_path(X, y, alphas=7)
+    assert alphas.shape == (7,) and coefs.shape == (X.shape[1], 7)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"alphas": [-1.0]}, "alphas"),
+    ({"alphas": 0}, "alphas"),
+    ({"n_alphas": 0}, "n_alphas"),
+    ({"eps": 0.0}, "eps"),
+    ({"l1_ratio": 1.5}, "l1_ratio"),
+])
+def test_bad_path_arguments(kwargs, match):
+    X, y, _ = make_regression_data()
+    with pytest.raises(ValueError, match=match):
+        fastreg.enet_path(X, y, **kwargs)
+
+
+def test_l1_ratio_zero_needs_explicit_alphas():
+    X, y, _ = make_regression_data()
+    with pytest.raises(ValueError, match="l1_ratio=0"):
+        fastreg.enet_path(X, y, l1_ratio=0.0)
+    _, coefs, _ = fastreg.enet_path(X, y, l1_ratio=0.0, alphas=[1.0, 0.1])
+    assert np.all(coefs != 0)  # a pure ridge penalty keeps every feature
