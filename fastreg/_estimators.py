@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -319,8 +321,12 @@ class Ridge(_LinearRegressor):
         result = ridge_solve(X, y.astype(X.dtype), alpha, sample_weight=sample_weight,
                              fit_intercept=self.fit_intercept, solver=self.solver, tol=tol,
                              max_iter=max_iter)
+        if not result.converged:
+            warnings.warn(f"Conjugate gradients stopped at max_iter={max_iter} before reaching "
+                          f"tol={tol}: n_iter_={result.n_iter}.", ConvergenceWarning,
+                          stacklevel=2)
         self.coef_ = result.coef
-        self.intercept_ = result.intercept
+        self.intercept_ = result.intercept if self.fit_intercept else 0.0
         self.n_iter_ = result.n_iter
         self.solver_ = result.solver
         return self

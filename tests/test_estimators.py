@@ -225,3 +225,9 @@ def test_fit_does_not_modify_inputs(fmt):
     assert abs(X - copies[0]).max() == 0
     np.testing.assert_array_equal(y, copies[1])
     np.testing.assert_array_equal(sw, copies[2])
+
+
+def test_ridge_warns_when_conjugate_gradients_stop_early():
+    X, y, _ = make_regression_data(60, 40)
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        fastreg.Ridge(alpha=1e-3, solver="cg", tol=1e-12, max_iter=1).fit(sp.csc_matrix(X), y)
