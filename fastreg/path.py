@@ -20,16 +20,23 @@ from ._validation import check_scalar
 __all__ = ["alpha_grid", "enet_path", "lasso_path"]
 
 
-def alpha_grid(problem: Problem, l1_ratio: float, eps: float, n_alphas: int) -> np.ndarray:
+def alpha_grid(problem: Problem, l1_ratio: float, eps: float, n_alphas: int, *,
+               positive: bool = False) -> np.ndarray:
     """``n_alphas`` values spaced geometrically from ``alpha_max`` down to ``eps * alpha_max``.
 
     Where every coefficient is zero at any alpha (``y`` constant, or no penalized feature
     correlated with it) the grid is the smallest positive resolution, as in scikit-learn.
+    With ``positive=True`` only positive correlations count, as in scikit-learn:
+    ``alpha_max = max(0, max_j x_j^T S y / f_j) / (S l1_ratio)``.
     """
     if l1_ratio == 0.0:
         raise ValueError("An alpha grid cannot be generated for l1_ratio=0 (alpha_max is "
                          "infinite): pass the alphas explicitly.")
     alpha_max = problem.alpha_max(l1_ratio)
+    if positive and np.isfinite(alpha_max):
+        penalized = problem.penalty_factor > 0
+        ratios = problem.correlations(problem.y)[penalized] / problem.penalty_factor[penalized]
+        alpha_max = max(float(ratios.max()), 0.0) / (problem.sum_weights * l1_ratio)
     resolution = np.finfo(np.float64).resolution
     if not np.isfinite(alpha_max) or alpha_max <= resolution:
         return np.full(n_alphas, resolution)
@@ -124,7 +131,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
                            fit_intercept=fit_intercept)
     if grid is None:
-        grid = alpha_grid(problem, l1_ratio, eps, n_alphas)
+        grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=bool(positive))
     solver = CoordinateDescent(problem, choose_mode(problem, precompute), coef_init)
     coefs = np.empty((problem.n_features, n_alphas), dtype=problem.dtype)
     dual_gaps = np.empty(n_alphas)
