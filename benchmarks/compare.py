@@ -1,0 +1,447 @@
+"""Side-by-side comparison of fastreg with scikit-learn, skglm, celer and glmnet.
+
+Run ``python -m benchmarks.compare --help``.  For every problem, task and solver:
+
+1. **Tolerance search.**  Starting from the solver's ``tol0``, ``tol`` is divided by 10 until
+   the duality gap recomputed by :func:`benchmarks.gap.enet_duality_gap` is at most the target
+   ``rel * ||y - ybar||^2 / (2n)`` (DESIGN.md section 5), at most ``--max-tighten`` times.  A
+   solver that does not get there is reported as *not reached*, with the gap it did reach.
+   For a path the gap is the largest one along the path.
+2. **Timing.**  The first call is timed on its own (``1st call``: it includes Numba
+   compilation or on-disk cache loading where a solver has any) and excluded, as are all
+   search runs; at the chosen ``tol`` the median of ``--repeat`` further runs is reported.
+3. **Memory.**  One more run with two probes: ``tracemalloc`` peak (allocations through
+   Python's and NumPy's allocators; blind to Numba's NRT and Fortran allocations) and the rise
+   of the process RSS over its value before the run, sampled every 2 ms from a thread (sees
+   every allocator, but only while the solver releases the GIL, plus the end state).
+4. **Ratio** to the fastest *peer* (non-fastreg solver) that reached the target.
+
+Tasks: ``alpha_max/10`` and ``alpha_max/100`` are single fits with an intercept;
+``path`` is 100 alphas from ``alpha_max`` to ``alpha_max/100`` without intercept on centred
+``y`` (scikit-learn's ``lasso_path`` has no intercept), the same alphas for every solver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+
+import numpy as np
+import scipy.sparse as sp
+
+from benchmarks.gap import alpha_max, enet_duality_gap, target_gap
+from benchmarks.problems import PROBLEMS, clear_cache, get_problem
+from benchmarks.solvers import SOLVERS, available_solvers
+
+TASKS = ("alpha_max/10", "alpha_max/100", "path")
+QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
+QUICK_MAX_TIME = 3.0
+PATH_LENGTH = 100
+PATH_EPS = 1e-2
+
+# -- measurement ------------------------------------------------------------------------------
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _rss_bytes():
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except OSError:  # not Linux: no RSS probe
+        return 0
+
+
+def measure_memory(function):
+    """Run ``function()``; return ``(tracemalloc peak MB, sampled RSS rise MB)``."""
+    gc.collect()
+    base = _rss_bytes()
+    peak = [base]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], _rss_bytes())
+            stop.wait(0.002)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    tracemalloc.start()
+    try:
+        function()
+    finally:
+        _, traced_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        stop.set()
+        sampler.join()
+    peak[0] = max(peak[0], _rss_bytes())
+    return traced_peak / 2**20, (peak[0] - base) / 2**20
+
+
+def _timed(function):
+    start = time.perf_counter()
+    out = function()
+    return time.perf_counter() - start, out
+
+
+# -- tasks ------------------------------------------------------------------------------------
+
+
+class Task:
+    """One problem x task: the call to make and how to certify its answer."""
+
+    def __init__(self, X, y, task):
+        self.X, self.task = X, task
+        if task == "path":
+            self.y = y - y.mean()
+            a_max = alpha_max(X, self.y, fit_intercept=False)
+            self.alphas = a_max * np.geomspace(1.0, PATH_EPS, PATH_LENGTH)
+            self.target = target_gap(self.y, fit_intercept=False)
+        else:
+            self.y = y
+            self.alpha = alpha_max(X, y) / float(task.split("/")[1])
+            self.target = target_gap(y)
+
+    def run(self, solver, tol):
+        if self.task == "path":
+            return solver.path(self.X, self.y, self.alphas, tol)
+        return solver.fit(self.X, self.y, self.alpha, tol)
+
+    def gap(self, out):
+        if self.task == "path":
+            if out.shape != (self.X.shape[1], self.alphas.size):
+                raise RuntimeError(f"path of shape {out.shape}, expected one column per alpha")
+            return max(
+                enet_duality_gap(self.X, self.y, out[:, k], 0.0, a, fit_intercept=False)
+                for k, a in enumerate(self.alphas)
+            )
+        return enet_duality_gap(self.X, self.y, out.coef, out.intercept, self.alpha,
+                                fit_intercept=True)  # fmt: skip
+
+    def summary(self, out):
+        """(nnz of the solution -- the last alpha of a path --, n_iter or None)."""
+        if self.task == "path":
+            return int(np.count_nonzero(out[:, -1])), None
+        return int(np.count_nonzero(out.coef)), out.n_iter
+
+
+def benchmark_solver(solver, task, repeat=3, max_tighten=8, max_time=60.0, tol_start=None):
+    """Tune ``tol`` to the target, then time and measure; return a result dict.
+
+    The search starts at ``tol_start`` (default ``solver.tol0``) and divides by 10.
+    """
+    wall_start = time.perf_counter()
+    row = {"solver": solver.name, "peer": solver.peer, "target": task.target}
+    tol = solver.tol0 if tol_start is None else tol_start
+    first_call = None
+    reached = False
+    for attempt in range(max_tighten + 1):
+        elapsed, out = _timed(lambda tol=tol: task.run(solver, tol))
+        if first_call is None:
+            first_call = elapsed
+            if elapsed > max_time:  # perhaps JIT compilation: judge the cap on a second run
+                elapsed, out = _timed(lambda tol=tol: task.run(solver, tol))
+        gap = task.gap(out)
+        if gap <= task.target:
+            reached = True
+            break
+        if elapsed > max_time:
+            row["note"] = "not reached: stopped tightening"
+            break
+        if attempt < max_tighten:
+            tol /= 10.0
+    if not reached and "note" not in row:
+        row["note"] = f"not reached after {max_tighten} tightenings"
+    times = [elapsed]
+    if elapsed <= max_time:  # the run above was the warm-up at this tol; time fresh runs
+        times = [_timed(lambda: task.run(solver, tol))[0] for _ in range(repeat)]
+    else:
+        note = f"one run only: {elapsed:.1f}s > --max-time {max_time:g}s"
+        row["note"] = f"{row['note']}; {note}" if "note" in row else note
+    nnz, n_iter = task.summary(out)
+    traced_mb = rss_mb = None
+    if elapsed <= max_time:
+        traced_mb, rss_mb = measure_memory(lambda: task.run(solver, tol))
+    row.update(
+        tol=tol, reached=reached, gap=gap, time=statistics.median(times), times=times,
+        first_call=first_call, nnz=nnz, n_iter=n_iter, tracemalloc_mb=traced_mb, rss_mb=rss_mb,
+        runs=attempt + 1 + (first_call > max_time) + len(times) + (traced_mb is not None),
+        wall=time.perf_counter() - wall_start,
+    )  # fmt: skip
+    return row
+
+
+def add_ratios(rows):
+    """Ratio of each solver's median time to the fastest peer that reached the target."""
+    peers = [r["time"] for r in rows if r.get("peer") and r.get("reached")]
+    best = min(peers) if peers else None
+    for r in rows:
+        r["ratio"] = r["time"] / best if best and "time" in r else None
+
+
+# -- startup ----------------------------------------------------------------------------------
+
+_STARTUP_CODE = """
+import json, time
+t0 = time.perf_counter()
+import {module}
+t_import = time.perf_counter() - t0
+import numpy as np, scipy.sparse as sp
+rng = np.random.default_rng(0)
+X = np.asfortranarray(rng.standard_normal((200, 50)))
+y = X[:, :5].sum(axis=1) + rng.standard_normal(200)
+out = {{"import": t_import}}
+for fmt, data in (("dense", X), ("csc", sp.csc_matrix(X))):
+    t0 = time.perf_counter()
+    {fit}
+    out["first fit " + fmt] = time.perf_counter() - t0
+print(json.dumps(out))
+"""
+
+_STARTUP_FITS = {
+    "fastreg": ("fastreg", "fastreg.Lasso(alpha=0.1).fit(data, y)"),
+    "sklearn": ("sklearn.linear_model", "sklearn.linear_model.Lasso(alpha=0.1).fit(data, y)"),
+    "skglm": ("skglm", "skglm.Lasso(alpha=0.1).fit(data, y)"),
+    "celer": ("celer", "celer.Lasso(alpha=0.1).fit(data, y)"),
+}
+
+
+def startup_times(names):
+    """Import and first-fit times in fresh interpreters, with a cold then a warm Numba cache."""
+    results = {}
+    for name in names:
+        if name not in _STARTUP_FITS:
+            continue
+        module, fit = _STARTUP_FITS[name]
+        code = _STARTUP_CODE.format(module=module, fit=fit)
+        with tempfile.TemporaryDirectory(prefix="fastreg-numba-cache-") as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONWARNINGS="ignore")
+            for state in ("cold cache", "warm cache"):
+                proc = subprocess.run(
+                    [sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                    timeout=600,
+                )  # fmt: skip
+                if proc.returncode != 0:
+                    tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
+                    results[(name, state)] = {"error": tail[0]}
+                else:
+                    results[(name, state)] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return results
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def _fmt(value, spec):
+    return "" if value is None else format(value, spec)
+
+
+def markdown_table(rows):
+    head = (
+        "| problem | task | solver | tol | time (s) | 1st call (s) | gap | target | gap ok "
+        "| nnz | n_iter | tracemalloc MB | RSS rise MB | x best peer | note |"
+    )
+    lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(
+                f"| {r['problem']} | {r['task']} | {r['solver']} | | | | | | error: "
+                f"{r['error']} | | | | | | |"
+            )
+            continue
+        ok = "yes" if r["reached"] else "**not reached**"
+        ratio = _fmt(r.get("ratio"), ".2f")
+        lines.append(
+            f"| {r['problem']} | {r['task']} | {r['solver']} | {r['tol']:.0e} "
+            f"| {r['time']:.4f} | {r['first_call']:.4f} | {r['gap']:.2e} | {r['target']:.2e} "
+            f"| {ok} | {r['nnz']} | {_fmt(r['n_iter'], 'd')} | {_fmt(r['tracemalloc_mb'], '.1f')} "
+            f"| {_fmt(r['rss_mb'], '.1f')} | {ratio} | {r.get('note', '')} |"
+        )
+    return "\n".join(lines)
+
+
+def startup_table(results):
+    lines = [
+        "| solver | cache | import (s) | first fit dense (s) | first fit csc (s) |",
+        "|---|---|---|---|---|",
+    ]
+    for (name, state), r in results.items():
+        if "error" in r:
+            lines.append(f"| {name} | {state} | error: {r['error']} | | |")
+        else:
+            lines.append(
+                f"| {name} | {state} | {r['import']:.3f} | {r['first fit dense']:.3f} "
+                f"| {r['first fit csc']:.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def environment():
+    info = {"python": platform.python_version(), "machine": platform.machine(),
+            "cpus": os.cpu_count()}  # fmt: skip
+    for module in ("numpy", "scipy", "numba", "sklearn", "fastreg", "skglm", "celer", "glmnet"):
+        try:
+            info[module] = getattr(importlib.import_module(module), "__version__", "?")
+        except ImportError:
+            info[module] = None
+    return info
+
+
+def _describe(X):
+    if sp.issparse(X):
+        return f"{X.shape[0]} x {X.shape[1]} CSC, nnz {X.nnz}, {X.dtype}"
+    return f"{X.shape[0]} x {X.shape[1]} dense, {X.dtype}"
+
+
+# -- driver -----------------------------------------------------------------------------------
+
+
+def _csv(value):
+    return [v for v in value.split(",") if v]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.compare",
+        description="Time-to-target-gap comparison of Lasso solvers (DESIGN.md section 5).",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"small problems (scale {QUICK_SCALE}), --max-time "
+        f"{QUICK_MAX_TIME:g}, startup timings of fastreg only",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=None, help="problem size factor (overrides --quick)"
+    )
+    parser.add_argument(
+        "--problems",
+        type=_csv,
+        default=list(PROBLEMS),
+        help="comma-separated subset of: " + ",".join(PROBLEMS),
+    )
+    parser.add_argument(
+        "--tasks",
+        type=_csv,
+        default=list(TASKS),
+        help="comma-separated subset of: " + ",".join(TASKS),
+    )
+    parser.add_argument(
+        "--solvers",
+        type=_csv,
+        default=list(SOLVERS),
+        help="comma-separated subset of: " + ",".join(SOLVERS),
+    )
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (median; >= 3)")
+    parser.add_argument(
+        "--rel", type=float, default=1e-6, help="target gap, relative to ||y - ybar||^2 / (2n)"
+    )
+    parser.add_argument(
+        "--max-tighten", type=int, default=8, help="most 10x tightenings of tol in the search"
+    )
+    parser.add_argument(
+        "--max-time",
+        type=float,
+        default=None,
+        help="seconds; once one run takes longer, stop tightening tol and time "
+        "that run only (default 60; 3 with --quick)",
+    )
+    parser.add_argument(
+        "--no-startup",
+        action="store_true",
+        help="skip the fresh-process import / first-fit timings",
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write all results as JSON")
+    args = parser.parse_args(argv)
+    if args.repeat < 3:
+        parser.error("--repeat must be at least 3")
+    for value, known, what in ((args.problems, PROBLEMS, "problem"),
+                               (args.tasks, TASKS, "task")):  # fmt: skip
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            parser.error(f"unknown {what}(s): {', '.join(unknown)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
+    if args.max_time is None:
+        args.max_time = QUICK_MAX_TIME if args.quick else 60.0
+    solvers, skipped = available_solvers(args.solvers)
+    env = environment()
+
+    print(f"# Lasso time-to-gap comparison (scale {scale:g}, {args.dtype})\n")
+    print(", ".join(f"{k} {v}" for k, v in env.items() if v is not None) + "\n")
+    for name, reason in skipped.items():
+        print(f"- skipped {name}: {reason}")
+    print(
+        f"- target gap: {args.rel:g} x ||y - ybar||^2/(2n); time = median of {args.repeat} runs "
+        "after a warm-up; memory: tracemalloc peak and sampled RSS rise of one extra run\n"
+    )
+
+    rows = []
+    last_tol = {}
+    for problem in args.problems:
+        X, y = get_problem(problem, args.dtype, scale=scale)
+        print(f"- {problem}: {_describe(X)}", file=sys.stderr, flush=True)
+        for task_name in args.tasks:
+            task = Task(X, y, task_name)
+            group = []
+            for solver in solvers:
+                # A decade looser than what this solver needed on the previous task of this
+                # problem: saves search runs, and can still find a looser tol than before.
+                previous = last_tol.get((problem, solver.name))
+                tol_start = None if previous is None else min(solver.tol0, 10.0 * previous)
+                if not solver.supports(X):
+                    continue
+                label = {"problem": problem, "task": task_name, "solver": solver.name}
+                try:
+                    row = benchmark_solver(solver, task, args.repeat, args.max_tighten,
+                                           args.max_time, tol_start)  # fmt: skip
+                    if row["reached"]:
+                        last_tol[(problem, solver.name)] = row["tol"]
+                except Exception as exc:  # a broken peer must not stop the comparison
+                    row = {"error": f"{type(exc).__name__}: {exc}"[:120], "peer": solver.peer}
+                row.update(label)
+                group.append(row)
+                print(f"  {task_name} {solver.name}: {row.get('time', row.get('error'))}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+            add_ratios(group)
+            rows.extend(group)
+        clear_cache()
+
+    print(markdown_table(rows))
+
+    startup = {}
+    if not args.no_startup:
+        names = ["fastreg"] if args.quick else [s.name for s in solvers]
+        startup = startup_times(names)
+        print("\n## Fresh-process startup (tiny 200 x 50 problem, fresh NUMBA_CACHE_DIR)\n")
+        print(startup_table(startup))
+
+    if args.json:
+        payload = {
+            "environment": env, "scale": scale, "dtype": args.dtype, "rel": args.rel,
+            "repeat": args.repeat, "skipped": skipped, "results": rows,
+            "startup": [{"solver": n, "cache": s, **r} for (n, s), r in startup.items()],
+        }  # fmt: skip
+        with open(args.json, "w") as f:
+            json.dump(payload, f, indent=1, default=float)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
