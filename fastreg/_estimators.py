@@ -18,7 +18,6 @@ from ._solver import (
     CoordinateDescent,
     check_penalty,
     check_precompute,
-    choose_mode,
     make_problem,
     warn_if_not_converged,
 )
@@ -94,8 +93,9 @@ class ElasticNet(_LinearRegressor):
         Mix of L1 and L2 in [0, 1]; 1 is the Lasso.
     fit_intercept : bool, default=True
     precompute : {"auto", True, False}, default="auto"
-        Covariance (Gram) updates, computed lazily for features that become non-zero;
-        "auto" uses them when ``n_samples > 2 n_features`` (and at most 2048 features).
+        Covariance (Gram) updates on each working set, with Gram entries computed only for
+        features that enter one; "auto" uses them where they are cheaper than residual
+        updates (see :func:`fastreg.solve`).
     max_iter : int, default=1000
         Maximum number of epochs (passes over the features).
     copy_X : bool, default=True
@@ -176,29 +176,29 @@ class ElasticNet(_LinearRegressor):
                 previous = None
         random_state = check_random_state(self.random_state)
 
-        coefs = np.empty((targets.shape[1], X.shape[1]), dtype=X.dtype)
-        intercepts = np.empty(targets.shape[1])
-        gaps = np.empty(targets.shape[1])
-        n_iters = []
+        results = []
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
                                    penalty_factor=self.penalty_factor,
                                    fit_intercept=self.fit_intercept)
-            solver = CoordinateDescent(problem, choose_mode(problem, self.precompute),
+            solver = CoordinateDescent(problem, self.precompute,
                                        None if previous is None else previous[k])
             seed = (-1 if self.selection == "cyclic"
                     else int(random_state.randint(np.iinfo(np.int32).max)))
             result = solver.run(alpha, l1_ratio, positive=bool(self.positive), tol=tol,
                                 max_iter=max_iter, shuffle_seed=seed)
             warn_if_not_converged(result, alpha)
-            coefs[k], intercepts[k], gaps[k] = result.coef, result.intercept, result.dual_gap
-            n_iters.append(result.n_iter)
+            results.append(result)
 
-        single = y.ndim == 1
-        self.coef_ = coefs[0] if single else coefs
-        self.intercept_ = float(intercepts[0]) if single else intercepts
-        self.dual_gap_ = float(gaps[0]) if single else gaps
-        self.n_iter_ = n_iters[0] if single else n_iters
+        if y.ndim == 1:
+            (result,) = results
+            self.coef_, self.intercept_ = result.coef, result.intercept
+            self.dual_gap_, self.n_iter_ = result.dual_gap, result.n_iter
+        else:
+            self.coef_ = np.array([result.coef for result in results])
+            self.intercept_ = np.array([result.intercept for result in results])
+            self.dual_gap_ = np.array([result.dual_gap for result in results])
+            self.n_iter_ = [result.n_iter for result in results]
         return self
 
 
@@ -343,7 +343,7 @@ class Ridge(_LinearRegressor):
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
                                    fit_intercept=self.fit_intercept)
-            solver = CoordinateDescent(problem, choose_mode(problem, "auto"))
+            solver = CoordinateDescent(problem)
             # Ridge's loss is not divided by S: the equivalent Elastic Net alpha is alpha / S.
             enet_alpha = alphas[k] / problem.sum_weights
             result = solver.run(enet_alpha, 0.0, positive=True, tol=tol,

@@ -26,9 +26,7 @@ from ._validation import (
 )
 
 DEFAULT_MAX_ITER = 1000
-# Epochs between two duality-gap evaluations of the residual solver (a gap costs an epoch).
-GAP_EVERY = 10
-# Covariance updates keep a p x p Gram matrix; beyond this many features "auto" never picks them.
+# Covariance updates keep a k x k Gram matrix; "auto" never picks them for larger working sets.
 GRAM_MAX_FEATURES = 2048
 
 
@@ -52,7 +50,8 @@ class SolveResult:
     converged : bool
         Whether ``dual_gap <= gap_tol``.
     mode : str
-        ``"residual"`` or ``"gram"``: how coordinate updates were made.
+        ``"residual"`` or ``"gram"``: how the last working set's coordinate updates were
+        made.
     """
 
     coef: np.ndarray
@@ -92,6 +91,20 @@ class Problem:
     def dtype(self) -> np.dtype:
         return self.X.dtype
 
+    @property
+    def factors(self) -> np.ndarray:
+        """The penalty factors as an array (``penalty_factor`` is empty when all are 1)."""
+        if self.penalty_factor.size:
+            return self.penalty_factor
+        return np.ones(self.n_features)
+
+    def column_nnz(self, features: np.ndarray) -> np.ndarray:
+        """Stored entries of the given columns (``n_samples`` each for dense X)."""
+        if isinstance(self.X_kernel, K.CscMatrix):
+            indptr = self.X_kernel.indptr
+            return indptr[features + 1] - indptr[features]
+        return np.full(features.size, self.n_samples)
+
     def kernel_penalties(self, alpha: float, l1_ratio: float) -> tuple[float, float]:
         """The one place where the objective's scaling is converted for the kernels.
 
@@ -101,13 +114,18 @@ class Problem:
         scale = self.sum_weights * alpha
         return scale * l1_ratio, scale * (1.0 - l1_ratio)
 
-    def alpha_max(self, l1_ratio: float = 1.0) -> float:
-        """Smallest alpha with an all-zero solution: ``max_j |x_j^T S y| / (S l1_ratio f_j)``."""
-        xty = self.correlations(self.y)
-        penalized = self.penalty_factor > 0
+    def alpha_max(self, l1_ratio: float = 1.0, positive: bool = False) -> float:
+        """Smallest alpha with an all-zero solution: ``max_j |x_j^T S y| / (S l1_ratio f_j)``.
+
+        With ``positive`` only positive correlations count (a negative one cannot make a
+        non-negative coefficient enter).
+        """
+        factors = self.factors
+        penalized = factors > 0
         if l1_ratio <= 0.0 or not penalized.any():
             return np.inf
-        ratios = np.abs(xty[penalized]) / self.penalty_factor[penalized]
+        xty = self.correlations(self.y)[penalized]
+        ratios = (np.maximum(xty, 0.0) if positive else np.abs(xty)) / factors[penalized]
         return float(ratios.max() / (self.sum_weights * l1_ratio))
 
     def correlations(self, v: np.ndarray, offset: float = 0.0) -> np.ndarray:
@@ -157,77 +175,216 @@ def check_precompute(precompute) -> bool | str:
         "matrix is not supported: fastreg computes the Gram columns it needs).")
 
 
-def choose_mode(problem: Problem, precompute) -> str:
-    """Covariance updates pay off on tall data; ``precompute`` overrides the choice."""
-    precompute = check_precompute(precompute)
-    if precompute == "auto":
-        tall = problem.n_samples > 2 * problem.n_features
-        precompute = tall and problem.n_features <= GRAM_MAX_FEATURES
-    return "gram" if precompute else "residual"
+class _GramCache:
+    """Gram entries of every feature that has entered a Gram working set, kept across alphas.
+
+    Slot ``s`` holds feature ``features[s]``; ``gram[:count, :count]`` are their centered,
+    weighted inner products, and ``xty``, ``col_sqnorm``, ``penalty_factor`` their per-feature
+    constants in slot order, so the Gram kernel works in slot space.  Nothing of size p is
+    allocated until a Gram working set is solved.
+    """
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.slot_of = None
+        self.features = np.empty(0, dtype=np.int32)
+        self.gram = np.empty((0, 0), order="F")
+        self.xty = np.empty(0)
+
+    def slots(self, features: np.ndarray) -> np.ndarray:
+        """The slots of ``features``, computing Gram entries for those not cached yet."""
+        problem = self.problem
+        if self.slot_of is None:
+            self.slot_of = np.full(problem.n_features, -1, dtype=np.int32)
+            self.work = np.empty(problem.n_samples)
+        new = features[self.slot_of[features] < 0]
+        if new.size:
+            start = self.features.size
+            stop = start + new.size
+            if stop > self.gram.shape[0]:
+                capacity = min(max(stop, 2 * self.gram.shape[0]), problem.n_features)
+                grown = np.empty((capacity, capacity), order="F")
+                grown[:start, :start] = self.gram[:start, :start]
+                self.gram = grown
+                self.xty = np.resize(self.xty, capacity)
+            self.slot_of[new] = np.arange(start, stop, dtype=np.int32)
+            self.features = np.concatenate([self.features, new])
+            K.extend_gram(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
+                          problem.x_mean, self.features, start, stop, self.gram, self.xty,
+                          self.work)
+            self.col_sqnorm = problem.col_sqnorm[self.features]
+            self.penalty_factor = (problem.penalty_factor[self.features]
+                                   if problem.penalty_factor.size else problem.penalty_factor)
+        return self.slot_of[features]
 
 
 class CoordinateDescent:
     """Solver state for one problem, reused across alphas (warm starts).
 
+    Each :meth:`run` solves one alpha with working sets (Massias, Gramfort and Salmon 2018,
+    "Celer"; Bertrand et al. 2022, "skglm"): coordinate descent runs on a small set of
+    features ranked by how far they are from meeting their optimality condition, and the set
+    grows until the duality gap of the *whole* problem certifies the solution.  Gap Safe
+    screening (Fercoq, Gramfort and Salmon 2015; Ndiaye et al. 2017) discards, at each full
+    pass, features whose coefficient is provably zero at this alpha.  Each working set is
+    solved with residual updates, or with covariance updates on Gram entries computed only
+    for the features that enter a working set (kept across working sets and alphas).
+
     Parameters
     ----------
     problem : Problem
-    mode : {"residual", "gram"}
+    precompute : {"auto", True, False}
+        Covariance updates always, never, or when they are cheaper: when the working set's
+        columns hold more non-zeros on average than it has features (a Gram step costs
+        O(|working set|), a residual step O(nnz of the column)).
     coef_init : ndarray of shape (n_features,), optional
         Starting coefficients (copied).
+    working_set : bool, default=True
+        Solve on growing working sets; False runs coordinate descent on every feature.
+    screening : bool, default=True
+        Gap Safe screening.  It is skipped when some feature is unpenalized or the penalty has
+        no L1 part, where the gap is not a strict bound.
     """
 
-    def __init__(self, problem: Problem, mode: str, coef_init=None):
+    # Epochs between two gap evaluations of the residual solver (a gap costs an epoch).
+    gap_every = 10
+    # The first working set's size, and the inner tolerance as a fraction of the global gap.
+    min_working_set = 10
+    inner_gap_ratio = 0.3
+
+    def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
+                 working_set: bool = True, screening: bool = True):
         self.problem = problem
-        self.mode = mode
-        dtype = np.float64
-        self.coef = check_coef_init(coef_init, problem.n_features, dtype)
-        self.features = np.arange(problem.n_features, dtype=np.int32)
-        if mode == "residual":
-            self.residual = np.empty(problem.n_samples, dtype=dtype)
-            K.init_residual(problem.X_kernel, problem.y, self.coef, self.residual)
-        else:
-            p = problem.n_features
-            self.xty = problem.correlations(problem.y)
-            self.gram = np.empty((p, p), dtype=dtype, order="F")
-            self.gram_ready = np.zeros(p, dtype=np.bool_)
-            self.work = np.empty(problem.n_samples, dtype=dtype)
-            self.q = np.empty(p, dtype=dtype)
-            K.gram_correlations(problem.X_kernel, problem.weights, problem.sum_weights,
-                                problem.x_mean, self.xty, self.coef, self.gram,
-                                self.gram_ready, self.work, self.q)
+        self.precompute = check_precompute(precompute)
+        self.working_set = working_set
+        self.screening = screening
+        self.coef = check_coef_init(coef_init, problem.n_features, np.float64)
+        self.residual = np.empty(problem.n_samples)
+        K.init_residual(problem.X_kernel, problem.y, self.coef, self.residual)
+        # x_j^T S r at the last full pass: the gap, the ranking and the strong rule use it.
+        self.xtr = np.zeros(problem.n_features)
+        self.gram_cache = _GramCache(problem)
+        self.previous_l1_reg = None
 
     def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
             max_iter: int, shuffle_seed: int = -1) -> SolveResult:
         """Minimise for one alpha from the current state; the state moves to the solution.
 
+        ``max_iter`` bounds the coordinate-descent epochs over all working sets.
         ``shuffle_seed >= 0`` visits the features in a random order drawn from that seed
         each epoch (scikit-learn's ``selection="random"``); -1 cycles through them in order.
         """
         problem = self.problem
         l1_reg, l2_reg = problem.kernel_penalties(alpha, l1_ratio)
         gap_tol = tol * problem.y_sqnorm
-        if self.mode == "residual":
-            status, n_iter, gap = K.residual_cd(
-                problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
-                problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg,
-                positive, self.features, self.coef, self.residual, max_iter, gap_tol, tol,
-                GAP_EVERY, shuffle_seed)
-        else:
-            status, n_iter, gap = K.gram_cd(
-                problem.X_kernel, problem.weights, problem.sum_weights, problem.x_mean,
-                problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive,
-                self.features, self.coef, self.q, self.xty, problem.y_sqnorm, self.gram,
-                self.gram_ready, self.work, max_iter, gap_tol, shuffle_seed)
+        penalty = (l1_reg, l2_reg, positive)
+        can_screen = (self.screening and l1_reg > 0
+                      and bool((problem.penalty_factor > 0).all()))
+        candidates = np.arange(problem.n_features, dtype=np.int32)
+        gap = self._full_gap(candidates, *penalty)
+        ws_size = self._first_working_set_size(l1_reg)
+        self.previous_l1_reg = l1_reg
+        n_epochs = 0
+        mode = "residual"
+        while gap > gap_tol and n_epochs < max_iter:
+            scale = K.dual_scale(self.xtr, self.coef, problem.penalty_factor, *penalty,
+                                 candidates)
+            if can_screen:
+                kept = K.gap_safe_screen(problem.X_kernel, problem.col_sqnorm,
+                                         problem.penalty_factor, *penalty, scale,
+                                         np.sqrt(2.0 * gap), self.xtr, self.coef,
+                                         self.residual, candidates)
+                candidates = candidates[:kept]
+            if self.working_set and l1_reg > 0 and ws_size < candidates.size:
+                ws = self._working_set(candidates, ws_size, *penalty, scale)
+            else:
+                ws = candidates.copy()
+            everything = ws.size == candidates.size
+            inner_tol = gap_tol if everything else max(gap_tol, self.inner_gap_ratio * gap)
+            mode = "gram" if self._use_gram(ws) else "residual"
+            solve_inner = self._solve_gram if mode == "gram" else self._solve_residual
+            status, epochs, _ = solve_inner(ws, *penalty, inner_tol, max_iter - n_epochs, tol,
+                                            shuffle_seed)
+            n_epochs += epochs
+            gap = self._full_gap(candidates, *penalty)
+            if everything and status != K.STATUS_CONVERGED:
+                break
+            ws_size = min(max(2 * ws.size, 2 * int(np.count_nonzero(self.coef))),
+                          candidates.size)
         return SolveResult(
             coef=self.coef.astype(problem.dtype),
             intercept=problem.intercept(self.coef),
             dual_gap=gap / problem.sum_weights,
             gap_tol=gap_tol / problem.sum_weights,
-            n_iter=int(n_iter),
-            converged=status == K.STATUS_CONVERGED,
-            mode=self.mode,
+            n_iter=n_epochs,
+            converged=bool(gap <= gap_tol),
+            mode=mode,
         )
+
+    def _full_gap(self, candidates, l1_reg, l2_reg, positive) -> float:
+        """The gap over ``candidates`` (the whole problem, after screening); fills ``xtr``."""
+        problem = self.problem
+        return K.residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
+                              problem.x_mean, problem.col_sqnorm, problem.penalty_factor,
+                              l1_reg, l2_reg, positive, candidates, self.coef, self.residual,
+                              float(problem.x_mean @ self.coef), self.xtr)
+
+    def _first_working_set_size(self, l1_reg) -> int:
+        """Twice the active features, or those the sequential strong rule (Tibshirani et al.
+        2012) expects to enter, ``|x_j^T r| >= f_j (2 l1 - l1_previous)``, if more."""
+        size = max(self.min_working_set, 2 * int(np.count_nonzero(self.coef)))
+        if self.previous_l1_reg is not None and self.previous_l1_reg > l1_reg:
+            threshold = 2 * l1_reg - self.previous_l1_reg
+            if self.problem.penalty_factor.size:
+                threshold = threshold * self.problem.penalty_factor
+            size = max(size, int(np.count_nonzero(np.abs(self.xtr) >= threshold)))
+        return size
+
+    def _working_set(self, candidates, size, l1_reg, l2_reg, positive, scale) -> np.ndarray:
+        """The ``size`` candidates nearest to violating their optimality condition, sorted."""
+        problem = self.problem
+        score = np.empty(candidates.size)
+        args = (problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, scale,
+                self.xtr, self.coef, candidates, score)
+        # Partitioning in place and scoring again costs O(p) time but no index array of
+        # size p (memory matters when p is in the millions).
+        K.violation_scores(*args)
+        score.partition(size - 1)
+        threshold = score[size - 1]
+        K.violation_scores(*args)
+        return candidates[np.flatnonzero(score <= threshold)[:size]]
+
+    def _use_gram(self, ws) -> bool:
+        if self.precompute != "auto":
+            return self.precompute
+        if ws.size > GRAM_MAX_FEATURES:
+            return False
+        return self.problem.column_nnz(ws).mean() > ws.size
+
+    def _solve_residual(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
+                        shuffle_seed):
+        problem = self.problem
+        return K.residual_cd(
+            problem.X_kernel, problem.y, problem.weights, problem.sum_weights, problem.x_mean,
+            problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
+            self.coef, self.residual, self.xtr, max_epochs, inner_tol, tol, self.gap_every,
+            shuffle_seed)
+
+    def _solve_gram(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
+                    shuffle_seed):
+        del tol  # the Gram gap costs O(|ws|): it is checked every epoch
+        cache = self.gram_cache
+        slots = cache.slots(ws)
+        # Cached features outside the working set have zero coefficients.
+        w = np.zeros(cache.features.size)
+        w[slots] = self.coef[ws]
+        q = np.empty(cache.features.size)
+        K.gram_correlations(slots, w, cache.xty, cache.gram, q)
+        result = K.gram_cd(cache.col_sqnorm, cache.penalty_factor, l1_reg, l2_reg, positive,
+                           slots, w, q, cache.xty, self.problem.y_sqnorm, cache.gram,
+                           max_epochs, inner_tol, shuffle_seed)
+        K.move_coef(self.problem.X_kernel, ws, w[slots], self.coef, self.residual)
+        return result
 
 
 def check_penalty(alpha, l1_ratio, tol, max_iter) -> tuple[float, float, float, int]:
@@ -252,7 +409,7 @@ def warn_if_not_converged(result: SolveResult, alpha: float) -> None:
 def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
           penalty_factor=None, positive: bool = False, fit_intercept: bool = True,
           coef_init=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
-          precompute="auto") -> SolveResult:
+          precompute="auto", working_set: bool = True, screening: bool = True) -> SolveResult:
     r"""Fit one Lasso or Elastic Net: fastreg's low-level entry point for other libraries.
 
     Minimises, over ``w`` and an intercept ``b``,
@@ -294,8 +451,14 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
     max_iter : int, default=1000
         Maximum number of epochs.
     precompute : {"auto", True, False}, default="auto"
-        Covariance (Gram) updates instead of residual updates; "auto" picks them when
-        ``n_samples > 2 n_features`` and ``n_features <= 2048``.
+        Covariance (Gram) updates instead of residual updates on each working set; "auto"
+        picks them when the working set's columns hold more non-zeros on average than it has
+        features (and it has at most 2048).
+    working_set : bool, default=True
+        Solve on small working sets of features grown until the global duality gap
+        certifies the solution; False runs coordinate descent over every feature.
+    screening : bool, default=True
+        Gap Safe screening: discard features whose coefficient is provably zero.
 
     Returns
     -------
@@ -315,7 +478,8 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
     alpha, l1_ratio, tol, max_iter = check_penalty(alpha, l1_ratio, tol, max_iter)
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
                            fit_intercept=fit_intercept)
-    solver = CoordinateDescent(problem, choose_mode(problem, precompute), coef_init)
+    solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
+                               screening=screening)
     result = solver.run(alpha, l1_ratio, positive=bool(positive), tol=tol, max_iter=max_iter)
     warn_if_not_converged(result, alpha)
     return result

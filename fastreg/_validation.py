@@ -123,9 +123,10 @@ def check_sample_weight(sample_weight, n_samples, dtype):
 
 
 def check_penalty_factor(penalty_factor, n_features, dtype):
-    """Return validated per-feature penalty factors as a new array (default all ones)."""
+    """Return validated per-feature penalty factors as a new array; an empty array (the
+    default) means all ones, which the kernels then need not store."""
     if penalty_factor is None:
-        return np.ones(n_features, dtype=dtype)
+        return np.empty(0, dtype=dtype)
     factors = _numeric_array(penalty_factor, "penalty_factor")
     if factors.ndim != 1 or factors.shape[0] != n_features:
         raise ValueError(

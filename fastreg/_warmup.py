@@ -44,9 +44,9 @@ def warmup(verbose: bool = False) -> dict[str, float]:
         start = time.perf_counter()
         for sample_weight in (None, np.ones(X.shape[0])):
             problem = make_problem(X, y, sample_weight=sample_weight)
-            for mode in ("residual", "gram"):
-                CoordinateDescent(problem, mode).run(0.01, 0.5, positive=False, tol=1e-4,
-                                                     max_iter=5)
+            for precompute in (False, True):
+                CoordinateDescent(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,
+                                                           max_iter=5)
         seconds[name] = time.perf_counter() - start
         if verbose:
             print(f"{name}: {seconds[name]:.2f} s")

@@ -11,7 +11,6 @@ from ._solver import (
     CoordinateDescent,
     Problem,
     check_penalty,
-    choose_mode,
     make_problem,
     warn_if_not_converged,
 )
@@ -32,11 +31,7 @@ def alpha_grid(problem: Problem, l1_ratio: float, eps: float, n_alphas: int, *,
     if l1_ratio == 0.0:
         raise ValueError("An alpha grid cannot be generated for l1_ratio=0 (alpha_max is "
                          "infinite): pass the alphas explicitly.")
-    alpha_max = problem.alpha_max(l1_ratio)
-    if positive and np.isfinite(alpha_max):
-        penalized = problem.penalty_factor > 0
-        ratios = problem.correlations(problem.y)[penalized] / problem.penalty_factor[penalized]
-        alpha_max = max(float(ratios.max()), 0.0) / (problem.sum_weights * l1_ratio)
+    alpha_max = problem.alpha_max(l1_ratio, positive)
     resolution = np.finfo(np.float64).resolution
     if not np.isfinite(alpha_max) or alpha_max <= resolution:
         return np.full(n_alphas, resolution)
@@ -62,7 +57,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
               alphas=None, precompute="auto", copy_X: bool = True, coef_init=None,
               verbose: bool = False, return_n_iter: bool = False, positive: bool = False,
               check_input: bool = True, fit_intercept: bool = False, sample_weight=None,
-              penalty_factor=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER):
+              penalty_factor=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
+              working_set: bool = True, screening: bool = True):
     r"""Compute the Elastic Net path with coordinate descent and warm starts.
 
     Solves, for each alpha (from the largest down),
@@ -72,8 +68,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         \frac{1}{2S}\sum_i s_i (y_i - x_i^T w - b)^2
         + \alpha \Big(\rho \sum_j f_j |w_j| + \frac{1-\rho}{2} \sum_j f_j w_j^2\Big)
 
-    starting each fit from the previous solution and its residual (or, with covariance
-    updates, its correlations and the Gram columns already computed).  The signature and
+    starting each fit from the previous solution, its residual and the Gram entries already
+    computed, with the first working set seeded by the sequential strong rule.  The signature and
     return values are scikit-learn's ``enet_path``; like it, no intercept is fitted unless
     ``fit_intercept=True`` (fastreg's extension, with X centered implicitly: never copied).
 
@@ -113,6 +109,9 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         Duality-gap tolerance of each fit, relative to ``sum_i s_i y_i^2 / S``.
     max_iter : int, default=1000
         Maximum epochs for each alpha.
+    working_set, screening : bool, default=True
+        Working sets and Gap Safe screening (see :func:`fastreg.solve`); both are on by default
+        and only change the time to the solution, not the solution.
 
     Returns
     -------
@@ -132,7 +131,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
                            fit_intercept=fit_intercept)
     if grid is None:
         grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=bool(positive))
-    solver = CoordinateDescent(problem, choose_mode(problem, precompute), coef_init)
+    solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
+                               screening=screening)
     coefs = np.empty((problem.n_features, n_alphas), dtype=problem.dtype)
     dual_gaps = np.empty(n_alphas)
     n_iters = []

@@ -109,13 +109,18 @@ def test_residual_gap_matches_reference(fmt, l1_ratio, positive):
     if positive:
         coef = np.abs(coef)
     residual = np.empty(30)
+    xtr = np.empty(12)
     init_residual(problem.X_kernel, problem.y, coef, residual)
     alpha = 0.1
     l1_reg, l2_reg = problem.kernel_penalties(alpha, l1_ratio)
     gap = residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
                        problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg,
-                       l2_reg, positive,
-                       np.arange(12), coef, residual, problem.x_mean @ coef)
+                       l2_reg, positive, np.arange(12), coef, residual, problem.x_mean @ coef,
+                       xtr)
     expected = enet_gap(X, y, coef, alpha, l1_ratio, sample_weight=sw, positive=positive)
     assert expected > 1e-3  # a point far from the optimum: the gap is far from 0
     assert gap / problem.sum_weights == pytest.approx(expected, rel=1e-9)
+    # On the way it stores X_c^T S r, which the working-set solver ranks features by.
+    Xc = X_dense - sw @ X_dense / sw.sum()
+    r = (y - sw @ y / sw.sum()) - Xc @ coef
+    np.testing.assert_allclose(xtr, Xc.T @ (sw * r), rtol=1e-10)

@@ -97,3 +97,14 @@ def test_l1_ratio_zero_needs_explicit_alphas():
         fastreg.enet_path(X, y, l1_ratio=0.0)
     _, coefs, _ = fastreg.enet_path(X, y, l1_ratio=0.0, alphas=[1.0, 0.1])
     assert np.all(coefs != 0)  # a pure ridge penalty keeps every feature
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_path_is_the_same_with_engine_features_off(fmt, precompute):
+    X_dense, y, sw = make_regression_data(40, 150, density=0.3)
+    X = as_format(X_dense, fmt, np.float64)
+    common = {"l1_ratio": 0.8, "n_alphas": 15, "eps": 1e-2, "tol": 1e-11, "max_iter": 100_000,
+              "fit_intercept": True, "sample_weight": sw, "precompute": precompute}
+    _, fast, _ = fastreg.enet_path(X, y, **common)
+    _, plain, _ = fastreg.enet_path(X, y, working_set=False, screening=False, **common)
+    np.testing.assert_allclose(fast, plain, rtol=0, atol=1e-7 * np.abs(plain).max())

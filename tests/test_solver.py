@@ -52,7 +52,7 @@ def test_solve_matches_sklearn_and_certifies_gap(fmt, dtype, l1_ratio, fit_inter
                                   fit_intercept=fit_intercept, sample_weight=sw,
                                   positive=positive)
     assert result.converged
-    assert result.mode == ("gram" if precompute else "residual")
+    assert result.mode == ("gram" if precompute else "residual") or not result.n_iter
     assert result.coef.dtype == dtype
     assert_coef_close(result.coef, reference.coef_, dtype)
     assert result.intercept == pytest.approx(reference.intercept_, rel=1e-5, abs=1e-6)
@@ -116,14 +116,14 @@ def test_zero_penalty_factor_leaves_feature_unpenalized(fmt, precompute):
     assert result.dual_gap <= result.gap_tol
 
 
-def test_alpha_at_alpha_max_gives_zeros_in_one_epoch(fmt):
+def test_alpha_at_alpha_max_gives_zeros_without_an_epoch(fmt):
     X_dense, y, _ = make_regression_data()
     X = as_format(X_dense, fmt, np.float64)
     alpha_max = make_problem(X, y).alpha_max()
     sk = SkLasso(alpha=alpha_max * 0.999, tol=1e-12).fit(X_dense, y)
     assert np.count_nonzero(sk.coef_) >= 1  # just below alpha_max a feature enters
     result = fastreg.solve(X, y, alpha_max)
-    assert not result.coef.any() and result.n_iter == 1
+    assert not result.coef.any() and result.n_iter == 0  # the first gap certifies it
     assert result.intercept == pytest.approx(y.mean())
 
 
@@ -211,3 +211,62 @@ def test_csr_coo_and_integer_input_are_converted():
     integers = np.round(X * 3).astype(np.int64)
     result = fastreg.solve(integers, y, 0.05)
     assert result.coef.dtype == np.float64
+
+
+ENGINE_SWITCHES = [
+    {"working_set": False, "screening": False},
+    {"working_set": True, "screening": False},
+    {"working_set": True, "screening": True},
+]
+
+
+@pytest.mark.parametrize("switches", ENGINE_SWITCHES, ids=["plain", "ws", "ws+screening"])
+@pytest.mark.parametrize("precompute", [False, True, "auto"])
+@pytest.mark.parametrize(("l1_ratio", "positive"), [(1.0, False), (0.5, False), (1.0, True)])
+def test_working_sets_screening_and_gram_leave_the_solution_unchanged(
+        fmt, dtype, switches, precompute, l1_ratio, positive):
+    X_dense, y, sw = make_regression_data(40, 120, density=0.4)
+    X = as_format(X_dense, fmt, dtype)
+    alpha = 0.02
+    result = fastreg.solve(X, y.astype(dtype), alpha, l1_ratio, sample_weight=sw,
+                           positive=positive, tol=1e-10, max_iter=100_000,
+                           precompute=precompute, **switches)
+    reference = sklearn_reference(X_dense, y, dtype, alpha=alpha, l1_ratio=l1_ratio,
+                                  fit_intercept=True, sample_weight=sw, positive=positive)
+    assert result.converged and result.dual_gap <= result.gap_tol
+    assert_coef_close(result.coef, reference.coef_, dtype)
+
+
+def _screening_inputs(X, y, coef, alpha):
+    """Kernel inputs of Gap Safe screening at ``coef`` (Lasso, with intercept)."""
+    from fastreg import _kernels as K
+
+    problem = make_problem(X, y)
+    l1_reg, l2_reg = problem.kernel_penalties(alpha, 1.0)
+    coef = np.array(coef, dtype=np.float64)
+    residual = np.empty(problem.n_samples)
+    K.init_residual(problem.X_kernel, problem.y, coef, residual)
+    xtr = np.empty(problem.n_features)
+    candidates = np.arange(problem.n_features, dtype=np.int32)
+    gap = K.residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
+                         problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg,
+                         l2_reg, False, candidates, coef, residual, problem.x_mean @ coef, xtr)
+    scale = K.dual_scale(xtr, coef, problem.penalty_factor, l1_reg, l2_reg, False, candidates)
+    kept = K.gap_safe_screen(problem.X_kernel, problem.col_sqnorm, problem.penalty_factor,
+                             l1_reg, l2_reg, False, scale, np.sqrt(2 * gap), xtr, coef,
+                             residual, candidates)
+    return set(candidates[:kept].tolist())
+
+
+@pytest.mark.parametrize("start", ["zeros", "solution"])
+def test_gap_safe_screening_is_safe_and_effective(fmt, start):
+    X_dense, y, _ = make_regression_data(60, 300, density=0.3)
+    X = as_format(X_dense, fmt, np.float64)
+    alpha = 0.1
+    solution = SkLasso(alpha=alpha, tol=1e-14, max_iter=100_000).fit(X_dense, y).coef_
+    support = set(np.flatnonzero(solution).tolist())
+    coef = np.zeros(300) if start == "zeros" else solution
+    kept = _screening_inputs(X, y, coef, alpha)
+    assert support <= kept  # never discards a feature of the solution
+    if start == "solution":
+        assert len(kept) < 300 // 2  # near the optimum most zero features go

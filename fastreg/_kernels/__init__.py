@@ -2,13 +2,15 @@
 
 Layout: ``_jit`` (the one decorator), ``_primitives`` (the format-aware column operations),
 ``_linalg`` (whole-matrix operations on implicitly centered X), ``_gap`` (duality gap),
-``_cd`` (residual-update coordinate descent), ``_gram`` (covariance-update coordinate descent).
+``_cd`` (residual-update coordinate descent), ``_gram`` (covariance-update coordinate descent),
+``_screening`` (working-set ranking, Gap Safe screening).
 """
 
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, residual_cd, residual_gap
-from ._gram import gram_cd, gram_correlations
-from ._linalg import column_stats, correlations, init_residual, weighted_sums
+from ._gram import extend_gram, gram_cd, gram_correlations
+from ._linalg import column_stats, correlations, init_residual, move_coef, weighted_sums
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
+from ._screening import dual_scale, gap_safe_screen, violation_scores
 
 __all__ = [
     "STATUS_CONVERGED",
@@ -19,10 +21,15 @@ __all__ = [
     "col_moments",
     "column_stats",
     "correlations",
+    "dual_scale",
+    "extend_gram",
+    "gap_safe_screen",
     "gram_cd",
     "gram_correlations",
     "init_residual",
+    "move_coef",
     "residual_cd",
     "residual_gap",
+    "violation_scores",
     "weighted_sums",
 ]

@@ -13,7 +13,7 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 
 import numpy as np
 
-from ._gap import ZERO_SUMS, add_feature, combine_gap
+from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
 from ._linalg import centered_dot, weighted_sums
 from ._primitives import col_axpy
@@ -40,29 +40,36 @@ def coordinate_update(w_j, grad_j, sqnorm_j, l1_j, l2_j, positive):
 
 @njit
 def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg,
-                 l2_reg, positive, features, w, residual, offset):
-    """Duality gap of the problem restricted to ``features``, from the residual."""
+                 l2_reg, positive, features, w, residual, offset, xtr_out):
+    """Duality gap of the problem restricted to ``features``, from the residual.
+
+    The correlations ``x_j^T S r`` it computes on the way are stored in ``xtr_out[j]`` when
+    ``xtr_out`` is not empty (the working-set solver ranks features with them).
+    """
     r_sqnorm = weighted_sums(weights, residual, offset, residual, offset)
     r_dot_y = weighted_sums(weights, residual, offset, y, 0.0)
     sums = ZERO_SUMS
     for j in features:
         xtr = centered_dot(X, j, weights, sum_weights, x_mean, residual, offset, 0.0)
-        sums = add_feature(sums, xtr, w[j], penalty_factor[j], col_sqnorm[j], l1_reg, l2_reg,
-                           positive)
+        if xtr_out.size:
+            xtr_out[j] = xtr
+        sums = add_feature(sums, xtr, w[j], feature_penalty(penalty_factor, j), col_sqnorm[j],
+                           l1_reg, l2_reg, positive)
     return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
 
 
 @njit
 def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg, l2_reg,
-                positive, features, w, residual, max_epochs, gap_tol, step_tol, gap_every,
+                positive, features, w, residual, xtr, max_epochs, gap_tol, step_tol, gap_every,
                 shuffle_seed):
     """Run CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
     ``w`` and ``residual`` (``y - X w``, uncentered part) are updated in place and must agree
-    on entry.  The gap, which costs as much as an epoch, is computed every ``gap_every``
-    epochs, and after any epoch whose largest step is at most ``step_tol`` times the largest
-    coefficient.  With ``shuffle_seed >= 0`` the features are visited in a new random order
-    each epoch (``features`` is shuffled in place).  Returns ``(status, n_epochs, gap)``.
+    on entry; the last gap evaluation leaves the correlations of ``features`` in ``xtr``.
+    The gap, which costs as much as an epoch, is computed every ``gap_every`` epochs, and
+    after any epoch whose largest step is at most ``step_tol`` times the largest coefficient.
+    With ``shuffle_seed >= 0`` the features are visited in a new random order each epoch
+    (``features`` is shuffled in place).  Returns ``(status, n_epochs, gap)``.
     """
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
@@ -79,7 +86,7 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
             if col_sqnorm[j] == 0.0:
                 continue
             grad = centered_dot(X, j, weights, sum_weights, x_mean, residual, offset, 0.0)
-            f_j = penalty_factor[j]
+            f_j = feature_penalty(penalty_factor, j)
             new = coordinate_update(w[j], grad, col_sqnorm[j], l1_reg * f_j, l2_reg * f_j,
                                     positive)
             step = new - w[j]
@@ -92,7 +99,7 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
         settled = max_step <= step_tol * max_coef or max_coef == 0.0
         if settled or (epoch + 1) % gap_every == 0 or epoch == max_epochs - 1:
             gap = residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
-                               l1_reg, l2_reg, positive, features, w, residual, offset)
+                               l1_reg, l2_reg, positive, features, w, residual, offset, xtr)
             if gap <= gap_tol:
                 return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

@@ -32,6 +32,13 @@ strict bound.
 
 from ._jit import njit
 
+
+@njit
+def feature_penalty(penalty_factor, j):
+    """Penalty factor of feature ``j``; an empty ``penalty_factor`` means all ones."""
+    return 1.0 if penalty_factor.size == 0 else penalty_factor[j]
+
+
 # Running sums of a gap evaluation: (dual norm, sum f|w|, sum f w^2, additive terms,
 # unpenalized coupling sum_j w_j x_j^T r).
 ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)

@@ -1,0 +1,82 @@
+"""Working-set ranking and Gap Safe screening, from the correlations ``x_j^T S r``.
+
+Both look at the dual point ``theta = c r`` of ``fastreg._kernels._gap`` (the residual scaled
+into the dual feasible set) through ``x_j^T theta - c l2_reg f_j w_j``: how close feature j's
+dual constraint ``|.| <= l1_reg f_j`` is to being active.
+"""
+
+import numpy as np
+
+from ._gap import feature_penalty
+from ._jit import njit
+from ._primitives import col_axpy
+
+
+@njit
+def _dual_correlation(xtr, w_j, f_j, l2_reg, positive, scale):
+    xta = scale * (xtr - l2_reg * f_j * w_j)
+    return xta if positive else abs(xta)
+
+
+@njit
+def dual_scale(xtr, coef, penalty_factor, l1_reg, l2_reg, positive, candidates):
+    """``c = min(1, l1_reg / max_j |x_j^T r - l2_reg f_j w_j| / f_j)`` over penalized j."""
+    dual_norm = 0.0
+    for j in candidates:
+        f_j = feature_penalty(penalty_factor, j)
+        if f_j > 0.0:
+            dual_norm = max(dual_norm,
+                            _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, 1.0) / f_j)
+    return 1.0 if dual_norm <= l1_reg else l1_reg / dual_norm
+
+
+@njit
+def gap_safe_screen(X, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale,
+                    radius, xtr, coef, residual, candidates):
+    """Gap Safe rule (Fercoq, Gramfort and Salmon 2015; Ndiaye et al. 2017).
+
+    The dual is 1-strongly concave, so the optimal dual point lies within ``radius =
+    sqrt(2 gap)`` of theta; where ``|x_j^T theta| + radius ||x_j|| < l1_reg f_j`` the
+    constraint cannot be active at the optimum and ``w_j = 0`` there.  For the Elastic Net
+    ``||x_j||`` is the augmented column's norm, ``sqrt(||x_j||^2 + l2_reg f_j)``.
+
+    Screened features get ``coef = 0`` (the residual follows); the kept ones are moved to the
+    front of ``candidates``, whose new length is returned.  Only valid when every feature is
+    penalized and ``l1_reg > 0`` (the gap is then a strict bound).
+    """
+    kept = 0
+    for k in range(candidates.shape[0]):
+        j = candidates[k]
+        f_j = feature_penalty(penalty_factor, j)
+        bound = (_dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, scale)
+                 + radius * (col_sqnorm[j] + l2_reg * f_j) ** 0.5)
+        if bound < l1_reg * f_j:
+            if coef[j] != 0.0:
+                col_axpy(X, j, coef[j], residual)
+                coef[j] = 0.0
+        else:
+            candidates[kept] = j
+            kept += 1
+    return kept
+
+
+@njit
+def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale, xtr, coef,
+                     candidates, score):
+    """``score[k]``: distance of theta to the dual constraint of ``j = candidates[k]``,
+    ``(l1_reg f_j - |x_j^T theta|) / ||x_j||`` (Massias, Gramfort and Salmon 2018).
+
+    Small scores mark the features nearest to violating their optimality condition; active
+    and unpenalized features score ``-inf`` (always in a working set), zero columns ``+inf``.
+    """
+    for k in range(candidates.shape[0]):
+        j = candidates[k]
+        f_j = feature_penalty(penalty_factor, j)
+        norm = (col_sqnorm[j] + l2_reg * f_j) ** 0.5
+        if coef[j] != 0.0 or f_j == 0.0:
+            score[k] = -np.inf
+        elif norm == 0.0:
+            score[k] = np.inf
+        else:
+            correlation = _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, scale)
+            score[k] = (l1_reg * f_j - correlation) / norm
