@@ -73,12 +73,13 @@ def _warm_path(problem, grid, l1_ratio, *, precompute, positive, tol, max_iter, 
                          max_iter=max_iter, shuffle_seed=seed)
 
 
-def _warn_path_not_converged(n_failed, n_alphas, what):
+def _warn_paths_not_converged(n_failed, n_paths, what):
+    """One warning in the calling process (a Dask worker's warnings would be lost)."""
     if n_failed:
         warnings.warn(f"Coordinate descent did not reach the duality-gap tolerance at "
-                      f"{n_failed} of {n_alphas} alphas of the path on {what}. Increase "
+                      f"{n_failed} alphas of the {n_paths} paths on {what}. Increase "
                       "max_iter, raise tol or scale the features.", ConvergenceWarning,
-                      stacklevel=2)
+                      stacklevel=3)
 
 
 def _subset(values, rows):
@@ -90,7 +91,8 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     """One cross-validation job: the path on ``train``, its mean squared error on ``test``.
 
     Returns the (weighted) mean squared error on the test rows of the model fitted at each
-    alpha, intercept included, shape ``(n_alphas,)``.  Only the features that are non-zero
+    alpha, intercept included, shape ``(n_alphas,)``, and the number of alphas whose fit
+    did not reach the tolerance.  Only the features that are non-zero
     somewhere on the path are kept, so memory stays O(n_alphas * active) rather than
     O(n_alphas * n_features).
     """
@@ -108,7 +110,6 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
         values.append(result.coef[support].astype(np.float64))
         intercepts[k] = result.intercept
         n_failed += not result.converged
-    _warn_path_not_converged(n_failed, len(grid), "a training fold")
 
     active = np.unique(np.concatenate(supports)) if supports else np.empty(0, np.intp)
     coefs = np.zeros((active.size, len(grid)))
@@ -118,8 +119,8 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     predictions = np.asarray(X_test @ coefs) + intercepts
     residuals = predictions - y[test, None]
     if sample_weight is None:
-        return np.mean(residuals**2, axis=0)
-    return np.average(residuals**2, axis=0, weights=sample_weight[test])
+        return np.mean(residuals**2, axis=0), n_failed
+    return np.average(residuals**2, axis=0, weights=sample_weight[test]), n_failed
 
 
 def _job_seeds(selection, random_state, n_jobs):
@@ -210,8 +211,11 @@ class _PathCV(_LinearRegressor):
                                         seed=seeds[i * len(folds) + f], **options)
                 for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True))
                 for f, (train, test) in enumerate(folds))
-        mse = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
-        mse = np.reshape(mse, (l1_ratios.size, len(folds), grids.shape[1]))
+        outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
+        _warn_paths_not_converged(sum(failed for _, failed in outputs), len(outputs),
+                                  "the training folds")
+        mse = np.reshape([errors for errors, _ in outputs],
+                         (l1_ratios.size, len(folds), grids.shape[1]))
 
         best_ratio, best_index, index_min, index_1se = _choose(mse, self.rule)
         grid = grids[best_ratio]
@@ -598,7 +602,8 @@ class RidgeCV(_LinearRegressor):
         Candidate penalties (> 0 for leave-one-out).
     fit_intercept : bool, default=True
     scoring : str or callable, default=None
-        None: negative mean squared leave-one-out error (weighted by the sample weights).
+        None: negative mean squared leave-one-out error (weighted by the sample weights);
+        a scorer is given the leave-one-out predictions and the sample weights.
     cv : int, cross-validation generator or iterable, default=None
         None: efficient leave-one-out.
     gcv_mode : {None, "auto", "svd", "eigen"}, default=None
@@ -705,15 +710,17 @@ class RidgeCV(_LinearRegressor):
             scores = -results.mean(axis=0) if per_target else -results.mean(axis=(0, 1))
         else:
             results = Y[:, :, None] - errors  # leave-one-out predictions
+            # As in scikit-learn, the sample weights also weight the score.
             scorer = check_scoring(self, scoring=self.scoring)
             identity = _Predictions()
+            weights = {} if sample_weight is None else {"sample_weight": s}
             if per_target:
-                scores = np.array([[scorer(identity, results[:, j, a], Y[:, j])
+                scores = np.array([[scorer(identity, results[:, j, a], Y[:, j], **weights)
                                     for a in range(alphas.size)] for j in range(k)])
             else:
                 target = Y[:, 0] if y.ndim == 1 else Y
                 scores = np.array([scorer(identity, results[:, :, a].reshape(target.shape),
-                                          target) for a in range(alphas.size)])
+                                          target, **weights) for a in range(alphas.size)])
         # Ties go to the first alpha in the given order, as in scikit-learn.
         best = np.argmax(scores, axis=-1)
         if per_target:
