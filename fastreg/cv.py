@@ -400,11 +400,12 @@ class LassoCV(_PathCV):
 
     Examples
     --------
-    >>> import numpy as np, fastreg
+    >>> import numpy as np
+    >>> from fastreg.cv import LassoCV
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 30))
     >>> y = X[:, 0] - 2 * X[:, 1] + 0.1 * rng.normal(size=100)
-    >>> model = fastreg.LassoCV(cv=5).fit(X, y)
+    >>> model = LassoCV(cv=5).fit(X, y)
     >>> sorted(np.flatnonzero(np.abs(model.coef_) > 0.1).tolist())
     [0, 1]
     """
