@@ -1,0 +1,297 @@
+"""Plots of regularization paths and cross-validation curves (needs matplotlib).
+
+matplotlib is an optional dependency, installed by fastreg's ``plot`` extra
+(``pip install 'fastreg[plot]'``); it is imported inside the functions, so ``import fastreg``
+never needs it. With ``out=`` a figure is drawn on matplotlib's Agg canvas and written to a
+file without touching pyplot (no window, no global state); without it the plot goes to the
+``ax`` given, or to a new pyplot figure (inline in a notebook).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MissingMatplotlibError", "plot_cv", "plot_path", "require_matplotlib"]
+
+_INSTALL_HINT = ("fastreg's plots need matplotlib, installed with fastreg's 'plot' extra: "
+                 "pip install 'fastreg[plot]'")
+_DPI = 100
+_OTHER_COLOUR = "0.7"
+
+
+class MissingMatplotlibError(ImportError):
+    """matplotlib is not installed; the message names the ``plot`` extra that installs it."""
+
+
+def require_matplotlib() -> None:
+    """Check that matplotlib can be imported.
+
+    Raises
+    ------
+    MissingMatplotlibError
+        When it cannot; the message says how to install it (``pip install 'fastreg[plot]'``).
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise MissingMatplotlibError(_INSTALL_HINT) from None
+
+
+def new_figure(n_axes: int = 1, *, size: tuple[float, float] = (6.4, 4.4),
+               for_file: bool = True) -> tuple[Any, list[Any]]:
+    """A figure with ``n_axes`` side by side.
+
+    Parameters
+    ----------
+    n_axes : int, default=1
+        Number of axes, in one row.
+    size : (float, float), default=(6.4, 4.4)
+        Figure size in inches.
+    for_file : bool, default=True
+        Draw on matplotlib's Agg canvas, without pyplot (for :func:`save_figure`); False
+        makes a pyplot figure, shown by the user's backend.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    axes : list of matplotlib.axes.Axes
+    """
+    require_matplotlib()
+    if for_file:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=size, dpi=_DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        axes = figure.subplots(1, n_axes, squeeze=False)[0]
+    else:
+        import matplotlib.pyplot as plt
+
+        figure, grid = plt.subplots(1, n_axes, figsize=size, squeeze=False,
+                                    layout="constrained")
+        axes = grid[0]
+    return figure, list(axes)
+
+
+def save_figure(figure: Any, out: str | os.PathLike) -> None:
+    """Write ``figure`` to ``out``; the format follows the extension (.png, .svg, .pdf).
+
+    PNG files are written with a palette of 256 colours: line plots have few colours, and
+    the file is three or four times smaller than a true-colour PNG, with no visible change.
+    """
+    path = os.fspath(out)
+    if not path.lower().endswith(".png"):
+        figure.savefig(path, dpi=_DPI)
+        return
+    from PIL import Image  # a dependency of matplotlib
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=_DPI)
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        image.convert("RGB").quantize(256).save(path, format="PNG", optimize=True)
+
+
+def _target_axes(ax: Any, out: str | os.PathLike | None) -> Any:
+    if ax is not None:
+        return ax
+    return new_figure(for_file=out is not None)[1][0]
+
+
+def plot_path(alphas, coefs, *, alpha: float | None = None,
+              feature_names: Sequence[str] | None = None,
+              groups: Sequence[Sequence[int]] | None = None,
+              groups_label: str = "highlighted features", max_features: int = 50,
+              n_labels: int = 8, ax: Any = None, title: str | None = None,
+              xlabel: str = "alpha", out: str | os.PathLike | None = None) -> Any:
+    """Plot a regularization path: each coefficient as a function of alpha.
+
+    Alpha decreases from left to right (log scale), so features enter the model as the
+    curve is read, as in the output of :func:`fastreg.lasso_path` and
+    :func:`fastreg.enet_path`.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,)
+        The regularization strengths.
+    coefs : array-like of shape (n_features, n_alphas)
+        The coefficients at each alpha (the layout the path functions return).
+    alpha : float, optional
+        A chosen alpha, marked by a vertical dashed line.
+    feature_names : sequence of str, optional
+        Names for the legend; feature indices are used otherwise.
+    groups : sequence of sequences of int, optional
+        Features to draw in colour, one colour per group (for example the true features of a
+        simulation, in their correlated groups); every other feature is drawn in grey and
+        the legend names ``groups_label`` and "other features". Without groups every feature
+        drawn has its own colour and the legend names the ``n_labels`` largest.
+    groups_label : str, default="highlighted features"
+        Legend entry of the features in ``groups``.
+    max_features : int, default=50
+        Draw at most this many features besides those in ``groups``: the ones whose
+        largest absolute coefficient along the path is largest (features that are zero all
+        along are never drawn).
+    n_labels : int, default=8
+        Features named in the legend when there are no ``groups``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+    title : str, optional
+    xlabel : str, default="alpha"
+    out : str or path-like, optional
+        Write the figure to this file (format from the extension), drawn without pyplot.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    MissingMatplotlibError
+        When matplotlib is not installed.
+
+    Examples
+    --------
+    >>> import fastreg
+    >>> from fastreg.datasets import make_correlated_regression
+    >>> X, y, _ = make_correlated_regression(50, 100, n_informative=8)
+    >>> alphas, coefs, _ = fastreg.lasso_path(X, y, n_alphas=30)
+    >>> ax = fastreg.plotting.plot_path(alphas, coefs)  # doctest: +SKIP
+    """
+    require_matplotlib()
+    alphas = np.asarray(alphas, dtype=np.float64)
+    coefs = np.asarray(coefs)
+    if coefs.ndim != 2 or coefs.shape[1] != alphas.shape[0]:
+        raise ValueError(f"coefs must have shape (n_features, {alphas.shape[0]}), got "
+                         f"{coefs.shape}")
+    ax = _target_axes(ax, out)
+    size = np.abs(coefs).max(axis=1) if coefs.size else np.zeros(coefs.shape[0])
+    grouped = [np.asarray(group, dtype=np.intp) for group in (groups or ())]
+    in_groups = np.zeros(coefs.shape[0], dtype=bool)
+    for group in grouped:
+        in_groups[group] = True
+    others = np.flatnonzero((size > 0) & ~in_groups)
+    others = others[np.argsort(-size[others], kind="stable")][:max_features]
+    names = feature_names if feature_names is not None else [str(j) for j in
+                                                             range(coefs.shape[0])]
+
+    if grouped:
+        for j in others[::-1]:
+            ax.plot(alphas, coefs[j], color=_OTHER_COLOUR, linewidth=0.8)
+        palette = _palette(len(grouped))
+        for colour, group in zip(palette, grouped, strict=True):
+            for j in group:
+                ax.plot(alphas, coefs[j], color=colour, linewidth=1.6)
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=palette[0], linewidth=1.6, label=groups_label),
+                   Line2D([], [], color=_OTHER_COLOUR, linewidth=0.8,
+                          label="other features")]
+        ax.legend(handles=handles, loc="best", fontsize="small")
+    else:
+        palette = _palette(len(others))
+        # Named in the legend: the largest coefficients at the weakest regularization.
+        final = np.abs(coefs[others, int(np.argmin(alphas))]) if others.size else others
+        labelled = set(others[np.argsort(-final, kind="stable")][:n_labels].tolist())
+        for colour, j in zip(palette, others, strict=True):
+            ax.plot(alphas, coefs[j], color=colour, linewidth=1.2,
+                    label=names[j] if j in labelled else None)
+        if labelled:
+            ax.legend(loc="best", fontsize="small", title="largest features")
+    if alpha is not None:
+        ax.axvline(alpha, color="k", linestyle="--", linewidth=1)
+    ax.axhline(0.0, color="k", linewidth=0.5)
+    _log_alpha_axis(ax, alphas, xlabel)
+    ax.set_ylabel("coefficient")
+    shown = int(others.size + in_groups.sum())
+    nonzero = int((size > 0).sum())
+    subtitle = (f"{nonzero} non-zero features, {shown} drawn" if shown < nonzero
+                else f"{nonzero} non-zero features")
+    ax.set_title(subtitle if title is None else f"{title}\n{subtitle}", fontsize="medium")
+    if out is not None:
+        save_figure(ax.figure, out)
+    return ax
+
+
+def plot_cv(alphas, mse_path, *, alpha: float | None = None, ax: Any = None,
+            title: str | None = None, xlabel: str = "alpha",
+            out: str | os.PathLike | None = None) -> Any:
+    """Plot a cross-validation curve: the test error of each fold and their mean, by alpha.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,)
+        The regularization strengths.
+    mse_path : array-like of shape (n_alphas, n_folds)
+        The mean squared test error of each fold at each alpha (scikit-learn's
+        ``LassoCV.mse_path_`` layout).
+    alpha : float, optional
+        The alpha chosen, marked by a vertical dashed line; by default the alpha of the
+        smallest mean error.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+    title : str, optional
+    xlabel : str, default="alpha"
+    out : str or path-like, optional
+        Write the figure to this file (format from the extension), drawn without pyplot.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    MissingMatplotlibError
+        When matplotlib is not installed.
+    """
+    require_matplotlib()
+    alphas = np.asarray(alphas, dtype=np.float64)
+    mse = np.asarray(mse_path, dtype=np.float64)
+    if mse.ndim == 1:
+        mse = mse[:, np.newaxis]
+    if mse.ndim != 2 or mse.shape[0] != alphas.shape[0]:
+        raise ValueError(f"mse_path must have shape ({alphas.shape[0]}, n_folds), got "
+                         f"{np.shape(mse_path)}")
+    ax = _target_axes(ax, out)
+    mean = mse.mean(axis=1)
+    n_folds = mse.shape[1]
+    for k in range(n_folds):
+        ax.plot(alphas, mse[:, k], color=_OTHER_COLOUR, linewidth=0.8,
+                label="each fold" if k == 0 else None)
+    if n_folds > 1:
+        error = mse.std(axis=1, ddof=1) / np.sqrt(n_folds)
+        ax.fill_between(alphas, mean - error, mean + error, color="C0", alpha=0.2,
+                        label="mean ± standard error")
+    ax.plot(alphas, mean, color="C0", linewidth=2, label="mean over folds")
+    best = float(alphas[int(np.argmin(mean))]) if alpha is None else float(alpha)
+    ax.axvline(best, color="k", linestyle="--", linewidth=1, label=f"alpha = {best:.3g}")
+    _log_alpha_axis(ax, alphas, xlabel)
+    ax.set_ylabel("test mean squared error")
+    subtitle = f"{n_folds}-fold cross-validation"
+    ax.set_title(subtitle if title is None else f"{title}\n{subtitle}", fontsize="medium")
+    ax.legend(loc="best", fontsize="small")
+    if out is not None:
+        save_figure(ax.figure, out)
+    return ax
+
+
+def _palette(n: int) -> list[Any]:
+    from matplotlib import colormaps
+
+    colours = colormaps["tab10"].colors
+    return [colours[k % len(colours)] for k in range(n)]
+
+
+def _log_alpha_axis(ax: Any, alphas: np.ndarray, xlabel: str) -> None:
+    """Log-scaled alpha, decreasing from left to right (regularization weakens)."""
+    positive = alphas[alphas > 0]
+    if positive.size and positive.min() < positive.max():
+        ax.set_xscale("log")
+        ax.set_xlim(positive.max(), positive.min())
+    ax.set_xlabel(f"{xlabel} (log scale, decreasing)")
