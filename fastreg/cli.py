@@ -1,23 +1,41 @@
-"""The ``fastreg`` command line: ``fastreg demo`` and ``fastreg --version``.
+"""The ``fastreg`` command line: ``demo``, ``fit`` and ``path``.
 
 ``fastreg demo`` fits the Lasso, the Elastic Net and Ridge to one synthetic problem with
-correlated groups of informative features and prints what each model selects.
+correlated groups of informative features and prints what each model selects; ``--plot``
+draws their three coefficient paths. ``fastreg fit DATA`` fits one model to a data file
+(svmlight/libsvm, CSV with a header, or ``.npz``), its alpha given or chosen by K-fold
+cross-validation, and prints the features it selects; ``fastreg path DATA`` computes the whole
+regularization path as a CSV table and a plot.
+
+A progress bar over the path and the cross-validation folds is drawn on stderr when stderr is
+a terminal (never with ``--quiet``). Errors a person can act on (a missing file, an unknown
+format, a missing target column, a value that is not a number, NaN) are one line on stderr,
+``fastreg: error: ...``, with exit status 2 and no traceback; Ctrl-C stops with one line and
+exit status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import KFold
 
-from . import ElasticNet, Lasso, Ridge, __version__, enet_path, lasso_path
+from . import ElasticNet, Lasso, Ridge, __version__, enet_path, lasso_path, solve
+from ._io import FORMATS, DataError, Dataset, load_data
+from ._progress import Progress
 from .datasets import make_correlated_regression
+from .plotting import MissingMatplotlibError, require_matplotlib
 
 __all__ = ["main"]
 
@@ -30,6 +48,49 @@ _RIDGE_GRID = np.geomspace(1e-4, 1e2, 25)
 # Demo defaults: strongly correlated neighbours are where L1 and L1 + L2 part ways.
 _DEMO_RHO = 0.9
 _DEMO_SNR = 3.0
+# The paths drawn by ``demo --plot``.
+_DEMO_PLOT_ALPHAS = 50
+
+# ``fit`` and ``path``: scikit-learn's path defaults (LassoCV's 100 alphas down to 1e-3
+# alpha_max), and Ridge's grid, from 1e2 to 1e-4 times the data's scale as in the demo.
+_FIT_N_ALPHAS = 100
+_FIT_EPS = 1e-3
+_RIDGE_SPAN = (1e2, 1e-4)
+_DEFAULT_FOLDS = 5
+_TOP_FEATURES = 10
+# Ridge fits a dense grid in one eigendecomposition with y repeated once per alpha; above
+# this many entries of that repeated y, it fits the alphas one by one instead.
+_RIDGE_ONE_FIT_MAX_ENTRIES = 2**24
+_RIDGE_SOLVERS = {"cholesky": "a Cholesky factorization", "eigen": "an eigendecomposition",
+                  "cg": "conjugate gradients", "cd": "coordinate descent"}
+_PENALTY_NAMES = {"l1": "Lasso (L1)", "elasticnet": "Elastic Net (L1 + L2)", "l2": "Ridge (L2)"}
+
+_NPZ_HELP = """\
+data files:
+  svmlight/libsvm  one sample a line, "label index:value ...", indices one-based unless
+                   index 0 occurs; features are named by their index (.svm, .svmlight,
+                   .libsvm, or any name: recognized by its content)
+  CSV              a header line of column names, then numbers; --target names the column
+                   to predict, the others are the features (.csv; .tsv for tabs)
+  .npz             numpy.savez(FILE, y=y, X=X) with a dense 2-D X, or a scipy sparse X in
+                   scipy.sparse.save_npz's layout: format ("csc", "csr" or "coo"), shape,
+                   data, indices and indptr (row and col for coo), plus y; optionally
+                   feature_names (an array of strings)
+  Text files may be compressed (.gz, .bz2). NaN, infinity and non-numeric values are errors.
+"""
+
+
+class _CommandError(Exception):
+    """A problem with the command's options or inputs; the message is one line."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, but text with line breaks of its own (an epilog) is kept as is."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,16 +113,18 @@ def _int_at_least(low: int):
     return parse
 
 
-def _float_in(low: float, high: float, *, closed_low: bool = False):
+def _float_in(low: float, high: float, *, closed_low: bool = False, closed_high: bool = False):
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
         above = value >= low if closed_low else value > low
-        if not (above and value < high):
-            bracket = "[" if closed_low else "("
-            raise argparse.ArgumentTypeError(f"must be in {bracket}{low:g}, {high:g}), got {text}")
+        below = value <= high if closed_high else value < high
+        if not (above and below):
+            bracket = ("[" if closed_low else "(", "]" if closed_high else ")")
+            raise argparse.ArgumentTypeError(
+                f"must be in {bracket[0]}{low:g}, {high:g}{bracket[1]}, got {text}")
         return value
 
     return parse
@@ -70,10 +133,22 @@ def _float_in(low: float, high: float, *, closed_low: bool = False):
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fastreg",
-        description="Fast Lasso, Elastic Net and Ridge regression.",
+        description=(
+            "Fast Lasso, Elastic Net and Ridge regression. 'fastreg demo' shows what L1, L2 "
+            "and Elastic Net do to correlated features; 'fastreg fit DATA' tells which "
+            "features of a data file matter; 'fastreg path DATA' writes the whole "
+            "regularization path. 'fastreg COMMAND --help' explains each command's options."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"fastreg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_demo_parser(commands)
+    _add_fit_parser(commands)
+    _add_path_parser(commands)
+    return parser
+
+
+def _add_demo_parser(commands) -> None:
     demo = commands.add_parser(
         "demo",
         help="compare Lasso, Elastic Net and Ridge on a problem with correlated groups",
@@ -115,8 +190,197 @@ def _build_parser() -> argparse.ArgumentParser:
         help="signal-to-noise ratio ||X w|| / ||noise|| (default: %(default)s)",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    demo.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also draw the three coefficient paths, the true features in colour, to FILE "
+        "(.png, .svg or .pdf; needs matplotlib: pip install 'fastreg[plot]')",
+    )
     demo.set_defaults(run=_run_demo)
-    return parser
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "data",
+        metavar="DATA",
+        help="the data file: svmlight/libsvm text, CSV with a header line (needs --target), "
+        "or .npz (see 'data files' below)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("auto", *FORMATS),
+        default="auto",
+        help="the file's format (default: auto, from the extension or the content)",
+    )
+    parser.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="CSV files only, and required for them: the name of the column to predict; "
+        "every other column is a feature",
+    )
+
+
+def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--penalty",
+        choices=("l1", "l2", "elasticnet"),
+        default="l1",
+        help="l1: the Lasso, which selects features; l2: Ridge, which shrinks every "
+        "coefficient and selects none; elasticnet: L1 + L2 (--l1-ratio), which keeps "
+        "correlated features together (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--l1-ratio",
+        type=_float_in(0.0, 1.0, closed_high=True),
+        metavar="R",
+        help="--penalty elasticnet only: the share of L1 in the penalty, in (0, 1]; 1 is "
+        "the Lasso (default: 0.5)",
+    )
+    parser.add_argument(
+        "--positive", action="store_true", help="constrain every coefficient to be >= 0"
+    )
+    parser.add_argument(
+        "--no-intercept",
+        dest="fit_intercept",
+        action="store_false",
+        help="fit no intercept (by default one is fitted, the data centered implicitly: "
+        "sparse data stay sparse)",
+    )
+    parser.add_argument(
+        "--n-alphas",
+        type=_int_at_least(2),
+        default=_FIT_N_ALPHAS,
+        metavar="N",
+        help="alphas on the path, geometrically spaced (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--eps",
+        type=_float_in(0.0, 1.0),
+        default=_FIT_EPS,
+        help="l1 and elasticnet: the path runs from alpha_max (the smallest alpha at which "
+        "every coefficient is 0) down to eps * alpha_max (default: %(default)s); the l2 "
+        "path spans 1e2 to 1e-4 times the mean eigenvalue of X^T X",
+    )
+    parser.add_argument(
+        "--tol",
+        type=_float_in(0.0, np.inf),
+        default=1e-4,
+        help="stop each fit when its duality gap is at most tol * ||y - mean(y)||^2 / "
+        "n_samples, scikit-learn's convention (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-iter",
+        type=_int_at_least(1),
+        default=1000,
+        metavar="N",
+        help="at most N coordinate-descent epochs per fit (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="draw no progress bar (one is drawn on stderr only when it is a terminal)",
+    )
+
+
+def _add_fit_parser(commands) -> None:
+    fit = commands.add_parser(
+        "fit",
+        help="fit a model to a data file and list the features it selects",
+        description=(
+            "Fit the Lasso, the Elastic Net or Ridge to a data file, with alpha given "
+            "(--alpha) or chosen by K-fold cross-validation over the regularization path "
+            "(--cv K, the default with K=5), and print a summary: the alpha, the number of "
+            "selected (non-zero) features, the largest ones, the duality gap reached and "
+            "the time taken."
+        ),
+        epilog=_NPZ_HELP,
+        formatter_class=_Formatter,
+    )
+    _add_data_arguments(fit)
+    _add_model_arguments(fit)
+    choice = fit.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--alpha",
+        type=_float_in(0.0, np.inf),
+        help="the regularization strength, > 0 (for l2, scikit-learn Ridge's alpha, whose "
+        "loss is not divided by the number of samples)",
+    )
+    choice.add_argument(
+        "--cv",
+        type=_int_at_least(2),
+        metavar="K",
+        help=f"choose alpha by K-fold cross-validation: the alpha of the path with the "
+        f"smallest mean test error (default: {_DEFAULT_FOLDS} folds, without --alpha)",
+    )
+    fit.add_argument(
+        "--rule",
+        choices=("min", "1se"),
+        default="min",
+        help="with --cv: min takes the alpha of the smallest mean test error; 1se the "
+        "largest alpha whose mean error is within one standard error of that minimum "
+        "(glmnet's lambda.1se: fewer features, about as good) (default: %(default)s)",
+    )
+    fit.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the random split into cross-validation folds (default: %(default)s)",
+    )
+    fit.add_argument(
+        "--top",
+        type=_int_at_least(0),
+        default=_TOP_FEATURES,
+        metavar="N",
+        help="list the N features of largest |coefficient| (default: %(default)s)",
+    )
+    fit.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the selected features and their coefficients, largest first, to FILE: "
+        ".csv (feature,coefficient) or .json (with the alpha, intercept and duality gap); "
+        "features are named from the CSV header, the .npz feature_names, or their index",
+    )
+    fit.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the cross-validation curve (with --cv) or the path with the chosen alpha "
+        "marked (with --alpha) to FILE (.png, .svg or .pdf; needs matplotlib: "
+        "pip install 'fastreg[plot]')",
+    )
+    fit.set_defaults(run=_run_fit)
+
+
+def _add_path_parser(commands) -> None:
+    path = commands.add_parser(
+        "path",
+        help="compute the whole regularization path of a data file: a CSV table and a plot",
+        description=(
+            "Fit the model at every alpha of the path, from the strongest regularization "
+            "down, each fit warm-started from the previous one, and write the path as a CSV "
+            "table: one row per alpha with its number of non-zero coefficients, the "
+            "intercept, the duality gap reached (l1 and elasticnet) and the coefficient of "
+            "every feature that is non-zero somewhere on the path, in the order the "
+            "features enter it."
+        ),
+        epilog=_NPZ_HELP,
+        formatter_class=_Formatter,
+    )
+    _add_data_arguments(path)
+    _add_model_arguments(path)
+    path.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the table to FILE (.csv) and print a summary; without --out the table "
+        "is printed on stdout",
+    )
+    path.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the path to FILE (.png, .svg or .pdf; needs matplotlib: "
+        "pip install 'fastreg[plot]')",
+    )
+    path.set_defaults(run=_run_path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,7 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on a usage error (a one-line message on stderr).
+        0 on success; 2 on a usage or data error (a one-line message on stderr, no
+        traceback); 130 when interrupted by Ctrl-C.
     """
     parser = _build_parser()
     try:
@@ -147,7 +412,319 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return args.run(args)
+    try:
+        _check_outputs(args)
+        return args.run(args)
+    except (_CommandError, DataError, MissingMatplotlibError) as error:
+        print(f"fastreg: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("fastreg: interrupted", file=sys.stderr)
+        return 130
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Check --out and --plot before any work, so that no fit is lost to a typo."""
+    out = getattr(args, "out", None)
+    if out is not None:
+        allowed = (".csv", ".json") if args.command == "fit" else (".csv",)
+        if os.path.splitext(out)[1].lower() not in allowed:
+            raise _CommandError(f"--out {out}: the file name must end in "
+                                f"{' or '.join(allowed)}")
+        _check_directory(out, "--out")
+    if args.plot is not None:
+        require_matplotlib()
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        extension = os.path.splitext(args.plot)[1].lower().lstrip(".")
+        supported = FigureCanvasBase.get_supported_filetypes()
+        if extension not in supported:
+            raise _CommandError(f"--plot {args.plot}: the file name must end in .png, .svg, "
+                                f".pdf or another format matplotlib writes "
+                                f"({', '.join(sorted(supported))})")
+        _check_directory(args.plot, "--plot")
+
+
+def _check_directory(path: str, option: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise _CommandError(f"{option} {path}: no such directory {directory}")
+    if os.path.isdir(path):
+        raise _CommandError(f"{option} {path}: is a directory")
+
+
+# --- models, alpha grids, paths and cross-validation -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """The model the options of ``fit`` and ``path`` describe."""
+
+    penalty: str
+    l1_ratio: float
+    fit_intercept: bool
+    positive: bool
+    tol: float
+    max_iter: int
+
+    def describe(self) -> str:
+        text = _PENALTY_NAMES[self.penalty]
+        if self.penalty == "elasticnet":
+            text += f", l1_ratio={self.l1_ratio:g}"
+        text += ", with an intercept" if self.fit_intercept else ", no intercept"
+        return text + (", coefficients >= 0" if self.positive else "")
+
+
+def _spec(args: argparse.Namespace) -> _Spec:
+    if args.l1_ratio is not None and args.penalty != "elasticnet":
+        raise _CommandError(f"--l1-ratio applies to --penalty elasticnet, not "
+                            f"--penalty {args.penalty}")
+    l1_ratio = {"l1": 1.0, "l2": 0.0}.get(args.penalty, args.l1_ratio or 0.5)
+    return _Spec(args.penalty, l1_ratio, args.fit_intercept, args.positive, args.tol,
+                 args.max_iter)
+
+
+def _column_means(X) -> np.ndarray:
+    return np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+
+
+def _alpha_max(X, y: np.ndarray, spec: _Spec) -> float:
+    """``max_j |x_j^T (y - ybar)| / (n l1_ratio)``: the smallest alpha with every w_j = 0.
+
+    With ``positive`` only positive correlations count, as in :func:`fastreg.path.alpha_grid`.
+    X need not be centered: the centered y sums to zero, so ``x_j - mean(x_j)`` and ``x_j``
+    have the same product with it.
+    """
+    centered = (y - y.mean() if spec.fit_intercept else y).astype(X.dtype, copy=False)
+    # In X's dtype: a float32 X times a float64 vector would be upcast, copied whole.
+    correlations = np.asarray(X.T @ centered, dtype=np.float64).ravel()
+    largest = max(correlations.max(), 0.0) if spec.positive else np.abs(correlations).max()
+    return float(largest / (X.shape[0] * spec.l1_ratio))
+
+
+def _ridge_scale(X, fit_intercept: bool) -> float:
+    """The mean non-zero eigenvalue of ``X_c^T X_c``: trace over rank (X centered or not)."""
+    values = X.data if sp.issparse(X) else X.ravel(order="K")
+    trace = float(np.dot(values, values))
+    if fit_intercept:
+        means = _column_means(X)
+        trace -= X.shape[0] * float(means @ means)
+    scale = trace / min(X.shape)
+    return scale if scale > 0 else 1.0
+
+
+def _alpha_grid(X, y: np.ndarray, spec: _Spec, n_alphas: int, eps: float,
+                include: float | None = None) -> np.ndarray:
+    """The path's alphas, decreasing; the grid is widened to reach ``include`` if given.
+
+    l1 and elasticnet run from alpha_max down to ``eps * alpha_max``, as
+    :func:`fastreg.enet_path`; l2 spans 1e2 to 1e-4 times the mean eigenvalue of ``X^T X``.
+    """
+    if spec.penalty == "l2":
+        scale = _ridge_scale(X, spec.fit_intercept)
+        high, low = _RIDGE_SPAN[0] * scale, _RIDGE_SPAN[1] * scale
+    else:
+        high = _alpha_max(X, y, spec)
+        resolution = np.finfo(np.float64).resolution
+        if not (np.isfinite(high) and high > resolution):
+            # y is constant or orthogonal to every feature: w = 0 at any alpha.
+            return np.full(n_alphas, resolution if include is None else include)
+        low = eps * high
+    if include is not None:
+        high, low = max(high, include), min(low, include)
+    return np.geomspace(high, low, n_alphas)
+
+
+def _path_steps(X, y: np.ndarray, alphas: np.ndarray,
+                spec: _Spec) -> Iterator[tuple[np.ndarray, float, float | None]]:
+    """Fit every alpha in turn; yield ``(coef, intercept, duality gap or None)`` for each.
+
+    l1 and elasticnet call :func:`fastreg.enet_path` one alpha at a time, each fit started
+    from the previous solution, so that a progress bar can advance and Ctrl-C can stop
+    between two alphas. Ridge has no duality gap: dense data are fitted for every alpha by
+    one eigendecomposition, sparse data (and ``positive``) alpha by alpha.
+    """
+    if spec.penalty == "l2":
+        yield from _ridge_steps(X, y, alphas, spec)
+        return
+    y_mean = float(y.mean()) if spec.fit_intercept else 0.0
+    x_mean = _column_means(X) if spec.fit_intercept else None
+    coef = None
+    for alpha in alphas:
+        _, coefs, gaps = enet_path(
+            X, y, l1_ratio=spec.l1_ratio, alphas=[alpha], coef_init=coef,
+            positive=spec.positive, fit_intercept=spec.fit_intercept, tol=spec.tol,
+            max_iter=spec.max_iter,
+        )
+        coef = coefs[:, 0]
+        # With an intercept, b = mean(y) - mean(X) @ w at every alpha.
+        intercept = y_mean - float(x_mean @ coef) if spec.fit_intercept else 0.0
+        yield coef, intercept, float(gaps[0])
+
+
+def _ridge_steps(X, y, alphas, spec) -> Iterator[tuple[np.ndarray, float, None]]:
+    one_fit = (not sp.issparse(X) and not spec.positive
+               and X.shape[0] * alphas.size <= _RIDGE_ONE_FIT_MAX_ENTRIES)
+    if one_fit:
+        targets = np.repeat(y[:, np.newaxis], alphas.size, axis=1)
+        model = Ridge(alphas, fit_intercept=spec.fit_intercept, solver="eigen")
+        model.fit(X, targets)
+        intercepts = np.broadcast_to(model.intercept_, alphas.shape)
+        for k in range(alphas.size):
+            yield model.coef_[k], float(intercepts[k]), None
+        return
+    for alpha in alphas:
+        model = Ridge(float(alpha), fit_intercept=spec.fit_intercept, positive=spec.positive)
+        if spec.positive:
+            model.set_params(tol=spec.tol, max_iter=spec.max_iter)
+        model.fit(X, y)
+        yield model.coef_, float(model.intercept_), None
+
+
+@dataclass
+class _Path:
+    """A computed path, keeping only the features that are non-zero somewhere on it."""
+
+    alphas: np.ndarray
+    features: np.ndarray  # column indices, in the order the features enter the path
+    coefs: np.ndarray  # (features.size, n_alphas)
+    intercepts: np.ndarray
+    n_nonzero: np.ndarray
+    gaps: np.ndarray | None
+
+
+def _compute_path(X, y: np.ndarray, alphas: np.ndarray, spec: _Spec,
+                  progress: Progress) -> _Path:
+    """The whole path, advancing ``progress`` by one step per alpha."""
+    columns: list[tuple[np.ndarray, np.ndarray]] = []
+    intercepts, gaps = np.empty(alphas.size), np.empty(alphas.size)
+    for k, (coef, intercept, gap) in enumerate(_path_steps(X, y, alphas, spec)):
+        support = np.flatnonzero(coef)
+        columns.append((support, coef[support]))
+        intercepts[k] = intercept
+        gaps[k] = np.nan if gap is None else gap
+        progress.advance()
+    n_nonzero = np.array([support.size for support, _ in columns])
+    active = np.unique(np.concatenate([support for support, _ in columns]))
+    coefs = np.zeros((active.size, alphas.size))
+    for k, (support, values) in enumerate(columns):
+        coefs[np.searchsorted(active, support), k] = values
+    # Features in the order they enter (the first alpha at which each is non-zero), ties
+    # broken by the size of their coefficient at the last alpha.
+    entered = np.argmax(coefs != 0, axis=1)
+    order = np.lexsort((-np.abs(coefs[:, -1]), entered))
+    features, coefs = active[order], coefs[order]
+    return _Path(alphas, features, coefs, intercepts, n_nonzero,
+                 None if spec.penalty == "l2" else gaps)
+
+
+def _take_rows(X, rows: np.ndarray):
+    """The rows of X, in the solvers' layout (CSC, or Fortran-ordered), copied once."""
+    if sp.issparse(X):
+        return X[rows].tocsc()
+    out = np.empty((rows.size, X.shape[1]), dtype=X.dtype, order="F")
+    return np.take(X, rows, axis=0, out=out)
+
+
+def _cross_validate(X, y: np.ndarray, alphas: np.ndarray, spec: _Spec, n_folds: int,
+                    seed: int, progress: Progress) -> np.ndarray:
+    """Test mean squared errors of shape (n_alphas, n_folds) along each fold's path.
+
+    The folds are a shuffled :class:`sklearn.model_selection.KFold` split; each fold's path
+    (on the other folds) is walked alpha by alpha and scored on the fold as it goes, so no
+    path of coefficients is stored.
+    """
+    # The same folds, grid and rule as fastreg.cv.LassoCV / ElasticNetCV with
+    # cv=KFold(n_folds, shuffle=True, random_state=seed) (tests check that both choose the
+    # same alpha), walked here so that the progress bar follows each fold alpha by alpha
+    # and Ctrl-C stops between two alphas; LassoCV runs whole fold paths in joblib jobs.
+    mse = np.empty((alphas.size, n_folds))
+    splits = KFold(n_folds, shuffle=True, random_state=seed).split(y)
+    for fold, (train, test) in enumerate(splits):
+        progress.advance(0, label=f"CV fold {fold + 1}/{n_folds}")
+        X_train, X_test, y_test = _take_rows(X, train), _take_rows(X, test), y[test]
+        steps = _path_steps(X_train, y[train], alphas, spec)
+        for k, (coef, intercept, _) in enumerate(steps):
+            residual = np.asarray(X_test @ coef, dtype=np.float64) + intercept - y_test
+            mse[k, fold] = float(residual @ residual) / residual.size
+            progress.advance()
+    return mse
+
+
+def _choose_alpha(mse: np.ndarray, rule: str) -> int:
+    """Index of the alpha chosen from test errors of shape (n_alphas, n_folds).
+
+    "min": the smallest mean error (the first, hence largest, alpha on ties). "1se": the
+    largest alpha whose mean error is at most the minimum plus one standard error of the
+    folds' errors there, ``std / sqrt(K)`` (glmnet's ``lambda.1se``), as
+    :class:`fastreg.cv.LassoCV` with ``rule="1se"``.
+    """
+    mean = mse.mean(axis=1)
+    best = int(np.argmin(mean))
+    if rule == "min" or mse.shape[1] < 2:
+        return best
+    se = mse[best].std(ddof=1) / np.sqrt(mse.shape[1])
+    return int(np.flatnonzero(mean <= mean[best] + se)[0])  # alphas decrease
+
+
+@dataclass
+class _Fit:
+    """The final fit at the chosen alpha."""
+
+    coef: np.ndarray
+    intercept: float
+    dual_gap: float | None
+    gap_tol: float | None
+    n_iter: int | None
+    converged: bool
+    solver: str
+
+
+def _final_fit(X, y: np.ndarray, alpha: float, spec: _Spec) -> _Fit:
+    if spec.penalty == "l2":
+        model = Ridge(alpha, fit_intercept=spec.fit_intercept, positive=spec.positive)
+        if spec.positive:
+            model.set_params(tol=spec.tol, max_iter=spec.max_iter)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(X, y)
+        n_iter = None if model.n_iter_ is None else int(np.max(model.n_iter_))
+        solver = _RIDGE_SOLVERS.get(model.solver_, model.solver_)
+        return _Fit(np.asarray(model.coef_), float(model.intercept_), None, None, n_iter,
+                    not caught, solver)
+    result = solve(X, y, alpha, spec.l1_ratio, positive=spec.positive,
+                   fit_intercept=spec.fit_intercept, tol=spec.tol, max_iter=spec.max_iter)
+    return _Fit(result.coef, result.intercept, result.dual_gap, result.gap_tol,
+                result.n_iter, result.converged, "coordinate descent")
+
+
+class _ConvergenceCount:
+    """Count the ConvergenceWarnings raised inside (fits stopped at max_iter), show others."""
+
+    def __enter__(self) -> _ConvergenceCount:
+        self.count = 0
+        self._catcher = warnings.catch_warnings(record=True)
+        self._caught = self._catcher.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._catcher.__exit__(*exc_info)
+        for w in self._caught:
+            if issubclass(w.category, ConvergenceWarning):
+                self.count += 1
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+    def note(self, total: int) -> str | None:
+        """A line saying how many of ``total`` fits stopped early, None if none did."""
+        if not self.count:
+            return None
+        return (f"({self.count} of {total} fits stopped at --max-iter before reaching --tol; "
+                "raise --max-iter, or --tol, for a certified solution.)")
+
+
+# --- fastreg demo ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -213,6 +790,9 @@ def _run_demo(args: argparse.Namespace) -> int:
     _print_explanation(rows, coef_true)
     if n_unconverged:
         print(f"({n_unconverged} fits stopped at max_iter before reaching tol.)")
+    if args.plot is not None:
+        _plot_demo(args.plot, X_train, y_train, rows, coef_true)
+        print(f"Wrote the three coefficient paths to {args.plot}")
     return 0
 
 
@@ -284,6 +864,238 @@ def _print_explanation(rows: list[_Row], coef_true: np.ndarray) -> None:
         f"{nnz_e} non-zeros. L2 (Ridge) shrinks every coefficient and zeroes none: all {p} "
         "kept."
     )
+
+
+def _plot_demo(out: str, X_train: np.ndarray, y_train: np.ndarray, rows: list[_Row],
+               coef_true: np.ndarray) -> None:
+    """The paths of the three models side by side, true features coloured by group."""
+    from .plotting import new_figure, plot_path, save_figure
+
+    true = np.flatnonzero(coef_true)
+    # Adjacent true features form the correlated groups of the simulation.
+    groups = np.split(true, np.flatnonzero(np.diff(true) > 1) + 1) if true.size else []
+    chosen = {row.model: row.alpha for row in rows}
+    figure, axes = new_figure(3, size=(15.0, 4.6))
+    panels = (("Lasso", "l1", 1.0, "L1 (Lasso): selects, one of a correlated group"),
+              ("ElasticNet", "elasticnet", 0.5, "Elastic Net: keeps correlated groups"),
+              ("Ridge", "l2", 0.0, "L2 (Ridge): shrinks all, selects none"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for ax, (model, penalty, l1_ratio, title) in zip(axes, panels, strict=True):
+            spec = _Spec(penalty, l1_ratio, True, False, 1e-4, 1000)
+            alphas = _alpha_grid(X_train, y_train, spec, _DEMO_PLOT_ALPHAS, _PATH_EPS,
+                                 include=chosen[model])
+            path = _compute_path(X_train, y_train, alphas, spec,
+                                 Progress(alphas.size, model, enabled=False))
+            # Map the true groups (columns of X) to rows of the path's coefficients.
+            position = {int(j): k for k, j in enumerate(path.features)}
+            rows_of = [[position[int(j)] for j in group if int(j) in position]
+                       for group in groups]
+            plot_path(path.alphas, path.coefs, alpha=chosen[model], ax=ax,
+                      groups=[g for g in rows_of if g], max_features=30, title=title,
+                      groups_label="true features (a colour per group)")
+    figure.suptitle("Coefficient paths on the demo problem (dashed: the alpha chosen)")
+    save_figure(figure, out)
+
+
+# --- fastreg fit -------------------------------------------------------------------------------
+
+
+def _run_fit(args: argparse.Namespace) -> int:
+    spec = _spec(args)
+    start = time.perf_counter()
+    data = load_data(args.data, format=args.format, target=args.target)
+    load_s = time.perf_counter() - start
+    X, y = data.X, data.y
+    n_folds = None if args.alpha is not None else (args.cv or _DEFAULT_FOLDS)
+    if n_folds is not None and n_folds > data.n_samples:
+        raise _CommandError(f"--cv {n_folds} needs at least {n_folds} samples; {data.path} "
+                            f"has {data.n_samples}")
+    start = time.perf_counter()
+    alphas = mse = path = None
+    with _ConvergenceCount() as unconverged:
+        n_fits = 1
+        if n_folds is None:
+            alpha = float(args.alpha)
+        else:
+            alphas = _alpha_grid(X, y, spec, args.n_alphas, args.eps)
+            with Progress(n_folds * alphas.size, "CV", enabled=not args.quiet) as bar:
+                mse = _cross_validate(X, y, alphas, spec, n_folds, args.seed, bar)
+            alpha = float(alphas[_choose_alpha(mse, args.rule)])
+            n_fits += mse.size
+        fit = _final_fit(X, y, alpha, spec)
+        fit_s = time.perf_counter() - start
+        if args.plot is not None and mse is None:
+            alphas = _alpha_grid(X, y, spec, args.n_alphas, args.eps, include=alpha)
+            with Progress(alphas.size, "path", enabled=not args.quiet) as bar:
+                path = _compute_path(X, y, alphas, spec, bar)
+            n_fits += alphas.size
+
+    _print_fit_summary(args, data, spec, alpha, alphas, mse, fit, load_s, fit_s)
+    note = unconverged.note(n_fits)
+    if note:
+        print(note)
+    if args.out is not None:
+        chosen_by = ("given" if n_folds is None
+                     else f"{n_folds}-fold cross-validation, rule {args.rule}")
+        count = _write_selected(args.out, data, spec, alpha, chosen_by, fit)
+        print(f"Wrote {count} selected features to {args.out}")
+    if args.plot is not None:
+        from .plotting import plot_cv, plot_path
+
+        title = f"{_PENALTY_NAMES[spec.penalty]}: {os.path.basename(data.path)}"
+        if mse is not None:
+            plot_cv(alphas, mse, alpha=alpha, title=title, out=args.plot)
+        else:
+            plot_path(path.alphas, path.coefs, alpha=alpha,
+                      feature_names=data.names(path.features), title=title, out=args.plot)
+        print(f"Wrote the {'cross-validation curve' if mse is not None else 'path'} to "
+              f"{args.plot}")
+    return 0
+
+
+def _selected_order(coef: np.ndarray) -> np.ndarray:
+    """Indices of the non-zero coefficients, largest |coefficient| first."""
+    support = np.flatnonzero(coef)
+    return support[np.argsort(-np.abs(coef[support]), kind="stable")]
+
+
+def _print_fit_summary(args, data: Dataset, spec: _Spec, alpha: float, alphas, mse,
+                       fit: _Fit, load_s: float, fit_s: float) -> None:
+    print(f"Data:      {data.describe()}")
+    print(f"Model:     {spec.describe()}")
+    if mse is None:
+        print(f"Alpha:     {alpha:.6g} (given)")
+    else:
+        k = int(np.argmin(np.abs(alphas - alpha)))
+        edge = ""
+        if k == alphas.size - 1:
+            edge = ("; the smallest alpha of the grid" if spec.penalty == "l2"
+                    else "; the end of the path: --eps extends it")
+        elif k == 0:
+            edge = ("; the largest alpha of the grid" if spec.penalty == "l2"
+                    else "; alpha_max: no feature predicts better than the mean")
+        rule = " (1se rule)" if args.rule == "1se" else ""
+        print(f"Alpha:     {alpha:.6g}, chosen by {mse.shape[1]}-fold cross-validation"
+              f"{rule} over {alphas.size} alphas (mean test MSE {mse[k].mean():.6g}{edge})")
+    order = _selected_order(fit.coef)
+    print(f"Selected:  {order.size} of {data.n_features} features (non-zero coefficients)")
+    if fit.dual_gap is not None:
+        status = ("converged" if fit.converged
+                  else "NOT converged: raise --max-iter or --tol")
+        print(f"Gap:       duality gap {fit.dual_gap:.3g} (tolerance {fit.gap_tol:.3g}), "
+              f"{status} in {fit.n_iter} epochs")
+    else:
+        status = "" if fit.converged else ", NOT converged: raise --max-iter"
+        print(f"Gap:       none to report: Ridge is solved by {fit.solver}{status}")
+    if spec.fit_intercept:
+        print(f"Intercept: {fit.intercept:.6g}")
+    selection = " (cross-validation and final fit)" if mse is not None else ""
+    print(f"Time:      {fit_s:.3g} s to fit{selection}, {load_s:.3g} s to load")
+    shown = order[: args.top]
+    if shown.size:
+        print()
+        print(f"Top {shown.size} of {order.size} selected features by |coefficient|:")
+        names = data.names(shown)
+        width = max(7, *(len(name) for name in names))
+        print(f"{'rank':>5}  {'feature':<{width}}  {'coefficient':>12}")
+        for rank, (name, j) in enumerate(zip(names, shown, strict=True), start=1):
+            print(f"{rank:>5}  {name:<{width}}  {fit.coef[j]:>12.6g}")
+
+
+def _write_selected(out: str, data: Dataset, spec: _Spec, alpha: float, chosen_by: str,
+                    fit: _Fit) -> int:
+    """Write the selected features, largest |coefficient| first; return how many."""
+    order = _selected_order(fit.coef)
+    names = data.names(order)
+    values = [float(fit.coef[j]) for j in order]
+    try:
+        with open(out, "w", newline="", encoding="utf-8") as file:
+            if out.lower().endswith(".json"):
+                document = {
+                    "data": data.path,
+                    "n_samples": data.n_samples,
+                    "n_features": data.n_features,
+                    "penalty": spec.penalty,
+                    "l1_ratio": spec.l1_ratio,
+                    "positive": spec.positive,
+                    "fit_intercept": spec.fit_intercept,
+                    "alpha": alpha,
+                    "alpha_chosen_by": chosen_by,
+                    "intercept": fit.intercept,
+                    "dual_gap": fit.dual_gap,
+                    "gap_tolerance": fit.gap_tol,
+                    "converged": fit.converged,
+                    "n_selected": len(values),
+                    "features": [
+                        {"name": name, "feature_index": int(j), "coefficient": value}
+                        for name, j, value in zip(names, order, values, strict=True)
+                    ],
+                }
+                json.dump(document, file, indent=2)
+                file.write("\n")
+            else:
+                writer = csv.writer(file, lineterminator="\n")
+                writer.writerow(["feature", "coefficient"])
+                writer.writerows(zip(names, values, strict=True))
+    except OSError as error:
+        raise _CommandError(f"--out {out}: cannot write ({error.strerror})") from None
+    return len(values)
+
+
+# --- fastreg path ------------------------------------------------------------------------------
+
+
+def _run_path(args: argparse.Namespace) -> int:
+    spec = _spec(args)
+    start = time.perf_counter()
+    data = load_data(args.data, format=args.format, target=args.target)
+    X, y = data.X, data.y
+    alphas = _alpha_grid(X, y, spec, args.n_alphas, args.eps)
+    with _ConvergenceCount() as unconverged:
+        with Progress(alphas.size, "path", enabled=not args.quiet) as bar:
+            path = _compute_path(X, y, alphas, spec, bar)
+    elapsed = time.perf_counter() - start
+    # Without --out the table is the output (stdout), and every other line goes to stderr.
+    report = sys.stdout if args.out is not None else sys.stderr
+    if args.out is None:
+        _write_path_table(sys.stdout, path, data)
+    else:
+        try:
+            with open(args.out, "w", newline="", encoding="utf-8") as file:
+                _write_path_table(file, path, data)
+        except OSError as error:
+            raise _CommandError(f"--out {args.out}: cannot write ({error.strerror})") from None
+        print(f"Data:  {data.describe()}", file=report)
+        print(f"Model: {spec.describe()}", file=report)
+        print(f"Path:  {alphas.size} alphas from {alphas[0]:.4g} down to {alphas[-1]:.4g}; "
+              f"{path.features.size} features non-zero somewhere, {path.n_nonzero[-1]} at "
+              f"the last alpha; {elapsed:.3g} s", file=report)
+        print(f"Wrote the path table to {args.out}", file=report)
+    note = unconverged.note(alphas.size)
+    if note:
+        print(note, file=report)
+    if args.plot is not None:
+        from .plotting import plot_path
+
+        plot_path(path.alphas, path.coefs, feature_names=data.names(path.features),
+                  title=f"{_PENALTY_NAMES[spec.penalty]}: {os.path.basename(data.path)}",
+                  out=args.plot)
+        print(f"Wrote the path plot to {args.plot}", file=report)
+    return 0
+
+
+def _write_path_table(file, path: _Path, data: Dataset) -> None:
+    """One row per alpha: alpha, n_nonzero, intercept, dual_gap, then each feature's value."""
+    writer = csv.writer(file, lineterminator="\n")
+    gap_column = ["dual_gap"] if path.gaps is not None else []
+    writer.writerow(["alpha", "n_nonzero", "intercept", *gap_column,
+                     *data.names(path.features)])
+    for k, alpha in enumerate(path.alphas):
+        gap = [repr(float(path.gaps[k]))] if path.gaps is not None else []
+        writer.writerow([repr(float(alpha)), int(path.n_nonzero[k]),
+                         repr(float(path.intercepts[k])), *gap,
+                         *(repr(float(v)) for v in path.coefs[:, k])])
 
 
 if __name__ == "__main__":  # python -m fastreg.cli

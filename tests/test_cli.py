@@ -1,11 +1,22 @@
-"""Tests of the ``fastreg`` command line (``fastreg.cli.main``)."""
+"""Tests of the ``fastreg`` command line (``fastreg.cli.main``), end to end on files."""
 
+import argparse
+import csv
+import io
+import json
+import sys
 from importlib.metadata import entry_points
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
+from sklearn.datasets import dump_svmlight_file
+from sklearn.model_selection import KFold
 
 import fastreg
+from fastreg import cli
 from fastreg.cli import main
+from fastreg.cv import LassoCV
 
 SMALL = ["demo", "--n-samples", "60", "--n-features", "200"]
 
@@ -104,7 +115,7 @@ def test_bad_option_values(capsys, args, option):
 
 
 def test_unknown_command(capsys):
-    assert main(["fit"]) == 2
+    assert main(["fitt"]) == 2
     assert "invalid choice" in capsys.readouterr().err
 
 
@@ -112,3 +123,412 @@ def test_console_script_entry_point():
     (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "fastreg"]
     assert entry.value == "fastreg.cli:main"
     assert entry.load() is main
+
+
+# --- fastreg fit and fastreg path on files ------------------------------------------------------
+
+N_SAMPLES, N_FEATURES = 60, 25
+# Three informative features (columns of X) with large coefficients, and small noise.
+TRUE = {3: 4.0, 7: -3.0, 12: 2.5}
+FAST = ["--n-alphas", "20", "--cv", "3"]
+
+
+@pytest.fixture(scope="module")
+def problem():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    X[rng.random(X.shape) < 0.5] = 0.0
+    for j in TRUE:
+        X[:, j] = rng.normal(size=N_SAMPLES)  # dense informative columns
+    y = X[:, list(TRUE)] @ np.array(list(TRUE.values())) + 1.0
+    y += 0.1 * rng.normal(size=N_SAMPLES)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def files(problem, tmp_path_factory):
+    """The problem as svmlight (one-based), CSV (target in the middle) and npz (CSR)."""
+    X, y = problem
+    folder = tmp_path_factory.mktemp("data")
+    svm = folder / "data.svm"
+    dump_svmlight_file(X, y, str(svm), zero_based=False)
+    names = [f"f{j}" for j in range(N_FEATURES)]
+    header = names[:5] + ["price"] + names[5:]
+    with open(folder / "data.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for i in range(N_SAMPLES):
+            writer.writerow([repr(float(v)) for v in (*X[i, :5], y[i], *X[i, 5:])])
+    matrix = sp.csr_matrix(X)
+    np.savez(folder / "data.npz", format=np.array("csr"), shape=np.array(matrix.shape),
+             data=matrix.data, indices=matrix.indices, indptr=matrix.indptr, y=y,
+             feature_names=np.array([f"g{j}" for j in range(N_FEATURES)]))
+    return {"svm": str(svm), "csv": str(folder / "data.csv"), "npz": str(folder / "data.npz")}
+
+
+def run(capsys, *argv):
+    """main(argv): exit status, stdout, stderr."""
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def summary(out):
+    """The 'Key:  value' lines of a fit summary as a dict."""
+    fields = {}
+    for line in out.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key and " " not in key:
+            fields[key] = value.strip()
+    return fields
+
+
+def top_features(out):
+    """[(name, coefficient)] from the table of a fit summary."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("rank")) + 1
+    rows = []
+    for line in lines[start:]:
+        fields = line.split()
+        if len(fields) != 3 or not fields[0].isdigit():
+            break
+        rows.append((fields[1], float(fields[2])))
+    return rows
+
+
+@pytest.mark.parametrize(
+    "kind, extra, names",
+    [
+        ("svm", [], ["4", "8", "13"]),  # the file's one-based indices
+        ("csv", ["--target", "price"], ["f3", "f7", "f12"]),  # the header
+        ("npz", [], ["g3", "g7", "g12"]),  # the archive's feature_names
+    ],
+)
+def test_fit_finds_the_informative_features_in_each_format(capsys, files, kind, extra, names):
+    status, out, err = run(capsys, "fit", files[kind], *extra, *FAST)
+    assert status == 0, err
+    assert err == ""  # no progress bar: stderr is not a terminal
+    fields = summary(out)
+    assert fields["Data"].startswith(f"{files[kind]} ({'svmlight' if kind == 'svm' else kind})")
+    assert f"{N_SAMPLES} samples, {N_FEATURES} features" in fields["Data"]
+    assert fields["Model"] == "Lasso (L1), with an intercept"
+    assert "chosen by 3-fold cross-validation over 20 alphas" in fields["Alpha"]
+    assert float(fields["Intercept"]) == pytest.approx(1.0, abs=0.2)
+    assert "converged" in fields["Gap"] and "NOT" not in fields["Gap"]
+    assert fields["Time"].endswith("s to load")
+    top = top_features(out)
+    assert [name for name, _ in top[:3]] == [names[0], names[1], names[2]]
+    for (_, value), expected in zip(top[:3], TRUE.values(), strict=True):
+        assert value == pytest.approx(expected, rel=0.1)
+    n_selected = int(fields["Selected"].split()[0])
+    assert len(top) == min(n_selected, 10)
+
+
+def test_fit_with_alpha_matches_the_lasso_estimator(capsys, files, problem, tmp_path):
+    X, y = problem
+    out_file = tmp_path / "selected.json"
+    status, out, _ = run(capsys, "fit", files["svm"], "--alpha", "0.05", "--out", out_file,
+                         "--tol", "1e-8")
+    assert status == 0
+    assert summary(out)["Alpha"] == "0.05 (given)"
+    document = json.loads(out_file.read_text())
+    model = fastreg.Lasso(alpha=0.05, tol=1e-8).fit(X, y)
+    coef = np.zeros(N_FEATURES)
+    for feature in document["features"]:
+        assert feature["name"] == str(feature["feature_index"] + 1)
+        coef[feature["feature_index"]] = feature["coefficient"]
+    np.testing.assert_allclose(coef, model.coef_, rtol=1e-6, atol=1e-8)
+    assert document["intercept"] == pytest.approx(model.intercept_, rel=1e-6)
+    assert document["alpha"] == 0.05 and document["alpha_chosen_by"] == "given"
+    assert document["n_selected"] == np.count_nonzero(model.coef_)
+    assert document["converged"] and document["dual_gap"] <= document["gap_tolerance"]
+    assert f"Wrote {document['n_selected']} selected features to {out_file}" in out
+
+
+@pytest.mark.parametrize("rule, positive", [("min", False), ("1se", False), ("min", True)])
+def test_cv_chooses_the_alpha_of_lassocv(capsys, files, problem, rule, positive):
+    X, y = problem
+    flags = ["--positive"] if positive else []
+    status, out, _ = run(capsys, "fit", files["npz"], "--cv", "4", "--n-alphas", "30",
+                         "--rule", rule, "--seed", "3", *flags)
+    assert status == 0
+    model = LassoCV(cv=KFold(4, shuffle=True, random_state=3), alphas=30, rule=rule,
+                    positive=positive).fit(X, y)
+    alpha = float(summary(out)["Alpha"].split(",")[0])
+    assert alpha == pytest.approx(model.alpha_, rel=1e-5)
+
+
+def test_fit_out_csv_lists_every_selected_feature_largest_first(capsys, files, tmp_path):
+    out_file = tmp_path / "selected.csv"
+    status, out, _ = run(capsys, "fit", files["csv"], "--target", "price", *FAST,
+                         "--out", out_file, "--top", "2")
+    assert status == 0
+    with open(out_file, newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["feature", "coefficient"]
+    values = [float(value) for _, value in rows[1:]]
+    assert len(values) == int(summary(out)["Selected"].split()[0])
+    assert np.all(np.diff(np.abs(values)) <= 0)
+    assert [name for name, _ in rows[1:4]] == ["f3", "f7", "f12"]
+    assert len(top_features(out)) == 2
+
+
+def test_fit_penalties_positive_and_no_intercept(capsys, files, tmp_path):
+    status, out, _ = run(capsys, "fit", files["svm"], "--penalty", "elasticnet",
+                         "--l1-ratio", "0.7", *FAST)
+    assert status == 0
+    assert summary(out)["Model"] == "Elastic Net (L1 + L2), l1_ratio=0.7, with an intercept"
+
+    status, out, _ = run(capsys, "fit", files["svm"], "--penalty", "l2", *FAST)
+    assert status == 0
+    fields = summary(out)
+    assert fields["Model"] == "Ridge (L2), with an intercept"
+    assert fields["Gap"].startswith("none to report: Ridge is solved by")
+    assert fields["Selected"].startswith(f"{N_FEATURES} of {N_FEATURES}")
+
+    out_file = tmp_path / "positive.json"
+    status, out, _ = run(capsys, "fit", files["svm"], "--positive", "--no-intercept",
+                         "--alpha", "0.01", "--out", out_file)
+    assert status == 0
+    assert "Intercept" not in summary(out)
+    document = json.loads(out_file.read_text())
+    assert document["intercept"] == 0.0 and not document["fit_intercept"]
+    coefficients = [f["coefficient"] for f in document["features"]]
+    assert coefficients and min(coefficients) > 0
+    assert "8" not in [f["name"] for f in document["features"]]  # its true weight is < 0
+
+
+def test_path_prints_the_table_that_enet_path_computes(capsys, files, problem):
+    X, y = problem
+    status, out, err = run(capsys, "path", files["svm"], "--n-alphas", "15", "--tol", "1e-8")
+    assert status == 0 and err == ""
+    rows = list(csv.reader(io.StringIO(out)))
+    header, body = rows[0], np.array(rows[1:], dtype=float)
+    assert header[:4] == ["alpha", "n_nonzero", "intercept", "dual_gap"]
+    assert body.shape[0] == 15
+    alphas = body[:, 0]
+    assert np.all(np.diff(alphas) < 0) and body[0, 1] == 0
+    reference_alphas, coefs, _ = fastreg.lasso_path(X, y, n_alphas=15, fit_intercept=True,
+                                                    tol=1e-8)
+    np.testing.assert_allclose(alphas, reference_alphas, rtol=1e-12)
+    columns = [int(name) - 1 for name in header[4:]]  # one-based svmlight names
+    np.testing.assert_allclose(body[:, 4:], coefs[columns].T, rtol=1e-5, atol=1e-8)
+    assert set(np.flatnonzero(np.abs(coefs).max(axis=1))) == set(columns)
+    np.testing.assert_array_equal(body[:, 1], np.count_nonzero(coefs, axis=0))
+    # Features in the order they enter the path: the strongest first.
+    assert header[4] == "4"
+
+
+def test_path_out_and_ridge_path(capsys, files, tmp_path):
+    out_file = tmp_path / "path.csv"
+    status, out, err = run(capsys, "path", files["csv"], "--target", "price", "--penalty",
+                           "l2", "--n-alphas", "8", "--out", out_file)
+    assert status == 0 and err == ""
+    assert f"Wrote the path table to {out_file}" in out
+    assert "Path:  8 alphas" in out
+    rows = list(csv.reader(out_file.open(newline="")))
+    assert rows[0][:3] == ["alpha", "n_nonzero", "intercept"]  # Ridge: no duality gap
+    assert len(rows[0]) == 3 + N_FEATURES and len(rows) == 1 + 8
+    assert set(rows[0][3:]) == {f"f{j}" for j in range(N_FEATURES)}
+
+
+# --- plots ----------------------------------------------------------------------------------
+
+
+def is_png(path):
+    data = path.read_bytes()
+    return data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+
+
+def test_fit_and_path_plots(capsys, files, tmp_path):
+    pytest.importorskip("matplotlib")
+    cv_png, path_png, table_png = (tmp_path / n for n in ("cv.png", "path.png", "t.png"))
+    status, out, _ = run(capsys, "fit", files["svm"], *FAST, "--plot", cv_png)
+    assert status == 0 and is_png(cv_png)
+    assert f"Wrote the cross-validation curve to {cv_png}" in out
+    status, out, _ = run(capsys, "fit", files["svm"], "--alpha", "0.1", "--n-alphas", "10",
+                         "--plot", path_png)
+    assert status == 0 and is_png(path_png)
+    assert f"Wrote the path to {path_png}" in out
+    status, out, err = run(capsys, "path", files["svm"], "--n-alphas", "10", "--plot",
+                           table_png)
+    assert status == 0 and is_png(table_png)
+    assert out.startswith("alpha,") and f"Wrote the path plot to {table_png}" in err
+
+
+def test_demo_plot(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "demo.png"
+    status, out, _ = run(capsys, *SMALL, "--plot", png)
+    assert status == 0 and is_png(png)
+    assert png.stat().st_size < 100_000
+    assert f"Wrote the three coefficient paths to {png}" in out
+
+
+@pytest.mark.parametrize("command", [["fit", "FILE", "--cv", "2"], ["path", "FILE"], SMALL])
+def test_plot_without_matplotlib_fails_before_any_work(capsys, files, tmp_path, monkeypatch,
+                                                       command):
+    for name in list(sys.modules):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    argv = [files["svm"] if a == "FILE" else a for a in command]
+    status, out, err = run(capsys, *argv, "--plot", tmp_path / "p.png")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "pip install 'fastreg[plot]'" in err
+    assert not (tmp_path / "p.png").exists()
+
+
+# --- progress and Ctrl-C --------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(capsys, files, monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["fit", files["svm"], *FAST]) == 0
+    drawn = terminal.getvalue()
+    assert "CV fold 3/3" in drawn and "100% 60/60" in drawn
+    assert drawn.endswith("\r")  # erased: the summary starts on a clean line
+    assert "Selected:" in capsys.readouterr().out
+
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(["fit", files["svm"], *FAST, "--quiet"]) == 0
+    assert quiet.getvalue() == ""
+
+    path_bar = Terminal()
+    monkeypatch.setattr(sys, "stderr", path_bar)
+    assert main(["path", files["svm"], "--n-alphas", "5"]) == 0
+    assert "path [" in path_bar.getvalue() and "5/5" in path_bar.getvalue()
+
+
+def test_progress_unit():
+    terminal = Terminal()
+    with cli.Progress(4, "work", stream=terminal) as bar:
+        bar.advance(2)
+        assert "work [" in bar.render() and " 50% 2/4" in bar.render()
+        assert "eta" in bar.render()
+        bar.advance(2, label="done")
+    assert bar.count == 4 and "done [" in terminal.getvalue()
+    silent = io.StringIO()  # not a terminal
+    with cli.Progress(4, "work", stream=silent) as bar:
+        bar.advance(4)
+    assert silent.getvalue() == ""
+
+
+def test_ctrl_c_stops_with_one_line(capsys, files, monkeypatch):
+    calls = []
+    real = cli.enet_path
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "enet_path", interrupted)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["fit", files["svm"], *FAST]) == 130
+    assert capsys.readouterr().out == ""
+    drawn = terminal.getvalue()
+    assert drawn.endswith("\rfastreg: interrupted\n")  # the bar erased first
+    assert "Traceback" not in drawn and len(calls) == 3
+
+
+# --- errors a person can act on -------------------------------------------------------------
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "make_argv, expected",
+    [
+        (lambda d: ["fit", f"{d}/absent.csv", "--target", "y"], "absent.csv: no such file"),
+        (lambda d: ["fit", write(d, "t.xlsx", "a\x00b")], "unknown format (.xlsx)"),
+        (lambda d: ["fit", write(d, "t.csv", "a,y\n1,2\n"), "--target", "price"],
+         "no column 'price' for --target; the columns are 'a', 'y'"),
+        (lambda d: ["fit", write(d, "t.csv", "a,y\n1,2\n")], "needs --target COLUMN"),
+        (lambda d: ["fit", write(d, "t.csv", "a,y\n1,2\nx,3\n"), "--target", "y"],
+         "line 3, column 'a': 'x' is not a number"),
+        (lambda d: ["path", write(d, "t.csv", "a,y\n1,2\nnan,3\n"), "--target", "y"],
+         "line 3, column 'a': NaN"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n2 2:nan\n")], "sample 2, feature 2 is NaN"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n2 2:two\n")], "line 2: not svmlight"),
+        (lambda d: ["fit", write(d, "t.npz", "not a zip")], "not a valid .npz archive"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n"), "--l1-ratio", "0.5"],
+         "--l1-ratio applies to --penalty elasticnet"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n"), "--out", f"{d}/x.txt"],
+         "must end in .csv or .json"),
+        (lambda d: ["path", write(d, "t.svm", "1 1:2\n"), "--out", f"{d}/x.json"],
+         "must end in .csv"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n"), "--plot", f"{d}/no/x.png"],
+         "no such directory"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n2 1:3\n"), "--cv", "3"],
+         "--cv 3 needs at least 3 samples"),
+    ],
+)
+def test_errors_are_one_line_with_status_2(capsys, tmp_path, make_argv, expected):
+    if "--plot" in make_argv(tmp_path):
+        pytest.importorskip("matplotlib")
+    status, out, err = run(capsys, *make_argv(tmp_path))
+    assert status == 2
+    assert out == ""
+    assert err.startswith("fastreg: error: ") and err.count("\n") == 1, err
+    assert expected in err and "Traceback" not in err
+
+
+def test_unwritable_out_is_one_line(capsys, files, tmp_path):
+    target = tmp_path / "out.csv"
+    target.mkdir()  # a directory where the file should go
+    status, _, err = run(capsys, "fit", files["svm"], "--alpha", "0.1", "--out", target)
+    assert status == 2 and "is a directory" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv, option",
+    [
+        (["fit", "x.svm", "--alpha", "0"], "--alpha"),
+        (["fit", "x.svm", "--alpha", "1", "--cv", "3"], "--cv"),
+        (["fit", "x.svm", "--cv", "1"], "--cv"),
+        (["fit", "x.svm", "--penalty", "l3"], "--penalty"),
+        (["fit", "x.svm", "--l1-ratio", "1.5"], "--l1-ratio"),
+        (["path", "x.svm", "--eps", "2"], "--eps"),
+        (["path", "x.svm", "--format", "xls"], "--format"),
+        (["fit"], "DATA"),
+    ],
+)
+def test_bad_fit_and_path_options(capsys, argv, option):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and option in err and "error" in err
+
+
+def test_every_option_is_explained_in_the_help(capsys):
+    parser = cli._build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) == {"demo", "fit", "path"}
+    assert main(["--help"]) == 0
+    top = capsys.readouterr().out
+    for name in commands.choices:
+        assert name in top
+    for name, subparser in commands.choices.items():
+        assert main([name, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        for action in subparser._actions:
+            assert action.help, (name, action.option_strings)
+            for option in action.option_strings or [action.metavar]:
+                assert option in text, (name, option)
+        if name != "demo":
+            assert "scipy.sparse.save_npz" in text  # the .npz layout
