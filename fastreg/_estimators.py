@@ -97,7 +97,8 @@ class ElasticNet(_LinearRegressor):
         features that enter one; "auto" uses them where they are cheaper than residual
         updates (see :func:`fastreg.solve`).
     max_iter : int, default=1000
-        Maximum number of epochs (passes over the features).
+        Maximum number of epochs (passes over the features) on each working set;
+        ``n_iter_`` counts the epochs on all of them.
     copy_X : bool, default=True
         Accepted for compatibility: fastreg never modifies X.
     tol : float, default=1e-4

@@ -251,6 +251,8 @@ class CoordinateDescent:
     # The first working set's size, and the inner tolerance as a fraction of the global gap.
     min_working_set = 10
     inner_gap_ratio = 0.3
+    # Working-set rounds per alpha (each adds the features nearest to violating optimality).
+    max_outer = 100
 
     def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
                  working_set: bool = True, screening: bool = True):
@@ -265,12 +267,14 @@ class CoordinateDescent:
         self.xtr = np.zeros(problem.n_features)
         self.gram_cache = _GramCache(problem)
         self.previous_l1_reg = None
+        self.last_inner_epochs = 10  # a first guess, for the residual/Gram choice
 
     def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
             max_iter: int, shuffle_seed: int = -1) -> SolveResult:
         """Minimise for one alpha from the current state; the state moves to the solution.
 
-        ``max_iter`` bounds the coordinate-descent epochs over all working sets.
+        ``max_iter`` bounds the coordinate-descent epochs on each working set; the result's
+        ``n_iter`` counts the epochs on all of them.
         ``shuffle_seed >= 0`` visits the features in a random order drawn from that seed
         each epoch (scikit-learn's ``selection="random"``); -1 cycles through them in order.
         """
@@ -286,7 +290,9 @@ class CoordinateDescent:
         self.previous_l1_reg = l1_reg
         n_epochs = 0
         mode = "residual"
-        while gap > gap_tol and n_epochs < max_iter:
+        for _ in range(self.max_outer):
+            if gap <= gap_tol:
+                break
             scale = K.dual_scale(self.xtr, self.coef, problem.penalty_factor, *penalty,
                                  candidates)
             if can_screen:
@@ -303,14 +309,14 @@ class CoordinateDescent:
             inner_tol = gap_tol if everything else max(gap_tol, self.inner_gap_ratio * gap)
             mode = "gram" if self._use_gram(ws) else "residual"
             solve_inner = self._solve_gram if mode == "gram" else self._solve_residual
-            status, epochs, _ = solve_inner(ws, *penalty, inner_tol, max_iter - n_epochs, tol,
+            status, epochs, _ = solve_inner(ws, *penalty, inner_tol, max_iter, tol,
                                             shuffle_seed)
             n_epochs += epochs
+            self.last_inner_epochs = epochs
             gap = self._full_gap(candidates, *penalty)
             if everything and status != K.STATUS_CONVERGED:
                 break
-            ws_size = min(max(2 * ws.size, 2 * int(np.count_nonzero(self.coef))),
-                          candidates.size)
+            ws_size = max(ws.size, 2 * int(np.count_nonzero(self.coef)))
         return SolveResult(
             coef=self.coef.astype(problem.dtype),
             intercept=problem.intercept(self.coef),
@@ -355,11 +361,23 @@ class CoordinateDescent:
         return candidates[np.flatnonzero(score <= threshold)[:size]]
 
     def _use_gram(self, ws) -> bool:
+        """Covariance updates when they are expected to cost less than residual updates.
+
+        With ``E`` epochs (guessed from the last working set), residual updates cost
+        ``E * nnz(X_ws)``; covariance updates cost the missing Gram entries, ``new * |ws| *
+        mean nnz``, plus ``E * |ws|^2``.  Gram entries are kept, so along a path or as a
+        working set grows they become cheaper.
+        """
         if self.precompute != "auto":
             return self.precompute
         if ws.size > GRAM_MAX_FEATURES:
             return False
-        return self.problem.column_nnz(ws).mean() > ws.size
+        nnz = self.problem.column_nnz(ws)
+        slot_of = self.gram_cache.slot_of
+        n_new = ws.size if slot_of is None else int(np.count_nonzero(slot_of[ws] < 0))
+        epochs = self.last_inner_epochs
+        gram_cost = n_new * ws.size * nnz.mean() + epochs * ws.size**2
+        return gram_cost < epochs * nnz.sum()
 
     def _solve_residual(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                         shuffle_seed):
@@ -449,7 +467,8 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``
         (scikit-learn's convention; ``tol=0`` runs ``max_iter`` epochs).
     max_iter : int, default=1000
-        Maximum number of epochs.
+        Maximum number of epochs (passes over the features) on each working set, or on all
+        features with ``working_set=False``.
     precompute : {"auto", True, False}, default="auto"
         Covariance (Gram) updates instead of residual updates on each working set; "auto"
         picks them when the working set's columns hold more non-zeros on average than it has

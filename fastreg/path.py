@@ -108,7 +108,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     tol : float, default=1e-4
         Duality-gap tolerance of each fit, relative to ``sum_i s_i y_i^2 / S``.
     max_iter : int, default=1000
-        Maximum epochs for each alpha.
+        Maximum epochs on each working set, for each alpha.
     working_set, screening : bool, default=True
         Working sets and Gap Safe screening (see :func:`fastreg.solve`); both are on by default
         and only change the time to the solution, not the solution.

@@ -10,7 +10,7 @@ from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
 
 import fastreg
-from fastreg._solver import make_problem
+from fastreg._solver import CoordinateDescent, make_problem
 
 from .conftest import as_format, make_regression_data, rtol_for
 from .reference import enet_gap
@@ -157,7 +157,7 @@ def test_random_selection_reaches_the_same_solution():
 def test_non_convergence_warns_with_gap():
     X, y, _ = make_regression_data(40, 200)
     with pytest.warns(ConvergenceWarning, match=r"duality gap \S+ > tolerance"):
-        result = fastreg.solve(X, y, 1e-4, tol=1e-12, max_iter=3)
+        result = fastreg.solve(X, y, 1e-4, tol=1e-12, max_iter=3, working_set=False)
     assert not result.converged and result.n_iter == 3
     assert result.dual_gap > result.gap_tol
 
@@ -165,8 +165,11 @@ def test_non_convergence_warns_with_gap():
 def test_tol_zero_runs_max_iter():
     X, y, _ = make_regression_data()
     with pytest.warns(ConvergenceWarning):
-        result = fastreg.solve(X, y, 0.05, tol=0.0, max_iter=25)
+        result = fastreg.solve(X, y, 0.05, tol=0.0, max_iter=25, working_set=False)
     assert result.n_iter == 25
+    with pytest.warns(ConvergenceWarning):  # working sets grow to every feature, then stop
+        result = fastreg.solve(X, y, 0.05, tol=0.0, max_iter=25)
+    assert 25 <= result.n_iter <= 25 * CoordinateDescent.max_outer
 
 
 def test_canonical_X_is_not_copied(fmt):
