@@ -395,7 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success; 2 on a usage or data error (a one-line message on stderr, no
-        traceback); 130 when interrupted by Ctrl-C.
+        traceback); 130 when interrupted by Ctrl-C; 141 when stdout is a pipe whose reader
+        has gone (as for SIGPIPE).
     """
     parser = _build_parser()
     try:
@@ -421,6 +422,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fastreg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of stdout stopped (``fastreg path DATA | head``): not an error of ours.
+        # Point stdout at /dev/null so that Python's final flush does not fail again.
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

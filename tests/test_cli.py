@@ -443,6 +443,15 @@ def test_ctrl_c_stops_with_one_line(capsys, files, monkeypatch):
     assert "Traceback" not in drawn and len(calls) == 3
 
 
+def test_closed_pipe_on_stdout_is_not_an_error(capsys, files, monkeypatch):
+    def reader_gone(*args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_write_path_table", reader_gone)
+    status, _, err = run(capsys, "path", files["svm"], "--n-alphas", "3")
+    assert status == 141 and err == ""
+
+
 # --- errors a person can act on -------------------------------------------------------------
 
 
