@@ -253,6 +253,8 @@ class CoordinateDescent:
     inner_gap_ratio = 0.3
     # Working-set rounds per alpha (each adds the features nearest to violating optimality).
     max_outer = 100
+    # Iterates per Anderson extrapolation of the residual solver (0: no acceleration).
+    anderson = 5
 
     def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
                  working_set: bool = True, screening: bool = True):
@@ -386,7 +388,7 @@ class CoordinateDescent:
             problem.X_kernel, problem.y, problem.weights, problem.sum_weights, problem.x_mean,
             problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
             self.coef, self.residual, self.xtr, max_epochs, inner_tol, tol, self.gap_every,
-            shuffle_seed)
+            shuffle_seed, self.anderson)
 
     def _solve_gram(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                     shuffle_seed):

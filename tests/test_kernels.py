@@ -124,3 +124,24 @@ def test_residual_gap_matches_reference(fmt, l1_ratio, positive):
     Xc = X_dense - sw @ X_dense / sw.sum()
     r = (y - sw @ y / sw.sum()) - Xc @ coef
     np.testing.assert_allclose(xtr, Xc.T @ (sw * r), rtol=1e-10)
+
+
+def test_anderson_extrapolation_finds_the_fixed_point_of_a_linear_iteration():
+    from fastreg._kernels._anderson import extrapolate
+
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(4, 4))
+    A *= 0.9 / np.abs(np.linalg.eigvals(A)).max()  # a contraction
+    b = rng.normal(size=4)
+    fixed_point = np.linalg.solve(np.eye(4) - A, b)
+    history = np.empty((6, 4))
+    history[0] = 0.0
+    for k in range(5):
+        history[k + 1] = A @ history[k] + b
+    out = np.empty(4)
+    assert extrapolate(history, np.empty((5, 4)), out)
+    # Five differences affinely span R^4, so a combination of them vanishes: the extrapolated
+    # point is the fixed point, far closer than the last iterate.
+    assert np.abs(out - fixed_point).max() < 1e-6
+    assert np.abs(history[-1] - fixed_point).max() > 1e-2
+    assert not extrapolate(np.ones((6, 4)), np.empty((5, 4)), out)  # no progress: refused

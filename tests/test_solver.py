@@ -273,3 +273,17 @@ def test_gap_safe_screening_is_safe_and_effective(fmt, start):
     assert support <= kept  # never discards a feature of the solution
     if start == "solution":
         assert len(kept) < 300 // 2  # near the optimum most zero features go
+
+
+def test_anderson_acceleration_saves_epochs_without_changing_the_solution(monkeypatch):
+    rng = np.random.default_rng(0)
+    # Strongly correlated columns make plain coordinate descent slow.
+    X = rng.normal(size=(50, 100)).cumsum(axis=1) / 5
+    y = X[:, :5].sum(axis=1) + rng.normal(size=50)
+    runs = {}
+    for anderson in (0, 5):
+        monkeypatch.setattr(CoordinateDescent, "anderson", anderson)
+        runs[anderson] = fastreg.solve(X, y, 0.01, tol=1e-10, max_iter=100_000)
+    assert runs[5].converged and runs[0].converged
+    np.testing.assert_allclose(runs[5].coef, runs[0].coef, atol=1e-6 * np.abs(runs[0].coef).max())
+    assert runs[5].n_iter < runs[0].n_iter / 2

@@ -13,6 +13,7 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 
 import numpy as np
 
+from ._anderson import extrapolate
 from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
 from ._linalg import centered_dot, weighted_sums
@@ -59,9 +60,48 @@ def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
 
 
 @njit
+def _penalty(w_values, features, penalty_factor, l1_reg, l2_reg):
+    total = 0.0
+    for k in range(features.shape[0]):
+        f_j = feature_penalty(penalty_factor, features[k])
+        total += f_j * (l1_reg * abs(w_values[k]) + 0.5 * l2_reg * w_values[k] ** 2)
+    return total
+
+
+@njit
+def _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg, positive, order, w,
+                       residual, offset, history, diffs, w_new, r_new):
+    """Replace ``w`` (on ``order``) by the Anderson extrapolation of ``history`` if that lowers
+    the objective; ``residual`` follows.  Returns the (possibly new) offset."""
+    if not extrapolate(history, diffs, w_new):
+        return offset
+    if positive:
+        for k in range(w_new.shape[0]):
+            w_new[k] = max(w_new[k], 0.0)
+    r_new[:] = residual
+    new_offset = offset
+    for k in range(order.shape[0]):
+        j = order[k]
+        step = w_new[k] - w[j]
+        if step != 0.0:
+            col_axpy(X, j, -step, r_new)
+            new_offset += step * x_mean[j]
+    current = (0.5 * weighted_sums(weights, residual, offset, residual, offset)
+               + _penalty(history[-1], order, penalty_factor, l1_reg, l2_reg))
+    candidate = (0.5 * weighted_sums(weights, r_new, new_offset, r_new, new_offset)
+                 + _penalty(w_new, order, penalty_factor, l1_reg, l2_reg))
+    if not candidate < current:
+        return offset
+    residual[:] = r_new
+    for k in range(order.shape[0]):
+        w[order[k]] = w_new[k]
+    return new_offset
+
+
+@njit
 def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg, l2_reg,
                 positive, features, w, residual, xtr, max_epochs, gap_tol, step_tol, gap_every,
-                shuffle_seed):
+                shuffle_seed, anderson):
     """Run CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
     ``w`` and ``residual`` (``y - X w``, uncentered part) are updated in place and must agree
@@ -69,13 +109,22 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
     The gap, which costs as much as an epoch, is computed every ``gap_every`` epochs, and
     after any epoch whose largest step is at most ``step_tol`` times the largest coefficient.
     With ``shuffle_seed >= 0`` the features are visited in a new random order each epoch
-    (``features`` is shuffled in place).  Returns ``(status, n_epochs, gap)``.
+    (``features`` is shuffled in place).  With ``anderson = K > 0`` every K+1 epochs the
+    iterates are extrapolated (see ``fastreg._kernels._anderson``).  Returns
+    ``(status, n_epochs, gap)``.
     """
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
     offset = 0.0
     for j in range(w.shape[0]):
         offset += x_mean[j] * w[j]
+    # Acceleration state, allocated once per call: iterates are stored in a fixed feature
+    # order (``features`` itself may be shuffled between epochs).
+    order = features.copy()
+    history = np.empty((anderson + 1, order.shape[0]))
+    diffs = np.empty((anderson, order.shape[0]))
+    w_new = np.empty(order.shape[0])
+    r_new = np.empty(residual.shape[0] if anderson > 0 else 0)
     gap = 0.0
     for epoch in range(max_epochs):
         max_step = 0.0
@@ -96,6 +145,14 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
                 w[j] = new
             max_step = max(max_step, abs(step))
             max_coef = max(max_coef, abs(new))
+        if anderson > 0:
+            filled = epoch % (anderson + 1)
+            for k in range(order.shape[0]):
+                history[filled, k] = w[order[k]]
+            if filled == anderson:
+                offset = _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg,
+                                            positive, order, w, residual, offset, history,
+                                            diffs, w_new, r_new)
         settled = max_step <= step_tol * max_coef or max_coef == 0.0
         if settled or (epoch + 1) % gap_every == 0 or epoch == max_epochs - 1:
             gap = residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
