@@ -40,15 +40,12 @@ import tracemalloc
 import numpy as np
 import scipy.sparse as sp
 
-from benchmarks.gap import alpha_max, enet_duality_gap, target_gap
+from benchmarks.common import REL_GAP, TASKS, Case
 from benchmarks.problems import PROBLEMS, clear_cache, get_problem
 from benchmarks.solvers import SOLVERS, available_solvers
 
-TASKS = ("alpha_max/10", "alpha_max/100", "path")
 QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
 QUICK_MAX_TIME = 3.0
-PATH_LENGTH = 100
-PATH_EPS = 1e-2
 
 # -- measurement ------------------------------------------------------------------------------
 
@@ -98,20 +95,12 @@ def _timed(function):
 # -- tasks ------------------------------------------------------------------------------------
 
 
-class Task:
-    """One problem x task: the call to make and how to certify its answer."""
+class Task(Case):
+    """A :class:`~benchmarks.common.Case` that runs solver adapters and certifies them."""
 
-    def __init__(self, X, y, task):
-        self.X, self.task = X, task
-        if task == "path":
-            self.y = y - y.mean()
-            a_max = alpha_max(X, self.y, fit_intercept=False)
-            self.alphas = a_max * np.geomspace(1.0, PATH_EPS, PATH_LENGTH)
-            self.target = target_gap(self.y, fit_intercept=False)
-        else:
-            self.y = y
-            self.alpha = alpha_max(X, y) / float(task.split("/")[1])
-            self.target = target_gap(y)
+    def __init__(self, X, y, task, rel=REL_GAP):
+        super().__init__(X, y, task)
+        self.target *= rel / REL_GAP
 
     def run(self, solver, tol):
         if self.task == "path":
@@ -120,14 +109,8 @@ class Task:
 
     def gap(self, out):
         if self.task == "path":
-            if out.shape != (self.X.shape[1], self.alphas.size):
-                raise RuntimeError(f"path of shape {out.shape}, expected one column per alpha")
-            return max(
-                enet_duality_gap(self.X, self.y, out[:, k], 0.0, a, fit_intercept=False)
-                for k, a in enumerate(self.alphas)
-            )
-        return enet_duality_gap(self.X, self.y, out.coef, out.intercept, self.alpha,
-                                fit_intercept=True)  # fmt: skip
+            return super().gap(out)
+        return super().gap(out.coef, out.intercept)
 
     def summary(self, out):
         """(nnz of the solution -- the last alpha of a path --, n_iter or None)."""
@@ -398,7 +381,7 @@ def main(argv=None):
         X, y = get_problem(problem, args.dtype, scale=scale)
         print(f"- {problem}: {_describe(X)}", file=sys.stderr, flush=True)
         for task_name in args.tasks:
-            task = Task(X, y, task_name)
+            task = Task(X, y, task_name, args.rel)
             group = []
             for solver in solvers:
                 # A decade looser than what this solver needed on the previous task of this

@@ -227,3 +227,40 @@ def test_gap_rejects_ridge(small_problem):
     X, _, y = small_problem
     with pytest.raises(ValueError, match="l1_ratio"):
         enet_duality_gap(X, y, np.zeros(X.shape[1]), 0.0, 1.0, l1_ratio=0.0)
+
+
+# -- harness --------------------------------------------------------------------------------
+
+
+def test_case_targets_and_path_gap():
+    from benchmarks.common import PATH_LENGTH, Case
+
+    X, y = PROBLEMS["diabetes_poly"]()
+    fit = Case(X, y, "alpha_max/10")
+    assert fit.alpha == pytest.approx(alpha_max(X, y) / 10)
+    assert fit.target == pytest.approx(target_gap(y))
+    path = Case(X, y, "path")
+    assert path.alphas.shape == (PATH_LENGTH,)
+    assert path.alphas[0] == pytest.approx(alpha_max(X, y))
+    assert path.alphas[-1] == pytest.approx(alpha_max(X, y) / 100)
+    # All-zero coefficients: gap 0 at alpha_max, positive further down the path.
+    assert path.gap(np.zeros((X.shape[1], PATH_LENGTH))) > path.target
+    with pytest.raises(ValueError, match="unknown task"):
+        Case(X, y, "alpha_max/3")
+
+
+def test_compare_smoke(tmp_path, capsys):
+    """The comparison runs end to end on a tiny problem and certifies scikit-learn's answer."""
+    import json
+
+    from benchmarks import compare
+
+    out = tmp_path / "result.json"
+    argv = ["--scale", "0.02", "--problems", "wide_dense", "--tasks", "alpha_max/10",
+            "--solvers", "sklearn", "--no-startup", "--json", str(out)]  # fmt: skip
+    assert compare.main(argv) == 0
+    table = capsys.readouterr().out
+    assert "| wide_dense | alpha_max/10 | sklearn |" in table
+    (row,) = json.loads(out.read_text())["results"]
+    assert row["reached"] and row["gap"] <= row["target"] and len(row["times"]) == 3
+    assert row["ratio"] == pytest.approx(1.0)
