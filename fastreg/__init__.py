@@ -3,23 +3,59 @@
 Estimators follow scikit-learn (:class:`Lasso`, :class:`ElasticNet`, :class:`Ridge`), paths
 its path functions (:func:`lasso_path`, :func:`enet_path`), and :func:`solve` is the low-level
 entry point for other libraries.
+
+Names are imported on first use (PEP 562), so ``import fastreg`` costs almost nothing: Numba,
+SciPy and scikit-learn load only when a solver or an estimator is first touched.
 """
 
-from ._estimators import ElasticNet, Lasso, Ridge
-from ._solver import SolveResult, solve
-from ._warmup import warmup
-from .path import enet_path, lasso_path
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0.dev0"
+
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "ElasticNet": "._estimators",
+    "Lasso": "._estimators",
+    "Ridge": "._estimators",
+    "SolveResult": "._solver",
+    "solve": "._solver",
+    "enet_path": ".path",
+    "lasso_path": ".path",
+    "plot_cv": ".plotting",
+    "plot_path": ".plotting",
+    "warmup": "._warmup",
+}
 
 __all__ = [
     "ElasticNet",
     "Lasso",
     "Ridge",
     "SolveResult",
+    "__version__",
     "enet_path",
     "lasso_path",
+    "plot_cv",
+    "plot_path",
     "solve",
     "warmup",
-    "__version__",
 ]
+
+if TYPE_CHECKING:
+    from ._estimators import ElasticNet, Lasso, Ridge
+    from ._solver import SolveResult, solve
+    from ._warmup import warmup
+    from .path import enet_path, lasso_path
+    from .plotting import plot_cv, plot_path
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'fastreg' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 
 from . import _kernels as K
 from ._validation import (
@@ -419,6 +418,10 @@ def check_penalty(alpha, l1_ratio, tol, max_iter) -> tuple[float, float, float, 
 
 def warn_if_not_converged(result: SolveResult, alpha: float) -> None:
     if not result.converged:
+        # Imported here: scikit-learn takes a second to import and the engine needs it only
+        # for this warning class.
+        from sklearn.exceptions import ConvergenceWarning
+
         warnings.warn(
             f"Coordinate descent did not converge at alpha={alpha:.6g} in {result.n_iter} "
             f"epochs: duality gap {result.dual_gap:.3e} > tolerance {result.gap_tol:.3e}. "
