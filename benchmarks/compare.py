@@ -45,7 +45,10 @@ from benchmarks.problems import PROBLEMS, clear_cache, get_problem
 from benchmarks.solvers import SOLVERS, available_solvers
 
 QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
-QUICK_MAX_TIME = 3.0
+QUICK_MAX_TIME = 5.0
+QUICK_MAX_TIGHTEN = 6
+#: (problem, task) left out by --quick: half of its time, for little extra information.
+QUICK_SKIP = {("text_like", "path")}
 
 # -- measurement ------------------------------------------------------------------------------
 
@@ -200,26 +203,37 @@ _STARTUP_FITS = {
 }
 
 
-def startup_times(names):
-    """Import and first-fit times in fresh interpreters, with a cold then a warm Numba cache."""
+def _fresh_process(code, env):
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+    )
+    if proc.returncode != 0:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
+        return {"error": tail[0]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def startup_times(names, cold=True):
+    """Import and first-fit times in fresh interpreters.
+
+    ``cold=True``: with a new empty ``NUMBA_CACHE_DIR`` (everything compiles), then again with
+    the cache that run filled.  ``cold=False``: once, with the default cache, which the runs of
+    this process have just filled (compile-free: the cheap check of ``--quick``).
+    """
     results = {}
     for name in names:
         if name not in _STARTUP_FITS:
             continue
         module, fit = _STARTUP_FITS[name]
         code = _STARTUP_CODE.format(module=module, fit=fit)
+        env = dict(os.environ, PYTHONWARNINGS="ignore")
+        if not cold:
+            results[(name, "warm cache (default)")] = _fresh_process(code, env)
+            continue
         with tempfile.TemporaryDirectory(prefix="fastreg-numba-cache-") as cache:
-            env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONWARNINGS="ignore")
+            env["NUMBA_CACHE_DIR"] = cache
             for state in ("cold cache", "warm cache"):
-                proc = subprocess.run(
-                    [sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                    timeout=600,
-                )  # fmt: skip
-                if proc.returncode != 0:
-                    tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
-                    results[(name, state)] = {"error": tail[0]}
-                else:
-                    results[(name, state)] = json.loads(proc.stdout.strip().splitlines()[-1])
+                results[(name, state)] = _fresh_process(code, env)
     return results
 
 
@@ -303,7 +317,8 @@ def parse_args(argv=None):
         "--quick",
         action="store_true",
         help=f"small problems (scale {QUICK_SCALE}), --max-time "
-        f"{QUICK_MAX_TIME:g}, startup timings of fastreg only",
+        f"{QUICK_MAX_TIME:g}, --max-tighten {QUICK_MAX_TIGHTEN}, warm-cache start-up of "
+        "fastreg only",
     )
     parser.add_argument(
         "--scale", type=float, default=None, help="problem size factor (overrides --quick)"
@@ -332,14 +347,17 @@ def parse_args(argv=None):
         "--rel", type=float, default=1e-6, help="target gap, relative to ||y - ybar||^2 / (2n)"
     )
     parser.add_argument(
-        "--max-tighten", type=int, default=8, help="most 10x tightenings of tol in the search"
+        "--max-tighten",
+        type=int,
+        default=None,
+        help="most 10x tightenings of tol in the search (default 8; 6 with --quick)",
     )
     parser.add_argument(
         "--max-time",
         type=float,
         default=None,
         help="seconds; once one run takes longer, stop tightening tol and time "
-        "that run only (default 60; 3 with --quick)",
+        "that run only (default 60; 5 with --quick)",
     )
     parser.add_argument(
         "--no-startup",
@@ -363,6 +381,8 @@ def main(argv=None):
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
     if args.max_time is None:
         args.max_time = QUICK_MAX_TIME if args.quick else 60.0
+    if args.max_tighten is None:
+        args.max_tighten = QUICK_MAX_TIGHTEN if args.quick else 8
     solvers, skipped = available_solvers(args.solvers)
     env = environment()
 
@@ -370,6 +390,12 @@ def main(argv=None):
     print(", ".join(f"{k} {v}" for k, v in env.items() if v is not None) + "\n")
     for name, reason in skipped.items():
         print(f"- skipped {name}: {reason}")
+    if args.quick:
+        left_out = sorted(
+            f"{p} {t}" for p, t in QUICK_SKIP if p in args.problems and t in args.tasks
+        )
+        if left_out:
+            print(f"- left out by --quick: {', '.join(left_out)}")
     print(
         f"- target gap: {args.rel:g} x ||y - ybar||^2/(2n); time = median of {args.repeat} runs "
         "after a warm-up; memory: tracemalloc peak and sampled RSS rise of one extra run\n"
@@ -381,6 +407,8 @@ def main(argv=None):
         X, y = get_problem(problem, args.dtype, scale=scale)
         print(f"- {problem}: {_describe(X)}", file=sys.stderr, flush=True)
         for task_name in args.tasks:
+            if args.quick and (problem, task_name) in QUICK_SKIP:
+                continue
             task = Task(X, y, task_name, args.rel)
             group = []
             for solver in solvers:
@@ -411,8 +439,8 @@ def main(argv=None):
     startup = {}
     if not args.no_startup:
         names = ["fastreg"] if args.quick else [s.name for s in solvers]
-        startup = startup_times(names)
-        print("\n## Fresh-process startup (tiny 200 x 50 problem, fresh NUMBA_CACHE_DIR)\n")
+        startup = startup_times(names, cold=not args.quick)
+        print("\n## Fresh-process start-up (tiny 200 x 50 problem)\n")
         print(startup_table(startup))
 
     if args.json:
