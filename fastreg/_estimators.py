@@ -93,9 +93,9 @@ class ElasticNet(_LinearRegressor):
         Mix of L1 and L2 in [0, 1]; 1 is the Lasso.
     fit_intercept : bool, default=True
     precompute : {"auto", True, False}, default="auto"
-        Covariance (Gram) updates on each working set, with Gram entries computed only for
-        features that enter one; "auto" uses them where they are cheaper than residual
-        updates (see :func:`fastreg.solve`).
+        Covariance (Gram) updates, with Gram columns computed only for features that enter
+        a working set; "auto" uses them when ``n_samples >= n_features`` (and at most 2048
+        features).
     max_iter : int, default=1000
         Maximum number of epochs (passes over the features) on each working set;
         ``n_iter_`` counts the epochs on all of them.

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _kernels as K
 from ._validation import (
@@ -25,7 +27,7 @@ from ._validation import (
 )
 
 DEFAULT_MAX_ITER = 1000
-# Covariance updates keep a k x k Gram matrix; "auto" never picks them for larger working sets.
+# Covariance updates may keep a p x p Gram matrix; "auto" never picks them for larger p.
 GRAM_MAX_FEATURES = 2048
 
 
@@ -49,8 +51,7 @@ class SolveResult:
     converged : bool
         Whether ``dual_gap <= gap_tol``.
     mode : str
-        ``"residual"`` or ``"gram"``: how the last working set's coordinate updates were
-        made.
+        ``"residual"`` or ``"gram"``: residual or covariance updates.
     """
 
     coef: np.ndarray
@@ -97,12 +98,10 @@ class Problem:
             return self.penalty_factor
         return np.ones(self.n_features)
 
-    def column_nnz(self, features: np.ndarray) -> np.ndarray:
-        """Stored entries of the given columns (``n_samples`` each for dense X)."""
-        if isinstance(self.X_kernel, K.CscMatrix):
-            indptr = self.X_kernel.indptr
-            return indptr[features + 1] - indptr[features]
-        return np.full(features.size, self.n_samples)
+    @cached_property
+    def xty(self) -> np.ndarray:
+        """``X_c^T S y`` (centered y): the correlations at ``w = 0``."""
+        return self.correlations(self.y)
 
     def kernel_penalties(self, alpha: float, l1_ratio: float) -> tuple[float, float]:
         """The one place where the objective's scaling is converted for the kernels.
@@ -123,7 +122,7 @@ class Problem:
         penalized = factors > 0
         if l1_ratio <= 0.0 or not penalized.any():
             return np.inf
-        xty = self.correlations(self.y)[penalized]
+        xty = self.xty[penalized]
         ratios = (np.maximum(xty, 0.0) if positive else np.abs(xty)) / factors[penalized]
         return float(ratios.max() / (self.sum_weights * l1_ratio))
 
@@ -174,47 +173,66 @@ def check_precompute(precompute) -> bool | str:
         "matrix is not supported: fastreg computes the Gram columns it needs).")
 
 
-class _GramCache:
-    """Gram entries of every feature that has entered a Gram working set, kept across alphas.
+def choose_mode(problem: Problem, precompute) -> str:
+    """Covariance updates when there are at least as many samples as features.
 
-    Slot ``s`` holds feature ``features[s]``; ``gram[:count, :count]`` are their centered,
-    weighted inner products, and ``xty``, ``col_sqnorm``, ``penalty_factor`` their per-feature
-    constants in slot order, so the Gram kernel works in slot space.  Nothing of size p is
-    allocated until a Gram working set is solved.
+    A Gram column costs one pass over X; residual updates pay a pass over X for every
+    working-set round of every alpha, so once n >= p (and the p x p Gram fits in memory) the
+    Gram columns of the features that ever enter are the cheaper currency.
     """
+    precompute = check_precompute(precompute)
+    if precompute == "auto":
+        precompute = (problem.n_samples >= problem.n_features
+                      and problem.n_features <= GRAM_MAX_FEATURES)
+    return "gram" if precompute else "residual"
+
+
+def gram_columns(problem: Problem, features: np.ndarray) -> np.ndarray:
+    """``G[:, features] = X_c^T S X_c[:, features]`` (float64, p x k) by matrix products.
+
+    The k columns are densified and centered (``x_j - x_mean[j]``, at most ``2**22`` values
+    at a time), then multiplied by X through BLAS or scipy.sparse: since a centered column has
+    ``sum_i s_i x_ij = 0``, ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X is
+    multiplied in float32, so X is never converted.
+    """
+    X = problem.X
+    out = np.empty((problem.n_features, features.size))
+    block = max(1, 2**22 // problem.n_samples)
+    for start in range(0, features.size, block):
+        chosen = features[start:start + block]
+        columns = X[:, chosen]
+        columns = columns.toarray() if sp.issparse(columns) else np.asarray(columns)
+        centered = columns - problem.x_mean[chosen]
+        if problem.weights.size:
+            centered *= problem.weights[:, np.newaxis]
+        out[:, start:start + block] = X.T @ centered.astype(X.dtype, copy=False)
+    return out
+
+
+class _GramCache:
+    """Gram columns of every feature that has entered a working set, kept across alphas:
+    feature j's column is ``gram[:, slot_of[j]]``."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
-        self.slot_of = None
-        self.features = np.empty(0, dtype=np.int32)
-        self.gram = np.empty((0, 0), order="F")
-        self.xty = np.empty(0)
+        self.slot_of = np.full(problem.n_features, -1, dtype=np.int32)
+        self.count = 0
+        self.gram = np.empty((problem.n_features, 0), order="F")
 
-    def slots(self, features: np.ndarray) -> np.ndarray:
-        """The slots of ``features``, computing Gram entries for those not cached yet."""
-        problem = self.problem
-        if self.slot_of is None:
-            self.slot_of = np.full(problem.n_features, -1, dtype=np.int32)
-            self.work = np.empty(problem.n_samples)
+    def ensure(self, features: np.ndarray) -> None:
+        """Compute the columns of ``features`` that are not cached yet."""
         new = features[self.slot_of[features] < 0]
-        if new.size:
-            start = self.features.size
-            stop = start + new.size
-            if stop > self.gram.shape[0]:
-                capacity = min(max(stop, 2 * self.gram.shape[0]), problem.n_features)
-                grown = np.empty((capacity, capacity), order="F")
-                grown[:start, :start] = self.gram[:start, :start]
-                self.gram = grown
-                self.xty = np.resize(self.xty, capacity)
-            self.slot_of[new] = np.arange(start, stop, dtype=np.int32)
-            self.features = np.concatenate([self.features, new])
-            K.extend_gram(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
-                          problem.x_mean, self.features, start, stop, self.gram, self.xty,
-                          self.work)
-            self.col_sqnorm = problem.col_sqnorm[self.features]
-            self.penalty_factor = (problem.penalty_factor[self.features]
-                                   if problem.penalty_factor.size else problem.penalty_factor)
-        return self.slot_of[features]
+        if not new.size:
+            return
+        stop = self.count + new.size
+        if stop > self.gram.shape[1]:
+            capacity = min(max(stop, 2 * self.gram.shape[1]), self.problem.n_features)
+            grown = np.empty((self.problem.n_features, capacity), order="F")
+            grown[:, :self.count] = self.gram[:, :self.count]
+            self.gram = grown
+        self.gram[:, self.count:stop] = gram_columns(self.problem, new)
+        self.slot_of[new] = np.arange(self.count, stop, dtype=np.int32)
+        self.count = stop
 
 
 class CoordinateDescent:
@@ -225,17 +243,19 @@ class CoordinateDescent:
     features ranked by how far they are from meeting their optimality condition, and the set
     grows until the duality gap of the *whole* problem certifies the solution.  Gap Safe
     screening (Fercoq, Gramfort and Salmon 2015; Ndiaye et al. 2017) discards, at each full
-    pass, features whose coefficient is provably zero at this alpha.  Each working set is
-    solved with residual updates, or with covariance updates on Gram entries computed only
-    for the features that enter a working set (kept across working sets and alphas).
+    pass, features whose coefficient is provably zero at this alpha.
+
+    Two modes keep the state.  "residual": the residual ``y - X w``, one pass over X per
+    working-set round, Anderson-accelerated epochs.  "gram": the correlations ``X^T S r``,
+    from Gram columns computed only for features that enter a working set, so that neither
+    rounds nor epochs touch X.
 
     Parameters
     ----------
     problem : Problem
     precompute : {"auto", True, False}
-        Covariance updates always, never, or when they are cheaper: when the working set's
-        columns hold more non-zeros on average than it has features (a Gram step costs
-        O(|working set|), a residual step O(nnz of the column)).
+        The "gram" mode always, never, or when ``n_samples >= n_features`` (and at most 2048
+        features).
     coef_init : ndarray of shape (n_features,), optional
         Starting coefficients (copied).
     working_set : bool, default=True
@@ -258,26 +278,30 @@ class CoordinateDescent:
     def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
                  working_set: bool = True, screening: bool = True):
         self.problem = problem
-        self.precompute = check_precompute(precompute)
+        self.mode = choose_mode(problem, precompute)
         self.working_set = working_set
         self.screening = screening
         self.coef = check_coef_init(coef_init, problem.n_features, np.float64)
-        self.residual = np.empty(problem.n_samples)
-        K.init_residual(problem.X_kernel, problem.y, self.coef, self.residual)
-        # x_j^T S r at the last full pass: the gap, the ranking and the strong rule use it.
+        # X_c^T S r at the last full pass: the gap, the ranking and the strong rule use it.
+        # The Gram solver updates it in place (its "q").
         self.xtr = np.zeros(problem.n_features)
-        self.gram_cache = _GramCache(problem)
+        if self.mode == "residual":
+            self.residual = np.empty(problem.n_samples)
+            K.init_residual(problem.X_kernel, problem.y, self.coef, self.residual)
+        else:
+            self.residual = np.empty(0)
+            self.gram_cache = _GramCache(problem)
+            self.gram_cache.ensure(np.flatnonzero(self.coef).astype(np.int32))
         self.previous_l1_reg = None
-        self.last_inner_epochs = 10  # a first guess, for the residual/Gram choice
 
     def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
             max_iter: int, shuffle_seed: int = -1) -> SolveResult:
         """Minimise for one alpha from the current state; the state moves to the solution.
 
         ``max_iter`` bounds the coordinate-descent epochs on each working set; the result's
-        ``n_iter`` counts the epochs on all of them.
-        ``shuffle_seed >= 0`` visits the features in a random order drawn from that seed
-        each epoch (scikit-learn's ``selection="random"``); -1 cycles through them in order.
+        ``n_iter`` counts the epochs on all of them.  ``shuffle_seed >= 0`` visits the
+        features in a random order drawn from that seed each epoch (scikit-learn's
+        ``selection="random"``); -1 cycles through them in order.
         """
         problem = self.problem
         l1_reg, l2_reg = problem.kernel_penalties(alpha, l1_ratio)
@@ -290,7 +314,7 @@ class CoordinateDescent:
         ws_size = self._first_working_set_size(l1_reg)
         self.previous_l1_reg = l1_reg
         n_epochs = 0
-        mode = "residual"
+        solve_inner = self._solve_gram if self.mode == "gram" else self._solve_residual
         for _ in range(self.max_outer):
             if gap <= gap_tol:
                 break
@@ -308,12 +332,9 @@ class CoordinateDescent:
                 ws = candidates.copy()
             everything = ws.size == candidates.size
             inner_tol = gap_tol if everything else max(gap_tol, self.inner_gap_ratio * gap)
-            mode = "gram" if self._use_gram(ws) else "residual"
-            solve_inner = self._solve_gram if mode == "gram" else self._solve_residual
             status, epochs, _ = solve_inner(ws, *penalty, inner_tol, max_iter, tol,
                                             shuffle_seed)
             n_epochs += epochs
-            self.last_inner_epochs = epochs
             gap = self._full_gap(candidates, *penalty)
             if everything and status != K.STATUS_CONVERGED:
                 break
@@ -325,12 +346,20 @@ class CoordinateDescent:
             gap_tol=gap_tol / problem.sum_weights,
             n_iter=n_epochs,
             converged=bool(gap <= gap_tol),
-            mode=mode,
+            mode=self.mode,
         )
 
     def _full_gap(self, candidates, l1_reg, l2_reg, positive) -> float:
         """The gap over ``candidates`` (the whole problem, after screening); fills ``xtr``."""
         problem = self.problem
+        if self.mode == "gram":
+            cache = self.gram_cache
+            K.gram_correlations(problem.xty, cache.gram, cache.slot_of, self.coef,
+                                np.flatnonzero(self.coef).astype(np.int32), candidates,
+                                self.xtr)
+            return K.gram_gap(problem.xty, problem.y_sqnorm, problem.col_sqnorm,
+                              problem.penalty_factor, l1_reg, l2_reg, positive, candidates,
+                              self.coef, self.xtr)
         return K.residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
                               problem.x_mean, problem.col_sqnorm, problem.penalty_factor,
                               l1_reg, l2_reg, positive, candidates, self.coef, self.residual,
@@ -361,25 +390,6 @@ class CoordinateDescent:
         K.violation_scores(*args)
         return candidates[np.flatnonzero(score <= threshold)[:size]]
 
-    def _use_gram(self, ws) -> bool:
-        """Covariance updates when they are expected to cost less than residual updates.
-
-        With ``E`` epochs (guessed from the last working set), residual updates cost
-        ``E * nnz(X_ws)``; covariance updates cost the missing Gram entries, ``new * |ws| *
-        mean nnz``, plus ``E * |ws|^2``.  Gram entries are kept, so along a path or as a
-        working set grows they become cheaper.
-        """
-        if self.precompute != "auto":
-            return self.precompute
-        if ws.size > GRAM_MAX_FEATURES:
-            return False
-        nnz = self.problem.column_nnz(ws)
-        slot_of = self.gram_cache.slot_of
-        n_new = ws.size if slot_of is None else int(np.count_nonzero(slot_of[ws] < 0))
-        epochs = self.last_inner_epochs
-        gram_cost = n_new * ws.size * nnz.mean() + epochs * ws.size**2
-        return gram_cost < epochs * nnz.sum()
-
     def _solve_residual(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                         shuffle_seed):
         problem = self.problem
@@ -392,18 +402,13 @@ class CoordinateDescent:
     def _solve_gram(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                     shuffle_seed):
         del tol  # the Gram gap costs O(|ws|): it is checked every epoch
-        cache = self.gram_cache
-        slots = cache.slots(ws)
-        # Cached features outside the working set have zero coefficients.
-        w = np.zeros(cache.features.size)
-        w[slots] = self.coef[ws]
-        q = np.empty(cache.features.size)
-        K.gram_correlations(slots, w, cache.xty, cache.gram, q)
-        result = K.gram_cd(cache.col_sqnorm, cache.penalty_factor, l1_reg, l2_reg, positive,
-                           slots, w, q, cache.xty, self.problem.y_sqnorm, cache.gram,
-                           max_epochs, inner_tol, shuffle_seed)
-        K.move_coef(self.problem.X_kernel, ws, w[slots], self.coef, self.residual)
-        return result
+        problem = self.problem
+        self.gram_cache.ensure(ws)
+        # xtr holds the correlations of the last full pass: the kernel's q on ws.
+        return K.gram_cd(problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive,
+                         ws, self.coef, self.xtr, problem.xty, problem.y_sqnorm,
+                         self.gram_cache.gram, self.gram_cache.slot_of, max_epochs, inner_tol,
+                         shuffle_seed)
 
 
 def check_penalty(alpha, l1_ratio, tol, max_iter) -> tuple[float, float, float, int]:
@@ -475,9 +480,9 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         Maximum number of epochs (passes over the features) on each working set, or on all
         features with ``working_set=False``.
     precompute : {"auto", True, False}, default="auto"
-        Covariance (Gram) updates instead of residual updates on each working set; "auto"
-        picks them when the working set's columns hold more non-zeros on average than it has
-        features (and it has at most 2048).
+        Covariance (Gram) updates instead of residual updates, with Gram columns computed only
+        for features that enter a working set; "auto" picks them when
+        ``n_samples >= n_features`` and ``n_features <= 2048``.
     working_set : bool, default=True
         Solve on small working sets of features grown until the global duality gap
         certifies the solution; False runs coordinate descent over every feature.

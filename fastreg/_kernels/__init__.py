@@ -7,7 +7,7 @@ Layout: ``_jit`` (the one decorator), ``_primitives`` (the format-aware column o
 """
 
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, residual_cd, residual_gap
-from ._gram import extend_gram, gram_cd, gram_correlations
+from ._gram import gram_cd, gram_correlations, gram_gap
 from ._linalg import column_stats, correlations, init_residual, move_coef, weighted_sums
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
@@ -22,10 +22,10 @@ __all__ = [
     "column_stats",
     "correlations",
     "dual_scale",
-    "extend_gram",
     "gap_safe_screen",
     "gram_cd",
     "gram_correlations",
+    "gram_gap",
     "init_residual",
     "move_coef",
     "residual_cd",

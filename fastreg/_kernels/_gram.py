@@ -1,13 +1,13 @@
-"""Coordinate descent with covariance (Gram) updates on a set of features.
+"""Coordinate descent with covariance (Gram) updates, for problems with more samples than
+features.
 
-Instead of the residual, the kernel keeps the correlations ``q = X_c^T S r`` of the features it
-works on.  A step on ``w_j`` changes them by ``-step * G[:, j]`` with ``G = X_c^T S X_c``:
-O(k) for k features instead of O(n) (glmnet's "covariance updates", Friedman, Hastie and
-Tibshirani 2010).  The Gram entries are computed only for features that enter a working set
-(:func:`extend_gram`) and kept for later working sets and later alphas.  Everything the gap of
-the subproblem needs follows from ``q``, ``X_c^T S y`` and ``y^T S y`` without touching X.
-
-All arrays here are indexed by *slot*: the position of a feature in the Gram cache.
+Instead of the residual, the solver keeps the correlations ``q = X_c^T S r``.  A step on
+``w_j`` changes them by ``-step * G[:, j]`` with ``G = X_c^T S X_c``: O(k) for k features
+instead of O(n) (glmnet's "covariance updates", Friedman, Hastie and Tibshirani 2010).  Gram
+columns are computed only for features that enter a working set and kept across working sets
+and alphas: ``gram[:, slot_of[j]]`` is feature j's column.  The full correlations, and the
+duality gap, then follow from ``X_c^T S y``, ``y^T S y`` and the active columns without
+touching X.
 """
 
 import numpy as np
@@ -15,37 +15,25 @@ import numpy as np
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, coordinate_update
 from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
-from ._linalg import centered_dot
-from ._primitives import col_axpy
 
 
 @njit
-def extend_gram(X, y, weights, sum_weights, x_mean, slot_features, start, stop, gram, xty,
-                work):
-    """Fill the Gram entries of slots ``start:stop`` against slots ``0:stop``, and their
-    ``xty = X_c^T S y`` (``y`` centered).
-
-    ``slot_features[s]`` is the feature held in slot ``s``; ``work`` is n-vector scratch space.
-    Each new slot costs one densified column and ``stop + 1`` column dot products.
-    """
-    for s in range(start, stop):
-        j = slot_features[s]
-        xty[s] = centered_dot(X, j, weights, sum_weights, x_mean, y, 0.0, 0.0)
-        work[:] = 0.0
-        col_axpy(X, j, 1.0, work)
-        # work holds the raw column; its centering is the scalar offset -x_mean[j], and
-        # sum_i s_i (x_ij - x_mean[j]) = 0 by definition of the weighted mean.
-        for t in range(stop):
-            value = centered_dot(X, slot_features[t], weights, sum_weights, x_mean, work,
-                                 -x_mean[j], 0.0)
-            gram[t, s] = value
-            gram[s, t] = value
+def gram_correlations(xty, gram, slot_of, coef, active, features, q):
+    """``q[j] = xty[j] - sum_{k in active} G[j, k] w_k`` for ``j`` in ``features``."""
+    for j in features:
+        acc = xty[j]
+        for k in active:
+            acc -= gram[j, slot_of[k]] * coef[k]
+        q[j] = acc
 
 
 @njit
 def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w,
              q):
-    """Duality gap from the correlations: ``r.y = y.y - w.X^T y``, ``||r||^2 = r.y - w.q``."""
+    """Duality gap from the correlations: ``r.y = y.y - w.X^T y``, ``||r||^2 = r.y - w.q``.
+
+    Every non-zero ``w_j`` must be in ``features``.
+    """
     w_dot_xty = 0.0
     w_dot_q = 0.0
     sums = ZERO_SUMS
@@ -61,14 +49,15 @@ def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive
 
 @njit
 def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q, xty,
-            y_sqnorm, gram, max_epochs, gap_tol, shuffle_seed):
-    """Run covariance-update CD epochs over ``features`` until the gap is at most ``gap_tol``.
+            y_sqnorm, gram, slot_of, max_epochs, gap_tol, shuffle_seed):
+    """Run covariance-update CD epochs over ``features`` until their gap is at most
+    ``gap_tol``.
 
-    ``w``, ``q`` (``X_c^T S y - G w``), ``xty``, ``col_sqnorm`` and ``penalty_factor`` are
-    indexed by slot; every feature outside ``features`` must have ``w = 0``.  ``w`` and ``q``
-    are updated in place.  The gap costs O(k), so it is checked after every epoch.
-    ``shuffle_seed`` is as in :func:`fastreg._kernels._cd.residual_cd`.  Returns
-    ``(status, n_epochs, gap)``.
+    ``w`` and ``q`` (the correlations, on ``features``) are updated in place and must agree
+    on entry; every feature outside ``features`` has ``w = 0``; each feature in ``features``
+    has its Gram column at ``gram[:, slot_of[j]]``.  The gap costs O(k), so it is checked
+    after every epoch.  ``shuffle_seed`` is as in :func:`fastreg._kernels._cd.residual_cd`.
+    Returns ``(status, n_epochs, gap)``.
     """
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
@@ -84,21 +73,12 @@ def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q
                                     positive)
             step = new - w[j]
             if step != 0.0:
+                column = slot_of[j]
                 for k in features:
-                    q[k] -= step * gram[k, j]
+                    q[k] -= step * gram[k, column]
                 w[j] = new
         gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
                        features, w, q)
         if gap <= gap_tol:
             return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap
-
-
-@njit
-def gram_correlations(features, w, xty, gram, q):
-    """Set ``q[j] = xty[j] - sum_k G[j, k] w[k]`` for the slots in ``features``."""
-    for j in features:
-        acc = xty[j]
-        for k in features:
-            acc -= gram[j, k] * w[k]
-        q[j] = acc

@@ -40,8 +40,9 @@ def gap_safe_screen(X, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, sca
     constraint cannot be active at the optimum and ``w_j = 0`` there.  For the Elastic Net
     ``||x_j||`` is the augmented column's norm, ``sqrt(||x_j||^2 + l2_reg f_j)``.
 
-    Screened features get ``coef = 0`` (the residual follows); the kept ones are moved to the
-    front of ``candidates``, whose new length is returned.  Only valid when every feature is
+    Screened features get ``coef = 0`` (the residual follows, unless it is empty: the Gram
+    solver keeps none); the kept ones are moved to the front of ``candidates``, whose new
+    length is returned.  Only valid when every feature is
     penalized and ``l1_reg > 0`` (the gap is then a strict bound).
     """
     kept = 0
@@ -52,7 +53,8 @@ def gap_safe_screen(X, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, sca
                  + radius * (col_sqnorm[j] + l2_reg * f_j) ** 0.5)
         if bound < l1_reg * f_j:
             if coef[j] != 0.0:
-                col_axpy(X, j, coef[j], residual)
+                if residual.size:
+                    col_axpy(X, j, coef[j], residual)
                 coef[j] = 0.0
         else:
             candidates[kept] = j
