@@ -246,9 +246,9 @@ class CoordinateDescent:
     pass, features whose coefficient is provably zero at this alpha.
 
     Two modes keep the state.  "residual": the residual ``y - X w``, one pass over X per
-    working-set round, Anderson-accelerated epochs.  "gram": the correlations ``X^T S r``,
-    from Gram columns computed only for features that enter a working set, so that neither
-    rounds nor epochs touch X.
+    working-set round.  "gram": the correlations ``X^T S r``, from Gram columns computed only
+    for features that enter a working set, so that neither rounds nor epochs touch X.  In
+    both, Anderson extrapolation (Bertrand and Massias 2021) accelerates the epochs.
 
     Parameters
     ----------
@@ -272,7 +272,7 @@ class CoordinateDescent:
     inner_gap_ratio = 0.3
     # Working-set rounds per alpha (each adds the features nearest to violating optimality).
     max_outer = 100
-    # Iterates per Anderson extrapolation of the residual solver (0: no acceleration).
+    # Iterates per Anderson extrapolation of the inner solvers (0: no acceleration).
     anderson = 5
 
     def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
@@ -408,7 +408,7 @@ class CoordinateDescent:
         return K.gram_cd(problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive,
                          ws, self.coef, self.xtr, problem.xty, problem.y_sqnorm,
                          self.gram_cache.gram, self.gram_cache.slot_of, max_epochs, inner_tol,
-                         shuffle_seed)
+                         shuffle_seed, self.anderson)
 
 
 def check_penalty(alpha, l1_ratio, tol, max_iter) -> tuple[float, float, float, int]:

@@ -13,7 +13,7 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 
 import numpy as np
 
-from ._anderson import extrapolate
+from ._anderson import extrapolate, penalty_value, record
 from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
 from ._linalg import centered_dot, weighted_sums
@@ -60,15 +60,6 @@ def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
 
 
 @njit
-def _penalty(w_values, features, penalty_factor, l1_reg, l2_reg):
-    total = 0.0
-    for k in range(features.shape[0]):
-        f_j = feature_penalty(penalty_factor, features[k])
-        total += f_j * (l1_reg * abs(w_values[k]) + 0.5 * l2_reg * w_values[k] ** 2)
-    return total
-
-
-@njit
 def _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg, positive, order, w,
                        residual, offset, history, diffs, w_new, r_new):
     """Replace ``w`` (on ``order``) by the Anderson extrapolation of ``history`` if that lowers
@@ -87,9 +78,9 @@ def _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg, posit
             col_axpy(X, j, -step, r_new)
             new_offset += step * x_mean[j]
     current = (0.5 * weighted_sums(weights, residual, offset, residual, offset)
-               + _penalty(history[-1], order, penalty_factor, l1_reg, l2_reg))
+               + penalty_value(history[-1], order, penalty_factor, l1_reg, l2_reg))
     candidate = (0.5 * weighted_sums(weights, r_new, new_offset, r_new, new_offset)
-                 + _penalty(w_new, order, penalty_factor, l1_reg, l2_reg))
+                 + penalty_value(w_new, order, penalty_factor, l1_reg, l2_reg))
     if not candidate < current:
         return offset
     residual[:] = r_new
@@ -145,12 +136,8 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
                 w[j] = new
             max_step = max(max_step, abs(step))
             max_coef = max(max_coef, abs(new))
-        if anderson > 0:
-            filled = epoch % (anderson + 1)
-            for k in range(order.shape[0]):
-                history[filled, k] = w[order[k]]
-            if filled == anderson:
-                offset = _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg,
+        if anderson > 0 and record(history, epoch, w, order):
+            offset = _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg,
                                             positive, order, w, residual, offset, history,
                                             diffs, w_new, r_new)
         settled = max_step <= step_tol * max_coef or max_coef == 0.0

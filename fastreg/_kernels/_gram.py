@@ -12,6 +12,7 @@ touching X.
 
 import numpy as np
 
+from ._anderson import extrapolate, penalty_value, record
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, coordinate_update
 from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
@@ -48,19 +49,63 @@ def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive
 
 
 @njit
+def _objective(w_values, q_values, order, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg):
+    """The primal objective from the correlations (``||r||^2 = y.y - w.X^T y - w.q``)."""
+    w_dot = 0.0
+    for k in range(order.shape[0]):
+        w_dot += w_values[k] * (xty[order[k]] + q_values[k])
+    return (0.5 * max(y_sqnorm - w_dot, 0.0)
+            + penalty_value(w_values, order, penalty_factor, l1_reg, l2_reg))
+
+
+@njit
+def _try_extrapolation(penalty_factor, l1_reg, l2_reg, positive, order, w, q, xty, y_sqnorm,
+                       gram, slot_of, history, diffs, w_new, q_new):
+    """Replace ``w`` (on ``order``) by the Anderson extrapolation of ``history`` if that lowers
+    the objective; ``q`` follows."""
+    if not extrapolate(history, diffs, w_new):
+        return
+    if positive:
+        for k in range(w_new.shape[0]):
+            w_new[k] = max(w_new[k], 0.0)
+    for k in range(order.shape[0]):
+        q_new[k] = q[order[k]]
+    for i in range(order.shape[0]):
+        step = w_new[i] - w[order[i]]
+        if step != 0.0:
+            column = slot_of[order[i]]
+            for k in range(order.shape[0]):
+                q_new[k] -= step * gram[order[k], column]
+    for k in range(order.shape[0]):
+        diffs[0, k] = q[order[k]]  # the current q in order (diffs is free scratch now)
+    current = _objective(history[-1], diffs[0], order, xty, y_sqnorm, penalty_factor, l1_reg,
+                         l2_reg)
+    if _objective(w_new, q_new, order, xty, y_sqnorm, penalty_factor, l1_reg,
+                  l2_reg) < current:
+        for k in range(order.shape[0]):
+            w[order[k]] = w_new[k]
+            q[order[k]] = q_new[k]
+
+
+@njit
 def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q, xty,
-            y_sqnorm, gram, slot_of, max_epochs, gap_tol, shuffle_seed):
+            y_sqnorm, gram, slot_of, max_epochs, gap_tol, shuffle_seed, anderson):
     """Run covariance-update CD epochs over ``features`` until their gap is at most
     ``gap_tol``.
 
     ``w`` and ``q`` (the correlations, on ``features``) are updated in place and must agree
     on entry; every feature outside ``features`` has ``w = 0``; each feature in ``features``
     has its Gram column at ``gram[:, slot_of[j]]``.  The gap costs O(k), so it is checked
-    after every epoch.  ``shuffle_seed`` is as in :func:`fastreg._kernels._cd.residual_cd`.
-    Returns ``(status, n_epochs, gap)``.
+    after every epoch.  ``shuffle_seed`` and ``anderson`` are as in
+    :func:`fastreg._kernels._cd.residual_cd`.  Returns ``(status, n_epochs, gap)``.
     """
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
+    order = features.copy()
+    history = np.empty((anderson + 1, order.shape[0]))
+    diffs = np.empty((anderson, order.shape[0]))
+    w_new = np.empty(order.shape[0])
+    q_new = np.empty(order.shape[0])
     gap = 0.0
     for epoch in range(max_epochs):
         if shuffle_seed >= 0:
@@ -77,6 +122,9 @@ def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q
                 for k in features:
                     q[k] -= step * gram[k, column]
                 w[j] = new
+        if anderson > 0 and record(history, epoch, w, order):
+            _try_extrapolation(penalty_factor, l1_reg, l2_reg, positive, order, w, q, xty,
+                               y_sqnorm, gram, slot_of, history, diffs, w_new, q_new)
         gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
                        features, w, q)
         if gap <= gap_tol:
