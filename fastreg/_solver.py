@@ -272,6 +272,8 @@ class CoordinateDescent:
     inner_gap_ratio = 0.3
     # Working-set rounds per alpha (each adds the features nearest to violating optimality).
     max_outer = 100
+    # Gram columns computed per pass over X (missing ones padded with likely entrants).
+    gram_batch = 16
     # Iterates per Anderson extrapolation of the inner solvers (0: no acceleration).
     anderson = 5
 
@@ -401,14 +403,53 @@ class CoordinateDescent:
 
     def _solve_gram(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                     shuffle_seed):
+        """Covariance-update CD on ``ws``, computing Gram columns only for features that move.
+
+        A column costs a pass over X, so it is computed when a feature is about to leave
+        zero (glmnet's rule), in batches: each time, for every feature of ``ws`` whose
+        correlation then exceeds its threshold.
+        """
         del tol  # the Gram gap costs O(|ws|): it is checked every epoch
         problem = self.problem
-        self.gram_cache.ensure(ws)
-        # xtr holds the correlations of the last full pass: the kernel's q on ws.
-        return K.gram_cd(problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive,
-                         ws, self.coef, self.xtr, problem.xty, problem.y_sqnorm,
-                         self.gram_cache.gram, self.gram_cache.slot_of, max_epochs, inner_tol,
-                         shuffle_seed, self.anderson)
+        cache = self.gram_cache
+        epochs = 0
+        while True:
+            self._ensure_columns(ws[self._moving(ws, l1_reg)])
+            # xtr holds the correlations of the last full pass: the kernel's q on ws.
+            status, done, gap = K.gram_cd(
+                problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
+                self.coef, self.xtr, problem.xty, problem.y_sqnorm, cache.gram, cache.slot_of,
+                max_epochs - epochs, inner_tol, shuffle_seed, self.anderson)
+            epochs += done
+            if status != K.STATUS_NEEDS_GRAM_COLUMN:
+                return status, epochs, gap
+
+    def _ensure_columns(self, needed: np.ndarray) -> None:
+        """Compute the missing Gram columns of ``needed``, padded with likely next entrants.
+
+        Each batch reads X once whatever its size, so a batch of one column costs nearly as
+        much as a batch of ``gram_batch``: missing columns are computed together with those
+        of the features most correlated with the residual (the next to enter a path).
+        """
+        cache = self.gram_cache
+        missing = needed[cache.slot_of[needed] < 0]
+        if not missing.size:
+            return
+        pad = min(self.gram_batch - missing.size, self.problem.n_features - cache.count
+                  - missing.size)
+        if pad > 0:
+            scores = np.abs(self.xtr) / self.problem.factors
+            scores[cache.slot_of >= 0] = -np.inf
+            scores[missing] = -np.inf
+            likely = np.argpartition(scores, -pad)[-pad:]
+            missing = np.concatenate([missing, likely[scores[likely] > -np.inf]])
+        cache.ensure(missing.astype(np.int32))
+
+    def _moving(self, ws, l1_reg) -> np.ndarray:
+        """Mask of the features of ``ws`` that are non-zero or would leave zero now."""
+        threshold = l1_reg * (self.problem.penalty_factor[ws]
+                              if self.problem.penalty_factor.size else 1.0)
+        return (self.coef[ws] != 0.0) | (np.abs(self.xtr[ws]) > threshold)
 
 
 def check_penalty(alpha, l1_ratio, tol, max_iter) -> tuple[float, float, float, int]:

@@ -6,7 +6,13 @@ Layout: ``_jit`` (the one decorator), ``_primitives`` (the format-aware column o
 ``_screening`` (working-set ranking, Gap Safe screening).
 """
 
-from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, residual_cd, residual_gap
+from ._cd import (
+    STATUS_CONVERGED,
+    STATUS_MAX_ITER,
+    STATUS_NEEDS_GRAM_COLUMN,
+    residual_cd,
+    residual_gap,
+)
 from ._gram import gram_cd, gram_correlations, gram_gap
 from ._linalg import column_stats, correlations, init_residual, move_coef, weighted_sums
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
@@ -15,6 +21,7 @@ from ._screening import dual_scale, gap_safe_screen, violation_scores
 __all__ = [
     "STATUS_CONVERGED",
     "STATUS_MAX_ITER",
+    "STATUS_NEEDS_GRAM_COLUMN",
     "CscMatrix",
     "col_axpy",
     "col_dot",

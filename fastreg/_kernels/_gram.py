@@ -13,7 +13,7 @@ touching X.
 import numpy as np
 
 from ._anderson import extrapolate, penalty_value, record
-from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, coordinate_update
+from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, STATUS_NEEDS_GRAM_COLUMN, coordinate_update
 from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
 
@@ -94,9 +94,11 @@ def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q
     ``gap_tol``.
 
     ``w`` and ``q`` (the correlations, on ``features``) are updated in place and must agree
-    on entry; every feature outside ``features`` has ``w = 0``; each feature in ``features``
-    has its Gram column at ``gram[:, slot_of[j]]``.  The gap costs O(k), so it is checked
-    after every epoch.  ``shuffle_seed`` and ``anderson`` are as in
+    on entry; every feature outside ``features`` has ``w = 0``.  A feature's Gram column is
+    ``gram[:, slot_of[j]]``; when a feature whose column is missing (``slot_of[j] < 0``) is
+    about to move, the kernel returns ``STATUS_NEEDS_GRAM_COLUMN`` with the epochs completed,
+    so that the caller computes the columns and calls again.  The gap costs O(k), so it is
+    checked after every epoch.  ``shuffle_seed`` and ``anderson`` are as in
     :func:`fastreg._kernels._cd.residual_cd`.  Returns ``(status, n_epochs, gap)``.
     """
     if shuffle_seed >= 0:
@@ -119,6 +121,8 @@ def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q
             step = new - w[j]
             if step != 0.0:
                 column = slot_of[j]
+                if column < 0:
+                    return STATUS_NEEDS_GRAM_COLUMN, epoch, gap
                 for k in features:
                     q[k] -= step * gram[k, column]
                 w[j] = new
