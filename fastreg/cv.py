@@ -92,9 +92,9 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
 
     Returns the (weighted) mean squared error on the test rows of the model fitted at each
     alpha, intercept included, shape ``(n_alphas,)``, and the number of alphas whose fit
-    did not reach the tolerance.  Only the features that are non-zero
-    somewhere on the path are kept, so memory stays O(n_alphas * active) rather than
-    O(n_alphas * n_features).
+    did not reach the tolerance.  Only the features that are non-zero somewhere on the path
+    are kept, so memory stays O(n_alphas * active) rather than O(n_alphas * n_features), and
+    only their columns of the test rows are gathered.
     """
     problem = make_problem(_take_rows(X, train), y[train],
                            sample_weight=_subset(sample_weight, train),
@@ -115,7 +115,7 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     coefs = np.zeros((active.size, len(grid)))
     for k, (support, value) in enumerate(zip(supports, values, strict=True)):
         coefs[np.searchsorted(active, support), k] = value
-    X_test = _take_rows(X, test)[:, active]
+    X_test = X[test][:, active] if sp.issparse(X) else X[np.ix_(test, active)]
     predictions = np.asarray(X_test @ coefs) + intercepts
     residuals = predictions - y[test, None]
     if sample_weight is None:
