@@ -24,7 +24,7 @@ STATUS_MAX_ITER = 1
 STATUS_NEEDS_GRAM_COLUMN = 2  # the Gram solver stopped: a feature without its column moves
 
 
-@njit
+@njit(inline=True)
 def coordinate_update(w_j, grad_j, sqnorm_j, l1_j, l2_j, positive):
     """Exact minimiser over one coordinate given ``grad_j = x_j^T r`` at the current ``w``."""
     z = w_j * sqnorm_j + grad_j

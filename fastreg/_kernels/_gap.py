@@ -33,7 +33,7 @@ strict bound.
 from ._jit import njit
 
 
-@njit
+@njit(inline=True)
 def feature_penalty(penalty_factor, j):
     """Penalty factor of feature ``j``; an empty ``penalty_factor`` means all ones."""
     return 1.0 if penalty_factor.size == 0 else penalty_factor[j]
@@ -44,7 +44,7 @@ def feature_penalty(penalty_factor, j):
 ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
-@njit
+@njit(inline=True)
 def add_feature(sums, xtr, w_j, f_j, sqnorm_j, l1_reg, l2_reg, positive):
     """Add one feature (``xtr = x_j^T r``, centered and weighted) to the gap's running sums."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums

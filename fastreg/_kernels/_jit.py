@@ -13,7 +13,7 @@ JIT_OPTIONS = {"cache": True, "nogil": True}
 REDUCTION_JIT_OPTIONS = {**JIT_OPTIONS, "fastmath": {"reassoc", "contract"}}
 
 
-def njit(function=None, *, reduction=False):
+def njit(function=None, *, reduction=False, inline=False):
     """Compile a kernel with fastreg's fixed options (``cache=True, nogil=True``).
 
     Parameters
@@ -23,8 +23,14 @@ def njit(function=None, *, reduction=False):
     reduction : bool, default=False
         Allow reassociation of floating-point sums (see ``REDUCTION_JIT_OPTIONS``); only for
         small primitives whose job is a sum.
+    inline : bool, default=False
+        Inline the function into its callers at Numba's IR level: for small helpers called
+        once per feature, where a call's cost (and the reference counting of its array
+        arguments) would exceed the work.
     """
-    options = REDUCTION_JIT_OPTIONS if reduction else JIT_OPTIONS
+    options = dict(REDUCTION_JIT_OPTIONS if reduction else JIT_OPTIONS)
+    if inline:
+        options["inline"] = "always"
     if function is None:
         return _numba_njit(**options)
     return _numba_njit(**options)(function)

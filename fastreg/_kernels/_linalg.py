@@ -28,7 +28,7 @@ def column_stats(X, weights, sum_weights, fit_intercept, x_mean, col_sqnorm):
             col_sqnorm[j] = squares
 
 
-@njit
+@njit(inline=True)
 def centered_dot(X, j, weights, sum_weights, x_mean, v, offset, v_weighted_sum):
     """Return ``sum_i s_i (X[i, j] - x_mean[j]) (v[i] + offset)``.
 

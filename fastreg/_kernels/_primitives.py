@@ -61,7 +61,7 @@ def _is_dense(X):
     return isinstance(X, types.Array)
 
 
-@overload(col_dot, jit_options=REDUCTION_JIT_OPTIONS)
+@overload(col_dot, inline="always", jit_options=REDUCTION_JIT_OPTIONS)
 def _col_dot_jit(X, j, weights, v):
     if _is_dense(X):
 
@@ -92,7 +92,7 @@ def _col_dot_jit(X, j, weights, v):
     return csc
 
 
-@overload(col_axpy, jit_options=JIT_OPTIONS)
+@overload(col_axpy, inline="always", jit_options=JIT_OPTIONS)
 def _col_axpy_jit(X, j, a, v):
     if _is_dense(X):
 
@@ -109,7 +109,7 @@ def _col_axpy_jit(X, j, a, v):
     return csc
 
 
-@overload(col_moments, jit_options=REDUCTION_JIT_OPTIONS)
+@overload(col_moments, inline="always", jit_options=REDUCTION_JIT_OPTIONS)
 def _col_moments_jit(X, j, weights):
     if _is_dense(X):
 
