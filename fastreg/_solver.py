@@ -29,6 +29,8 @@ from ._validation import (
 DEFAULT_MAX_ITER = 1000
 # Covariance updates may keep a p x p Gram matrix; "auto" never picks them for larger p.
 GRAM_MAX_FEATURES = 2048
+# Below this many stored values of X, Gram columns come from a Numba kernel (no BLAS threads).
+GRAM_KERNEL_MAX_ENTRIES = 2**20
 
 
 @dataclass(frozen=True)
@@ -173,30 +175,38 @@ def check_precompute(precompute) -> bool | str:
         "matrix is not supported: fastreg computes the Gram columns it needs).")
 
 
-def choose_mode(problem: Problem, precompute) -> str:
-    """Covariance updates when there are at least as many samples as features.
+def choose_mode(problem: Problem, precompute, n_alphas: int = 1) -> str:
+    """Covariance updates on tall data: ``n >= 2 p`` for one fit, ``n >= p`` for a path.
 
     A Gram column costs one pass over X; residual updates pay a pass over X for every
-    working-set round of every alpha, so once n >= p (and the p x p Gram fits in memory) the
-    Gram columns of the features that ever enter are the cheaper currency.
+    working-set round of every alpha and an O(n) step per coordinate, so on tall data (and
+    when the p x p Gram fits in memory) the Gram columns of the features that ever enter are
+    the cheaper currency.  Near n = p they pay off only when a path reuses them (measured on
+    DESIGN.md's diabetes_poly, 442 x 285).
     """
     precompute = check_precompute(precompute)
     if precompute == "auto":
-        precompute = (problem.n_samples >= problem.n_features
+        ratio = 1 if n_alphas > 1 else 2
+        precompute = (problem.n_samples >= ratio * problem.n_features
                       and problem.n_features <= GRAM_MAX_FEATURES)
     return "gram" if precompute else "residual"
 
 
 def gram_columns(problem: Problem, features: np.ndarray) -> np.ndarray:
-    """``G[:, features] = X_c^T S X_c[:, features]`` (float64, p x k) by matrix products.
+    """``G[:, features] = X_c^T S X_c[:, features]`` (float64, p x k).
 
-    The k columns are densified and centered (``x_j - x_mean[j]``, at most ``2**22`` values
-    at a time), then multiplied by X through BLAS or scipy.sparse: since a centered column has
-    ``sum_i s_i x_ij = 0``, ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X is
+    Small X (at most ``GRAM_KERNEL_MAX_ENTRIES`` stored values) goes through a Numba kernel,
+    column by column.  Larger X is multiplied through BLAS or scipy.sparse, a block of
+    densified, centered columns (at most ``2**22`` values) at a time: since a centered column
+    has ``sum_i s_i x_ij = 0``, ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X is
     multiplied in float32, so X is never converted.
     """
     X = problem.X
     out = np.empty((problem.n_features, features.size))
+    if (X.nnz if sp.issparse(X) else X.size) <= GRAM_KERNEL_MAX_ENTRIES:
+        K.gram_columns(problem.X_kernel, problem.weights, problem.x_mean, features, out,
+                       np.empty(problem.n_samples))
+        return out
     block = max(1, 2**22 // problem.n_samples)
     for start in range(0, features.size, block):
         chosen = features[start:start + block]
@@ -254,8 +264,7 @@ class CoordinateDescent:
     ----------
     problem : Problem
     precompute : {"auto", True, False}
-        The "gram" mode always, never, or when ``n_samples >= n_features`` (and at most 2048
-        features).
+        The "gram" mode always, never, or on tall data (see :func:`choose_mode`).
     coef_init : ndarray of shape (n_features,), optional
         Starting coefficients (copied).
     working_set : bool, default=True
@@ -263,6 +272,8 @@ class CoordinateDescent:
     screening : bool, default=True
         Gap Safe screening.  It is skipped when some feature is unpenalized or the penalty has
         no L1 part, where the gap is not a strict bound.
+    n_alphas : int, default=1
+        How many alphas will be solved (a path amortizes Gram columns).
     """
 
     # Epochs between two gap evaluations of the residual solver (a gap costs an epoch).
@@ -278,9 +289,9 @@ class CoordinateDescent:
     anderson = 5
 
     def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
-                 working_set: bool = True, screening: bool = True):
+                 working_set: bool = True, screening: bool = True, n_alphas: int = 1):
         self.problem = problem
-        self.mode = choose_mode(problem, precompute)
+        self.mode = choose_mode(problem, precompute, n_alphas)
         self.working_set = working_set
         self.screening = screening
         self.coef = check_coef_init(coef_init, problem.n_features, np.float64)
@@ -523,7 +534,7 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
     precompute : {"auto", True, False}, default="auto"
         Covariance (Gram) updates instead of residual updates, with Gram columns computed only
         for features that enter a working set; "auto" picks them when
-        ``n_samples >= n_features`` and ``n_features <= 2048``.
+        ``n_samples >= 2 n_features`` and ``n_features <= 2048``.
     working_set : bool, default=True
         Solve on small working sets of features grown until the global duality gap
         certifies the solution; False runs coordinate descent over every feature.

@@ -87,7 +87,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     alphas : int or array-like, optional
         A number of alphas, or the alphas themselves (sorted in decreasing order).
     precompute : {"auto", True, False}, default="auto"
-        Covariance (Gram) updates; see :func:`fastreg.solve`.
+        Covariance (Gram) updates; "auto" uses them when ``n_samples >= n_features`` (a path
+        reuses the Gram columns; a single fit needs twice as many samples to gain).
     copy_X : bool, default=True
         Accepted for compatibility; fastreg never modifies X.
     coef_init : ndarray of shape (n_features,), optional
@@ -132,7 +133,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     if grid is None:
         grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=bool(positive))
     solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
-                               screening=screening)
+                               screening=screening, n_alphas=n_alphas)
     coefs = np.empty((problem.n_features, n_alphas), dtype=problem.dtype)
     dual_gaps = np.empty(n_alphas)
     n_iters = []

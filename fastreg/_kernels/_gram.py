@@ -16,6 +16,24 @@ from ._anderson import extrapolate, penalty_value, record
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, STATUS_NEEDS_GRAM_COLUMN, coordinate_update
 from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
 from ._jit import njit
+from ._primitives import col_axpy, col_dot
+
+
+@njit
+def gram_columns(X, weights, x_mean, features, out, work):
+    """``out[:, t] = X_c^T S x_c`` for the feature ``j = features[t]``, column by column.
+
+    ``work`` (n-vector scratch) holds the *centered* column ``x_j - x_mean[j]``; as its
+    weighted sum is 0, its dot product with a raw column equals the centered one, without
+    the cancellation of ``X^T S X - S x_mean x_mean^T``.  Each column reads all of X: for
+    small X (in cache) this beats a matrix product's thread start-up; large X goes to BLAS.
+    """
+    for t in range(features.shape[0]):
+        j = features[t]
+        work[:] = -x_mean[j]
+        col_axpy(X, j, 1.0, work)
+        for k in range(out.shape[0]):
+            out[k, t] = col_dot(X, k, weights, work)
 
 
 @njit
