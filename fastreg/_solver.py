@@ -138,7 +138,7 @@ class Problem:
     def intercept(self, coef: np.ndarray) -> float:
         if not self.fit_intercept:
             return 0.0
-        return float(self.y_offset - self.x_mean @ coef)
+        return float(self.y_offset - K.dot(self.x_mean, coef))
 
 
 def make_problem(X, y, *, sample_weight=None, penalty_factor=None, fit_intercept=True
@@ -376,7 +376,7 @@ class CoordinateDescent:
         return K.residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
                               problem.x_mean, problem.col_sqnorm, problem.penalty_factor,
                               l1_reg, l2_reg, positive, candidates, self.coef, self.residual,
-                              float(problem.x_mean @ self.coef), self.xtr)
+                              K.dot(problem.x_mean, self.coef), self.xtr)
 
     def _first_working_set_size(self, l1_reg) -> int:
         """Twice the active features, or those the sequential strong rule (Tibshirani et al.

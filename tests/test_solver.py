@@ -287,3 +287,24 @@ def test_anderson_acceleration_saves_epochs_without_changing_the_solution(monkey
     assert runs[5].converged and runs[0].converged
     np.testing.assert_allclose(runs[5].coef, runs[0].coef, atol=1e-6 * np.abs(runs[0].coef).max())
     assert runs[5].n_iter < runs[0].n_iter / 2
+
+
+@pytest.mark.parametrize("through", ["kernel", "blas"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, weighted,
+                                                          monkeypatch):
+    from fastreg import _solver
+
+    monkeypatch.setattr(_solver, "GRAM_KERNEL_MAX_ENTRIES", 10**9 if through == "kernel" else 0)
+    X_dense, y, sw = make_regression_data(50, 12)
+    X_dense[:, 3] += 100.0  # a large mean: centering by subtraction would lose digits
+    sw = sw if weighted else None
+    problem = make_problem(as_format(X_dense, fmt, dtype), y, sample_weight=sw)
+    features = np.array([3, 0, 7], dtype=np.int32)
+    s = np.ones(50) if sw is None else sw
+    Xd = X_dense.astype(dtype).astype(np.float64)
+    Xc = Xd - s @ Xd / s.sum()
+    expected = Xc.T @ (s[:, None] * Xc[:, features])
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(_solver.gram_columns(problem, features), expected, rtol=rtol,
+                               atol=rtol * np.abs(expected).max())

@@ -66,6 +66,16 @@ def init_residual(X, y, coef, residual):
 
 
 @njit(reduction=True)
+def dot(a, b):
+    """``a . b`` for 1-D arrays (NumPy's BLAS call can cost milliseconds in thread start-up
+    on a busy machine, for a loop of microseconds)."""
+    acc = 0.0
+    for i in range(a.shape[0]):
+        acc += a[i] * b[i]
+    return acc
+
+
+@njit(reduction=True)
 def weighted_sums(weights, a, a_offset, b, b_offset):
     """Return ``sum_i s_i (a[i] + a_offset) (b[i] + b_offset)``."""
     acc = 0.0
