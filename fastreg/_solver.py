@@ -33,7 +33,7 @@ GRAM_MAX_FEATURES = 2048
 GRAM_KERNEL_MAX_ENTRIES = 2**20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SolveResult:
     """The solution of one fit and its certificate.
 
@@ -49,7 +49,8 @@ class SolveResult:
     gap_tol : float
         The gap the fit had to reach: ``tol * sum_i s_i (y_i - ybar)^2 / sum_i s_i``.
     n_iter : int
-        Coordinate-descent epochs (passes over the features) run.
+        Coordinate-descent epochs run, over all working sets (0 when the starting point is
+        already certified, e.g. at ``alpha >= alpha_max``).
     converged : bool
         Whether ``dual_gap <= gap_tol``.
     mode : str
@@ -132,7 +133,7 @@ class Problem:
         """``X_c^T S (v + offset)`` for a vector with ``sum_i s_i (v_i + offset) = 0``."""
         out = np.empty(self.n_features)
         K.correlations(self.X_kernel, self.weights, self.sum_weights, self.x_mean, v, offset,
-                       np.arange(self.n_features), out)
+                       np.arange(self.n_features, dtype=np.int32), out)
         return out
 
     def intercept(self, coef: np.ndarray) -> float:
