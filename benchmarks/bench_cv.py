@@ -6,7 +6,9 @@ default ``cv=5`` of both) and the same tolerance (``tol`` has the same meaning i
 loads them from its cache; scikit-learn has nothing to compile, and one of its runs takes a
 quarter of an hour on ``sparse_wide``), then each is run ``--repeats`` times.  The table gives
 the median wall time, the ratio scikit-learn / fastreg, the chosen alphas, the non-zeros of
-fastreg's final fit and the largest relative difference of ``mse_path_``::
+fastreg's final fit and the largest relative difference of ``mse_path_``.  BLAS runs on
+``--blas-threads`` threads (default 1: one core each; on a shared machine multithreaded BLAS
+makes scikit-learn's Gram products vary several-fold from run to run)::
 
     python -m benchmarks.bench_cv                       # DESIGN.md sizes (over an hour)
     python -m benchmarks.bench_cv --scale 0.1           # a quick look
@@ -22,6 +24,7 @@ import time
 import numpy as np
 from sklearn.linear_model import LassoCV as SkLassoCV
 from sklearn.model_selection import KFold
+from threadpoolctl import threadpool_limits
 
 from fastreg.cv import LassoCV
 
@@ -83,12 +86,14 @@ def main(argv=None):
     parser.add_argument("--n-jobs", type=int, default=1, help="fold jobs for both libraries")
     parser.add_argument("--tol", type=float, default=1e-4)
     parser.add_argument("--eps", type=float, default=1e-3)
+    parser.add_argument("--blas-threads", type=int, default=1)
     args = parser.parse_args(argv)
     print(f"LassoCV, {N_FOLDS} folds, {N_ALPHAS} alphas, eps={args.eps}, tol={args.tol}, "
-          f"n_jobs={args.n_jobs}, scale={args.scale}: median of {args.repeats} runs (fastreg "
-          "after a warm-up run)", flush=True)
-    rows = run(args.problems, scale=args.scale, repeats=args.repeats, n_jobs=args.n_jobs,
-               tol=args.tol, eps=args.eps)
+          f"n_jobs={args.n_jobs}, BLAS threads={args.blas_threads}, scale={args.scale}: median "
+          f"of {args.repeats} runs (fastreg after a warm-up run)", flush=True)
+    with threadpool_limits(args.blas_threads):
+        rows = run(args.problems, scale=args.scale, repeats=args.repeats, n_jobs=args.n_jobs,
+                   tol=args.tol, eps=args.eps)
     print("\nAll problems:")
     print(format_table(rows))
 
