@@ -16,6 +16,11 @@ __version__ = "0.1.0.dev0"
 # Public name -> the module that defines it.
 _EXPORTS = {
     "ElasticNet": "._estimators",
+    "ElasticNetCV": ".cv",
+    "LassoCV": ".cv",
+    "LassoIC": ".selection",
+    "RidgeCV": ".cv",
+    "StabilitySelection": ".selection",
     "Lasso": "._estimators",
     "Ridge": "._estimators",
     "SolveResult": "._solver",
@@ -29,9 +34,14 @@ _EXPORTS = {
 
 __all__ = [
     "ElasticNet",
+    "ElasticNetCV",
     "Lasso",
+    "LassoCV",
+    "LassoIC",
     "Ridge",
+    "RidgeCV",
     "SolveResult",
+    "StabilitySelection",
     "__version__",
     "enet_path",
     "lasso_path",
@@ -45,8 +55,10 @@ if TYPE_CHECKING:
     from ._estimators import ElasticNet, Lasso, Ridge
     from ._solver import SolveResult, solve
     from ._warmup import warmup
+    from .cv import ElasticNetCV, LassoCV, RidgeCV
     from .path import enet_path, lasso_path
     from .plotting import plot_cv, plot_path
+    from .selection import LassoIC, StabilitySelection
 
 
 def __getattr__(name: str):
