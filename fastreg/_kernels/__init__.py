@@ -14,7 +14,7 @@ from ._cd import (
     residual_gap,
 )
 from ._gram import gram_cd, gram_columns, gram_correlations, gram_gap
-from ._linalg import column_stats, correlations, dot, init_residual, move_coef, weighted_sums
+from ._linalg import column_stats, correlations, dot, init_residual, weighted_sums
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
 
@@ -36,7 +36,6 @@ __all__ = [
     "gram_correlations",
     "gram_gap",
     "init_residual",
-    "move_coef",
     "residual_cd",
     "residual_gap",
     "violation_scores",

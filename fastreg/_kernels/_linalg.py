@@ -46,17 +46,6 @@ def correlations(X, weights, sum_weights, x_mean, v, offset, features, out):
 
 
 @njit
-def move_coef(X, features, new_values, coef, residual):
-    """Set ``coef[features[k]] = new_values[k]``, keeping ``residual = y - X coef`` exact."""
-    for k in range(features.shape[0]):
-        j = features[k]
-        step = new_values[k] - coef[j]
-        if step != 0.0:
-            col_axpy(X, j, -step, residual)
-            coef[j] = new_values[k]
-
-
-@njit
 def init_residual(X, y, coef, residual):
     """``residual = y - X @ coef`` over the non-zero coefficients (uncentered part only)."""
     residual[:] = y
