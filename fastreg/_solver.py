@@ -258,7 +258,7 @@ class CoordinateDescent:
 
     Two modes keep the state.  "residual": the residual ``y - X w``, one pass over X per
     working-set round.  "gram": the correlations ``X^T S r``, from Gram columns computed only
-    for features that enter a working set, so that neither rounds nor epochs touch X.  In
+    for features about to leave zero, so that neither rounds nor epochs touch X.  In
     both, Anderson extrapolation (Bertrand and Massias 2021) accelerates the epochs.
 
     Parameters
