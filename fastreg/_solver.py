@@ -104,7 +104,10 @@ class Problem:
     @cached_property
     def xty(self) -> np.ndarray:
         """``X_c^T S y`` (centered y): the correlations at ``w = 0``."""
-        return self.correlations(self.y)
+        out = np.empty(self.n_features)
+        K.correlations(self.X_kernel, self.weights, self.sum_weights, self.x_mean, self.y, 0.0,
+                       np.arange(self.n_features, dtype=np.int32), out)
+        return out
 
     def kernel_penalties(self, alpha: float, l1_ratio: float) -> tuple[float, float]:
         """The one place where the objective's scaling is converted for the kernels.
@@ -128,13 +131,6 @@ class Problem:
         xty = self.xty[penalized]
         ratios = (np.maximum(xty, 0.0) if positive else np.abs(xty)) / factors[penalized]
         return float(ratios.max() / (self.sum_weights * l1_ratio))
-
-    def correlations(self, v: np.ndarray, offset: float = 0.0) -> np.ndarray:
-        """``X_c^T S (v + offset)`` for a vector with ``sum_i s_i (v_i + offset) = 0``."""
-        out = np.empty(self.n_features)
-        K.correlations(self.X_kernel, self.weights, self.sum_weights, self.x_mean, v, offset,
-                       np.arange(self.n_features, dtype=np.int32), out)
-        return out
 
     def intercept(self, coef: np.ndarray) -> float:
         if not self.fit_intercept:
