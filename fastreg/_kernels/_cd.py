@@ -14,9 +14,9 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 import numpy as np
 
 from ._anderson import extrapolate, penalty_value, record
-from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
+from ._gap import combine_gap, correlation_sums, feature_penalty
 from ._jit import njit
-from ._linalg import centered_dot, weighted_sums
+from ._linalg import centered_dot, correlations, weighted_sums
 from ._primitives import col_axpy
 
 STATUS_CONVERGED = 0
@@ -45,18 +45,14 @@ def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
                  l2_reg, positive, features, w, residual, offset, xtr_out):
     """Duality gap of the problem restricted to ``features``, from the residual.
 
-    The correlations ``x_j^T S r`` it computes on the way are stored in ``xtr_out[j]`` when
-    ``xtr_out`` is not empty (the working-set solver ranks features with them).
+    The correlations ``x_j^T S r`` it computes on the way are stored in ``xtr_out[j]`` (the
+    working-set solver ranks features with them).
     """
+    correlations(X, weights, sum_weights, x_mean, residual, offset, features, xtr_out)
     r_sqnorm = weighted_sums(weights, residual, offset, residual, offset)
     r_dot_y = weighted_sums(weights, residual, offset, y, 0.0)
-    sums = ZERO_SUMS
-    for j in features:
-        xtr = centered_dot(X, j, weights, sum_weights, x_mean, residual, offset, 0.0)
-        if xtr_out.size:
-            xtr_out[j] = xtr
-        sums = add_feature(sums, xtr, w[j], feature_penalty(penalty_factor, j), col_sqnorm[j],
-                           l1_reg, l2_reg, positive)
+    sums = correlation_sums(features, xtr_out, w, penalty_factor, col_sqnorm, l1_reg, l2_reg,
+                            positive)
     return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
 
 

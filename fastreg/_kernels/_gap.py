@@ -64,6 +64,20 @@ def add_feature(sums, xtr, w_j, f_j, sqnorm_j, l1_reg, l2_reg, positive):
 
 
 @njit
+def correlation_sums(features, xtr, w, penalty_factor, col_sqnorm, l1_reg, l2_reg, positive):
+    """The gap's running sums over ``features`` from their correlations ``xtr[j] = x_j^T r``.
+
+    A loop of its own, over arrays only: fused into the pass that computes the correlations
+    (one sparse dot product per feature), the same arithmetic ran 3x slower.
+    """
+    sums = ZERO_SUMS
+    for j in features:
+        sums = add_feature(sums, xtr[j], w[j], feature_penalty(penalty_factor, j),
+                           col_sqnorm[j], l1_reg, l2_reg, positive)
+    return sums
+
+
+@njit
 def combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg):
     """The duality gap from ``||r||^2``, ``r.y`` and the sums of :func:`add_feature`."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums

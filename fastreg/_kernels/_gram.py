@@ -14,7 +14,7 @@ import numpy as np
 
 from ._anderson import extrapolate, penalty_value, record
 from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, STATUS_NEEDS_GRAM_COLUMN, coordinate_update
-from ._gap import ZERO_SUMS, add_feature, combine_gap, feature_penalty
+from ._gap import combine_gap, correlation_sums, feature_penalty
 from ._jit import njit
 from ._primitives import col_axpy, col_dot
 
@@ -55,12 +55,11 @@ def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive
     """
     w_dot_xty = 0.0
     w_dot_q = 0.0
-    sums = ZERO_SUMS
     for j in features:
         w_dot_xty += w[j] * xty[j]
         w_dot_q += w[j] * q[j]
-        sums = add_feature(sums, q[j], w[j], feature_penalty(penalty_factor, j), col_sqnorm[j],
-                           l1_reg, l2_reg, positive)
+    sums = correlation_sums(features, q, w, penalty_factor, col_sqnorm, l1_reg, l2_reg,
+                            positive)
     r_dot_y = y_sqnorm - w_dot_xty
     r_sqnorm = max(r_dot_y - w_dot_q, 0.0)
     return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
