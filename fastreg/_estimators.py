@@ -94,8 +94,8 @@ class ElasticNet(_LinearRegressor):
     fit_intercept : bool, default=True
     precompute : {"auto", True, False}, default="auto"
         Covariance (Gram) updates, with Gram columns computed only for features that enter
-        a working set; "auto" uses them when ``n_samples >= 2 n_features`` (and at most
-        2048 features).
+        a working set; "auto" runs a working set's epochs on its own Gram block once they
+        show that it pays (at most 2048 features), False never uses Gram matrices.
     max_iter : int, default=1000
         Maximum number of epochs (passes over the features) on each working set;
         ``n_iter_`` counts the epochs on all of them.

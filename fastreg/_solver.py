@@ -31,6 +31,8 @@ DEFAULT_MAX_ITER = 1000
 GRAM_MAX_FEATURES = 2048
 # Below this many stored values of X, Gram columns come from a Numba kernel (no BLAS threads).
 GRAM_KERNEL_MAX_ENTRIES = 2**20
+# Largest working set whose k x k Gram block the residual solver may build.
+BLOCK_MAX_FEATURES = 2048
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,46 +175,57 @@ def check_precompute(precompute) -> bool | str:
 
 
 def choose_mode(problem: Problem, precompute, n_alphas: int = 1) -> str:
-    """Covariance updates on tall data: ``n >= 2 p`` for one fit, ``n >= p`` for a path.
+    """The state a solver keeps: "gram" (correlations and full Gram columns) or "residual".
 
-    A Gram column costs one pass over X; residual updates pay a pass over X for every
-    working-set round of every alpha and an O(n) step per coordinate, so on tall data (and
-    when the p x p Gram fits in memory) the Gram columns of the features that ever enter are
-    the cheaper currency.  Near n = p they pay off only when a path reuses them (measured on
-    DESIGN.md's diabetes_poly, 442 x 285).
+    "auto" keeps Gram columns only along a path on data with ``n >= p`` (and a p x p Gram
+    that fits in memory): one column costs as much as one pass over X, which a path pays
+    for every working-set round of every alpha, so the columns of the features that ever
+    enter are the cheaper currency there (DESIGN.md's tall_dense path: 0.95 s against 13 s).
+    A single fit keeps the residual, and covariance updates run on each working set's own
+    Gram block when its epochs pay for it (see ``CoordinateDescent._block_after``): full
+    columns cost n p per feature where a block costs n k, and tall_dense fits ran 1.2-1.7x
+    faster without them.
     """
     precompute = check_precompute(precompute)
     if precompute == "auto":
-        ratio = 1 if n_alphas > 1 else 2
-        precompute = (problem.n_samples >= ratio * problem.n_features
+        precompute = (n_alphas > 1 and problem.n_samples >= problem.n_features
                       and problem.n_features <= GRAM_MAX_FEATURES)
     return "gram" if precompute else "residual"
 
 
-def gram_columns(problem: Problem, features: np.ndarray) -> np.ndarray:
-    """``G[:, features] = X_c^T S X_c[:, features]`` (float64, p x k).
+def gram_columns(problem: Problem, features: np.ndarray, rows: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """``G[rows][:, features]`` with ``G = X_c^T S X_c`` (float64; all rows by default).
 
-    Small X (at most ``GRAM_KERNEL_MAX_ENTRIES`` stored values) goes through a Numba kernel,
-    column by column.  Larger X is multiplied through BLAS or scipy.sparse, a block of
-    densified, centered columns (at most ``2**22`` values) at a time: since a centered column
-    has ``sum_i s_i x_ij = 0``, ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X is
-    multiplied in float32, so X is never converted.
+    With ``rows`` and dense X, the rows' columns are copied (at most ``2**22`` values) and
+    multiplied through BLAS.  Otherwise small X (at most ``GRAM_KERNEL_MAX_ENTRIES`` stored
+    values), and sparse X when ``rows`` are given, go through a Numba kernel, column by column;
+    larger X is multiplied through BLAS or scipy.sparse, a block of densified, centered columns
+    (at most ``2**22`` values) at a time.  Since a centered column has ``sum_i s_i x_ij = 0``,
+    ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X is multiplied in float32, so X
+    is never converted.
     """
     X = problem.X
-    out = np.empty((problem.n_features, features.size))
-    if (X.nnz if sp.issparse(X) else X.size) <= GRAM_KERNEL_MAX_ENTRIES:
-        K.gram_columns(problem.X_kernel, problem.weights, problem.x_mean, features, out,
+    n_rows = problem.n_features if rows is None else rows.size
+    out = np.empty((n_rows, features.size), order="F")
+    sparse = sp.issparse(X)
+    small_rows = rows is not None and not sparse and problem.n_samples * rows.size <= 2**22
+    if not small_rows and (
+            (X.nnz if sparse else X.size) <= GRAM_KERNEL_MAX_ENTRIES or rows is not None):
+        rows = np.arange(n_rows, dtype=np.int32) if rows is None else rows
+        K.gram_columns(problem.X_kernel, problem.weights, problem.x_mean, rows, features, out,
                        np.empty(problem.n_samples))
         return out
+    left = X if rows is None else X[:, rows]
     block = max(1, 2**22 // problem.n_samples)
     for start in range(0, features.size, block):
         chosen = features[start:start + block]
         columns = X[:, chosen]
-        columns = columns.toarray() if sp.issparse(columns) else np.asarray(columns)
+        columns = columns.toarray() if sparse else np.asarray(columns)
         centered = columns - problem.x_mean[chosen]
         if problem.weights.size:
             centered *= problem.weights[:, np.newaxis]
-        out[:, start:start + block] = X.T @ centered.astype(X.dtype, copy=False)
+        out[:, start:start + block] = left.T @ centered.astype(X.dtype, copy=False)
     return out
 
 
@@ -242,6 +255,49 @@ class _GramCache:
         self.count = stop
 
 
+class _BlockCache:
+    """The Gram matrix among the features of recent working sets (at most
+    ``BLOCK_MAX_FEATURES``), grown as working sets bring new features: a working set's block
+    is then gathered, not recomputed, in later rounds and along a path."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.members = np.empty(0, dtype=np.int32)
+        self.gram = np.empty((0, 0), order="F")
+        self.position = None  # position[j]: j's row in gram, -1 if absent (allocated lazily)
+
+    def missing(self, ws: np.ndarray) -> tuple[int, int]:
+        """``(new, members)``: how many features of ``ws`` are missing, and how many rows their
+        columns would span (the cache restarts from ``ws`` when it would grow too large)."""
+        new = ws.size if self.position is None else int(np.count_nonzero(self.position[ws] < 0))
+        if self.members.size + new > BLOCK_MAX_FEATURES:
+            return ws.size, ws.size
+        return new, self.members.size + new
+
+    def block(self, ws: np.ndarray) -> np.ndarray:
+        """``G[ws][:, ws]`` (k x k, Fortran order), computing the missing columns first."""
+        if self.position is None:
+            self.position = np.full(self.problem.n_features, -1, dtype=np.int32)
+        new = ws[self.position[ws] < 0]
+        if self.members.size + new.size > BLOCK_MAX_FEATURES:
+            self.position[self.members] = -1
+            self.members = np.empty(0, dtype=np.int32)
+            self.gram = np.empty((0, 0), order="F")
+            new = ws
+        if new.size:
+            old = self.members.size
+            self.members = np.concatenate([self.members, new])
+            cross = gram_columns(self.problem, new, rows=self.members)
+            grown = np.empty((self.members.size, self.members.size), order="F")
+            grown[:old, :old] = self.gram
+            grown[:, old:] = cross
+            grown[old:, :old] = cross[:old].T
+            self.gram = grown
+            self.position[new] = np.arange(old, self.members.size, dtype=np.int32)
+        at = self.position[ws]
+        return np.asfortranarray(self.gram[np.ix_(at, at)])
+
+
 class CoordinateDescent:
     """Solver state for one problem, reused across alphas (warm starts).
 
@@ -261,7 +317,8 @@ class CoordinateDescent:
     ----------
     problem : Problem
     precompute : {"auto", True, False}
-        The "gram" mode always, never, or on tall data (see :func:`choose_mode`).
+        Covariance updates: True keeps the "gram" state (see :func:`choose_mode`), False
+        keeps the residual and never builds a Gram block, "auto" chooses.
     coef_init : ndarray of shape (n_features,), optional
         Starting coefficients (copied).
     working_set : bool, default=True
@@ -289,6 +346,8 @@ class CoordinateDescent:
                  working_set: bool = True, screening: bool = True, n_alphas: int = 1):
         self.problem = problem
         self.mode = choose_mode(problem, precompute, n_alphas)
+        # Whether the residual solver may move a long inner solve to a Gram block.
+        self.blocks = check_precompute(precompute) == "auto"
         self.working_set = working_set
         self.screening = screening
         self.coef = check_coef_init(coef_init, problem.n_features, np.float64)
@@ -296,6 +355,7 @@ class CoordinateDescent:
         # The Gram solver updates it in place (its "q").
         self.xtr = np.zeros(problem.n_features)
         if self.mode == "residual":
+            self.block_cache = _BlockCache(problem)
             self.residual = np.empty(problem.n_samples)
             K.init_residual(problem.X_kernel, problem.y, self.coef, self.residual)
         else:
@@ -402,12 +462,73 @@ class CoordinateDescent:
 
     def _solve_residual(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                         shuffle_seed):
+        """Residual-update CD on ``ws``, moving to the working set's Gram block when the
+        epochs it has taken show that the block would pay for itself (:meth:`_block_after`)."""
         problem = self.problem
-        return K.residual_cd(
+        switch = min(self._block_after(ws), max_epochs)
+        status, epochs, gap = K.residual_cd(
             problem.X_kernel, problem.y, problem.weights, problem.sum_weights, problem.x_mean,
             problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
-            self.coef, self.residual, self.xtr, max_epochs, inner_tol, tol, self.gap_every,
+            self.coef, self.residual, self.xtr, switch, inner_tol, tol, self.gap_every,
             shuffle_seed, self.anderson)
+        if status == K.STATUS_CONVERGED or epochs == max_epochs:
+            return status, epochs, gap
+        # residual_cd evaluated the gap at its last epoch: xtr holds the correlations of ws.
+        block = self.block_cache.block(ws)
+        old = self.coef[ws]
+        status, more, gap = self._solve_block(block, np.ones(ws.size, dtype=np.bool_), ws,
+                                              l1_reg, l2_reg, positive, inner_tol,
+                                              max_epochs - epochs, shuffle_seed)
+        K.add_columns(problem.X_kernel, ws, old - self.coef[ws], self.residual)
+        return status, epochs + more, gap
+
+    def _block_after(self, ws) -> int:
+        """Residual-CD epochs on ``ws`` after which its Gram block is worth building.
+
+        A block epoch costs O(k) per moving feature instead of O(n): on a working set of k
+        features of which m move, about ``k + m k`` against ``nnz + m n / k nnz`` for residual
+        updates (dense columns: ``nnz = n k``).  The block's missing columns cost
+        ``n k_rows k_new`` BLAS operations on dense data (counted as a quarter of a CD
+        operation) or ``k_new (n + nnz k_rows / k)`` through the sparse kernel; a block
+        already cached costs nothing, and is used after ``gap_every`` epochs.  Switching after
+        the break-even number of epochs costs at most twice the better choice made in
+        hindsight (the ski-rental argument).
+        """
+        problem = self.problem
+        size = ws.size
+        if size > BLOCK_MAX_FEATURES or not self.blocks:
+            return np.iinfo(np.int64).max
+        n = problem.n_samples
+        new, rows = self.block_cache.missing(ws)
+        if sp.issparse(problem.X):
+            indptr = problem.X.indptr
+            stored = int((indptr[ws + 1] - indptr[ws]).sum())
+            block_cost = new * (n + stored * rows / size)
+        else:
+            stored = n * size
+            block_cost = 0.25 * n * rows * new
+        if new == 0:
+            return self.gap_every
+        moving = max(1, int(np.count_nonzero(self.coef[ws])))
+        saving = stored * (1.0 + moving / size) - size * (1.0 + moving)
+        if saving <= 0.0:
+            return np.iinfo(np.int64).max
+        return max(self.gap_every, int(np.ceil(block_cost / saving)))
+
+    def _solve_block(self, block, has_column, ws, l1_reg, l2_reg, positive, inner_tol,
+                     max_epochs, shuffle_seed):
+        """Covariance-update CD on ``ws`` with its Gram block; ``coef`` and ``xtr`` follow."""
+        problem = self.problem
+        factors = problem.penalty_factor
+        w = self.coef[ws]
+        q = self.xtr[ws]
+        result = K.block_cd(block, has_column, problem.col_sqnorm[ws],
+                            factors[ws] if factors.size else factors, l1_reg, l2_reg, positive,
+                            w, q, problem.xty[ws], problem.y_sqnorm, max_epochs, inner_tol,
+                            shuffle_seed, self.anderson)
+        self.coef[ws] = w
+        self.xtr[ws] = q
+        return result
 
     def _solve_gram(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                     shuffle_seed):
@@ -415,19 +536,21 @@ class CoordinateDescent:
 
         A column costs a pass over X, so it is computed when a feature is about to leave
         zero (glmnet's rule), in batches: each time, for every feature of ``ws`` whose
-        correlation then exceeds its threshold.
+        correlation then exceeds its threshold.  The epochs run on the block of the cached
+        columns gathered for ``ws``.
         """
         del tol  # the Gram gap costs O(|ws|): it is checked every epoch
-        problem = self.problem
         cache = self.gram_cache
         epochs = 0
         while True:
             self._ensure_columns(ws[self._moving(ws, l1_reg)])
-            # xtr holds the correlations of the last full pass: the kernel's q on ws.
-            status, done, gap = K.gram_cd(
-                problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
-                self.coef, self.xtr, problem.xty, problem.y_sqnorm, cache.gram, cache.slot_of,
-                max_epochs - epochs, inner_tol, shuffle_seed, self.anderson)
+            slots = cache.slot_of[ws]
+            has_column = slots >= 0
+            block = np.zeros((ws.size, ws.size), order="F")
+            block[:, has_column] = cache.gram[np.ix_(ws, slots[has_column])]
+            status, done, gap = self._solve_block(block, has_column, ws, l1_reg, l2_reg,
+                                                  positive, inner_tol, max_epochs - epochs,
+                                                  shuffle_seed)
             epochs += done
             if status != K.STATUS_NEEDS_GRAM_COLUMN:
                 return status, epochs, gap
@@ -530,8 +653,9 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         features with ``working_set=False``.
     precompute : {"auto", True, False}, default="auto"
         Covariance (Gram) updates instead of residual updates, with Gram columns computed only
-        for features that enter a working set; "auto" picks them when
-        ``n_samples >= 2 n_features`` and ``n_features <= 2048``.
+        for features that enter a working set.  "auto" runs a working set's epochs on its
+        own Gram block once they show that it pays (at most 2048 features); False never uses
+        Gram matrices.
     working_set : bool, default=True
         Solve on small working sets of features grown until the global duality gap
         certifies the solution; False runs coordinate descent over every feature.

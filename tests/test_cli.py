@@ -300,7 +300,7 @@ def test_fit_penalties_positive_and_no_intercept(capsys, files, tmp_path):
 
 def test_path_prints_the_table_that_enet_path_computes(capsys, files, problem):
     X, y = problem
-    status, out, err = run(capsys, "path", files["svm"], "--n-alphas", "15", "--tol", "1e-8")
+    status, out, err = run(capsys, "path", files["svm"], "--n-alphas", "15", "--tol", "1e-12")
     assert status == 0 and err == ""
     rows = list(csv.reader(io.StringIO(out)))
     header, body = rows[0], np.array(rows[1:], dtype=float)
@@ -309,7 +309,7 @@ def test_path_prints_the_table_that_enet_path_computes(capsys, files, problem):
     alphas = body[:, 0]
     assert np.all(np.diff(alphas) < 0) and body[0, 1] == 0
     reference_alphas, coefs, _ = fastreg.lasso_path(X, y, n_alphas=15, fit_intercept=True,
-                                                    tol=1e-8)
+                                                    tol=1e-12)
     np.testing.assert_allclose(alphas, reference_alphas, rtol=1e-12)
     columns = [int(name) - 1 for name in header[4:]]  # one-based svmlight names
     np.testing.assert_allclose(body[:, 4:], coefs[columns].T, rtol=1e-5, atol=1e-8)

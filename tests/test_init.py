@@ -15,7 +15,8 @@ def test_every_public_name_resolves():
 
 def test_import_loads_no_heavy_dependency():
     code = ("import sys, fastreg; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numba', 'scipy', 'sklearn'}))")
+            "print(sorted({m.split('.')[0] for m in sys.modules}"
+            " & {'numba', 'scipy', 'sklearn'}))")
     output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                             text=True).stdout
     assert output.strip() == "[]"

@@ -224,10 +224,13 @@ ENGINE_SWITCHES = [
 
 
 @pytest.mark.parametrize("switches", ENGINE_SWITCHES, ids=["plain", "ws", "ws+screening"])
-@pytest.mark.parametrize("precompute", [False, True, "auto"])
+@pytest.mark.parametrize("precompute", [False, True, "auto", "blocks"])
 @pytest.mark.parametrize(("l1_ratio", "positive"), [(1.0, False), (0.5, False), (1.0, True)])
 def test_working_sets_screening_and_gram_leave_the_solution_unchanged(
-        fmt, dtype, switches, precompute, l1_ratio, positive):
+        fmt, dtype, switches, precompute, l1_ratio, positive, monkeypatch):
+    if precompute == "blocks":  # "auto", moving every inner solve to a Gram block at once
+        monkeypatch.setattr(CoordinateDescent, "_block_after", lambda self, ws: 1)
+        precompute = "auto"
     X_dense, y, sw = make_regression_data(40, 120, density=0.4)
     X = as_format(X_dense, fmt, dtype)
     alpha = 0.02
@@ -291,7 +294,8 @@ def test_anderson_acceleration_saves_epochs_without_changing_the_solution(monkey
 
 @pytest.mark.parametrize("through", ["kernel", "blas"])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, weighted,
+@pytest.mark.parametrize("rows", [None, [7, 3, 11, 0]])
+def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, weighted, rows,
                                                           monkeypatch):
     from fastreg import _solver
 
@@ -305,6 +309,46 @@ def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, w
     Xd = X_dense.astype(dtype).astype(np.float64)
     Xc = Xd - s @ Xd / s.sum()
     expected = Xc.T @ (s[:, None] * Xc[:, features])
+    if rows is not None:
+        rows = np.array(rows, dtype=np.int32)
+        expected = expected[rows]
     rtol = 1e-10 if dtype == np.float64 else 1e-5
-    np.testing.assert_allclose(_solver.gram_columns(problem, features), expected, rtol=rtol,
-                               atol=rtol * np.abs(expected).max())
+    np.testing.assert_allclose(_solver.gram_columns(problem, features, rows), expected,
+                               rtol=rtol, atol=rtol * np.abs(expected).max())
+
+
+def test_ill_conditioned_fit_moves_to_a_gram_block_only_under_auto():
+    # Polynomial features: highly correlated columns, hundreds of epochs per working set.
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(300, 6))
+    X = np.asfortranarray(np.column_stack(
+        [base] + [base[:, i] * base[:, j] for i in range(6) for j in range(i, 6)]))
+    y = X[:, :4] @ np.array([1.0, -2.0, 0.5, 1.5]) + rng.normal(size=300)
+    problem = make_problem(X, y)
+    results = {}
+    for precompute in ("auto", False):
+        solver = CoordinateDescent(problem, precompute)
+        results[precompute] = solver.run(problem.alpha_max() / 1000, 1.0, positive=False,
+                                          tol=1e-12, max_iter=100_000)
+        assert results[precompute].converged and results[precompute].mode == "residual"
+        assert (solver.block_cache.members.size > 0) == (precompute == "auto")
+    np.testing.assert_allclose(results["auto"].coef, results[False].coef, rtol=1e-6,
+                               atol=1e-8)
+
+
+def test_block_cache_grows_by_the_missing_columns_and_restarts_when_full(monkeypatch):
+    from fastreg import _solver
+
+    X_dense, y, _ = make_regression_data(30, 20)
+    problem = make_problem(np.asfortranarray(X_dense), y)
+    full = _solver.gram_columns(problem, np.arange(20, dtype=np.int32))
+    cache = _solver._BlockCache(problem)
+    for ws in ([4, 1, 9], [1, 9, 15, 2], [2, 15]):
+        ws = np.array(ws, dtype=np.int32)
+        np.testing.assert_allclose(cache.block(ws), full[np.ix_(ws, ws)], rtol=1e-12)
+    assert sorted(cache.members.tolist()) == [1, 2, 4, 9, 15]
+    monkeypatch.setattr(_solver, "BLOCK_MAX_FEATURES", 6)
+    ws = np.array([0, 3, 5], dtype=np.int32)  # 5 + 3 > 6: the cache starts again from ws
+    assert cache.missing(ws) == (3, 3)
+    np.testing.assert_allclose(cache.block(ws), full[np.ix_(ws, ws)], rtol=1e-12)
+    assert cache.members.tolist() == [0, 3, 5]

@@ -13,8 +13,8 @@ from ._cd import (
     residual_cd,
     residual_gap,
 )
-from ._gram import gram_cd, gram_columns, gram_correlations, gram_gap
-from ._linalg import column_stats, correlations, dot, init_residual, weighted_sums
+from ._gram import block_cd, gram_columns, gram_correlations, gram_gap
+from ._linalg import add_columns, column_stats, correlations, dot, init_residual, weighted_sums
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
 
@@ -23,6 +23,8 @@ __all__ = [
     "STATUS_MAX_ITER",
     "STATUS_NEEDS_GRAM_COLUMN",
     "CscMatrix",
+    "add_columns",
+    "block_cd",
     "col_axpy",
     "col_dot",
     "col_moments",
@@ -31,7 +33,6 @@ __all__ = [
     "dot",
     "dual_scale",
     "gap_safe_screen",
-    "gram_cd",
     "gram_columns",
     "gram_correlations",
     "gram_gap",

@@ -3,11 +3,11 @@ features.
 
 Instead of the residual, the solver keeps the correlations ``q = X_c^T S r``.  A step on
 ``w_j`` changes them by ``-step * G[:, j]`` with ``G = X_c^T S X_c``: O(k) for k features
-instead of O(n) (glmnet's "covariance updates", Friedman, Hastie and Tibshirani 2010).  Gram
-columns are computed only for features that enter a working set and kept across working sets
-and alphas: ``gram[:, slot_of[j]]`` is feature j's column.  The full correlations, and the
-duality gap, then follow from ``X_c^T S y``, ``y^T S y`` and the active columns without
-touching X.
+instead of O(n) (glmnet's "covariance updates", Friedman, Hastie and Tibshirani 2010).  The
+epochs run on a working set's own k x k block of G, in contiguous local arrays.  Along a path
+the engine keeps full Gram columns (``gram[:, slot_of[j]]`` is feature j's) of the features
+that entered, so that the correlations of every feature, and the duality gap, follow from
+``X_c^T S y``, ``y^T S y`` and those columns without touching X.
 """
 
 import numpy as np
@@ -19,21 +19,22 @@ from ._jit import njit
 from ._primitives import col_axpy, col_dot
 
 
-@njit
-def gram_columns(X, weights, x_mean, features, out, work):
-    """``out[:, t] = X_c^T S x_c`` for the feature ``j = features[t]``, column by column.
+@njit(reduction=True)
+def gram_columns(X, weights, x_mean, rows, features, out, work):
+    """``out[a, t] = x_c,i^T S x_c,j`` for ``i = rows[a]`` and ``j = features[t]``.
 
     ``work`` (n-vector scratch) holds the *centered* column ``x_j - x_mean[j]``; as its
     weighted sum is 0, its dot product with a raw column equals the centered one, without
-    the cancellation of ``X^T S X - S x_mean x_mean^T``.  Each column reads all of X: for
-    small X (in cache) this beats a matrix product's thread start-up; large X goes to BLAS.
+    the cancellation of ``X^T S X - S x_mean x_mean^T``.  Each column costs O(n) plus the
+    stored values of the ``rows``: for small X (in cache) this beats a matrix product's
+    thread start-up; large X goes to BLAS.
     """
     for t in range(features.shape[0]):
         j = features[t]
         work[:] = -x_mean[j]
         col_axpy(X, j, 1.0, work)
-        for k in range(out.shape[0]):
-            out[k, t] = col_dot(X, k, weights, work)
+        for a in range(rows.shape[0]):
+            out[a, t] = col_dot(X, rows[a], weights, work)
 
 
 @njit
@@ -66,88 +67,84 @@ def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive
 
 
 @njit
-def _objective(w_values, q_values, order, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg):
+def _objective(w, q, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, features):
     """The primal objective from the correlations (``||r||^2 = y.y - w.X^T y - w.q``)."""
     w_dot = 0.0
-    for k in range(order.shape[0]):
-        w_dot += w_values[k] * (xty[order[k]] + q_values[k])
+    for k in range(w.shape[0]):
+        w_dot += w[k] * (xty[k] + q[k])
     return (0.5 * max(y_sqnorm - w_dot, 0.0)
-            + penalty_value(w_values, order, penalty_factor, l1_reg, l2_reg))
+            + penalty_value(w, features, penalty_factor, l1_reg, l2_reg))
 
 
 @njit
-def _try_extrapolation(penalty_factor, l1_reg, l2_reg, positive, order, w, q, xty, y_sqnorm,
-                       gram, slot_of, history, diffs, w_new, q_new):
-    """Replace ``w`` (on ``order``) by the Anderson extrapolation of ``history`` if that lowers
-    the objective; ``q`` follows."""
+def _try_extrapolation(gram, penalty_factor, l1_reg, l2_reg, positive, features, w, q, xty,
+                       y_sqnorm, history, w_new, q_new, diffs):
+    """Replace ``w`` by the Anderson extrapolation of ``history`` if that lowers the objective;
+    ``q`` follows."""
     if not extrapolate(history, diffs, w_new):
         return
     if positive:
         for k in range(w_new.shape[0]):
             w_new[k] = max(w_new[k], 0.0)
-    for k in range(order.shape[0]):
-        q_new[k] = q[order[k]]
-    for i in range(order.shape[0]):
-        step = w_new[i] - w[order[i]]
+    q_new[:] = q
+    for t in range(w.shape[0]):
+        step = w_new[t] - w[t]
         if step != 0.0:
-            column = slot_of[order[i]]
-            for k in range(order.shape[0]):
-                q_new[k] -= step * gram[order[k], column]
-    for k in range(order.shape[0]):
-        diffs[0, k] = q[order[k]]  # the current q in order (diffs is free scratch now)
-    current = _objective(history[-1], diffs[0], order, xty, y_sqnorm, penalty_factor, l1_reg,
-                         l2_reg)
-    if _objective(w_new, q_new, order, xty, y_sqnorm, penalty_factor, l1_reg,
-                  l2_reg) < current:
-        for k in range(order.shape[0]):
-            w[order[k]] = w_new[k]
-            q[order[k]] = q_new[k]
+            for k in range(q_new.shape[0]):
+                q_new[k] -= step * gram[k, t]
+    if (_objective(w_new, q_new, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, features)
+            < _objective(w, q, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, features)):
+        w[:] = w_new
+        q[:] = q_new
 
 
 @njit
-def gram_cd(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w, q, xty,
-            y_sqnorm, gram, slot_of, max_epochs, gap_tol, shuffle_seed, anderson):
-    """Run covariance-update CD epochs over ``features`` until their gap is at most
-    ``gap_tol``.
+def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, w, q, xty,
+             y_sqnorm, max_epochs, gap_tol, shuffle_seed, anderson):
+    """Covariance-update CD on a block of k features until their gap is at most ``gap_tol``.
 
-    ``w`` and ``q`` (the correlations, on ``features``) are updated in place and must agree
-    on entry; every feature outside ``features`` has ``w = 0``.  A feature's Gram column is
-    ``gram[:, slot_of[j]]``; when a feature whose column is missing (``slot_of[j] < 0``) is
-    about to move, the kernel returns ``STATUS_NEEDS_GRAM_COLUMN`` with the epochs completed,
-    so that the caller computes the columns and calls again.  The gap costs O(k), so it is
-    checked after every epoch.  ``shuffle_seed`` and ``anderson`` are as in
-    :func:`fastreg._kernels._cd.residual_cd`.  Returns ``(status, n_epochs, gap)``.
+    Every array is local to the block: ``gram`` (k x k, Fortran order, so that a column is
+    contiguous) holds ``G[a, t] = x_a^T S x_t`` for the features ``t`` with ``has_column[t]``;
+    ``w``, ``q`` (the correlations ``X_c^T S r``), ``xty``, ``col_sqnorm`` and
+    ``penalty_factor`` (or an empty array: all ones) are the block's entries.  Every feature
+    outside the block must have a zero coefficient.  ``w`` and ``q`` are updated in place and
+    must agree on entry.  When a feature without its column is about to move, the kernel
+    returns ``STATUS_NEEDS_GRAM_COLUMN`` with the epochs completed, so that the caller
+    computes the column and calls again.  The gap costs O(k): it is checked after every epoch.
+    ``shuffle_seed`` and ``anderson`` are as in :func:`fastreg._kernels._cd.residual_cd`.
+    Returns ``(status, n_epochs, gap)``.
     """
+    size = w.shape[0]
+    block = np.arange(size)
+    order = block.copy()  # the visiting order (shuffled each epoch under shuffle_seed)
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
-    order = features.copy()
-    history = np.empty((anderson + 1, order.shape[0]))
-    diffs = np.empty((anderson, order.shape[0]))
-    w_new = np.empty(order.shape[0])
-    q_new = np.empty(order.shape[0])
+    history = np.empty((anderson + 1, size))
+    diffs = np.empty((anderson, size))
+    w_new = np.empty(size)
+    q_new = np.empty(size)
     gap = 0.0
     for epoch in range(max_epochs):
         if shuffle_seed >= 0:
-            np.random.shuffle(features)
-        for j in features:
-            if col_sqnorm[j] == 0.0:
+            np.random.shuffle(order)
+        for t in order:
+            if col_sqnorm[t] == 0.0:
                 continue
-            f_j = feature_penalty(penalty_factor, j)
-            new = coordinate_update(w[j], q[j], col_sqnorm[j], l1_reg * f_j, l2_reg * f_j,
+            f_t = feature_penalty(penalty_factor, t)
+            new = coordinate_update(w[t], q[t], col_sqnorm[t], l1_reg * f_t, l2_reg * f_t,
                                     positive)
-            step = new - w[j]
+            step = new - w[t]
             if step != 0.0:
-                column = slot_of[j]
-                if column < 0:
+                if not has_column[t]:
                     return STATUS_NEEDS_GRAM_COLUMN, epoch, gap
-                for k in features:
-                    q[k] -= step * gram[k, column]
-                w[j] = new
-        if anderson > 0 and record(history, epoch, w, order):
-            _try_extrapolation(penalty_factor, l1_reg, l2_reg, positive, order, w, q, xty,
-                               y_sqnorm, gram, slot_of, history, diffs, w_new, q_new)
+                for k in range(size):
+                    q[k] -= step * gram[k, t]
+                w[t] = new
+        if anderson > 0 and record(history, epoch, w, block):
+            _try_extrapolation(gram, penalty_factor, l1_reg, l2_reg, positive, block, w, q,
+                               xty, y_sqnorm, history, w_new, q_new, diffs)
         gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
-                       features, w, q)
+                       block, w, q)
         if gap <= gap_tol:
             return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

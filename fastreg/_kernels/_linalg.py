@@ -50,6 +50,14 @@ def correlations(X, weights, sum_weights, x_mean, v, offset, features, out):
 
 
 @njit
+def add_columns(X, features, factors, v):
+    """``v += X[:, features] @ factors`` (uncentered), skipping zero factors."""
+    for t in range(features.shape[0]):
+        if factors[t] != 0.0:
+            col_axpy(X, features[t], factors[t], v)
+
+
+@njit
 def init_residual(X, y, coef, residual):
     """``residual = y - X @ coef`` over the non-zero coefficients (uncentered part only)."""
     residual[:] = y
