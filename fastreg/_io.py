@@ -67,6 +67,8 @@ _COMPRESSED = (".gz", ".bz2")
 _MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-", "#n/a"}
 # A svmlight token after the label: "index:value" or "qid:value".
 _SVMLIGHT_PAIR = re.compile(r"^(qid|\d+):(\S+)$")
+# scikit-learn's reader stores indices as C ints.
+_MAX_SVMLIGHT_INDEX = 2**31 - 2
 # How many column names an error message lists before "...".
 _NAMES_SHOWN = 10
 
@@ -334,10 +336,13 @@ def _load_svmlight(path: str) -> Dataset:
         # zero_based=True keeps the file's indices; scikit-learn's "auto" rule (one-based
         # unless index 0 occurs) is applied below, so that features keep their file names.
         X, y = load_svmlight_file(path, zero_based=True, dtype=np.float64)
-    except (ValueError, UnicodeDecodeError, EOFError, OSError) as error:
+    except (ValueError, UnicodeDecodeError, EOFError, OSError, OverflowError) as error:
         raise DataError(_diagnose_svmlight(path, error)) from None
     if X.shape[0] == 0:
         raise DataError(f"{path}: no samples (the file has no data lines)")
+    if X.nnz == 0:
+        # scikit-learn reads a file of labels alone as one all-zero feature.
+        raise DataError(f"{path}: no features (no line has a non-zero index:value pair)")
     base = 0
     if X.nnz and X.indices.min() > 0:
         X.indices -= 1  # in place: the arrays were just read
@@ -378,6 +383,8 @@ def _svmlight_problem(tokens: list[str]) -> str | None:
             float(value)
         except ValueError:
             return f"the value {value[:40]!r} of {index} is not a number"
+        if int(index) > _MAX_SVMLIGHT_INDEX:
+            return f"the index {index[:40]} is too large (at most {_MAX_SVMLIGHT_INDEX})"
         if int(index) <= previous:
             return "feature indices must increase along a line"
         previous = int(index)
@@ -574,6 +581,15 @@ def _npz_array(path: str, archive, key: str, keys: set[str]) -> np.ndarray:
     return archive[key]
 
 
+def _npz_index(path: str, archive, key: str, keys: set[str]) -> np.ndarray:
+    """An index array of a sparse X: integers only (scipy would truncate 1.5 to 1)."""
+    values = _npz_array(path, archive, key, keys)
+    if values.dtype.kind not in "iu":
+        raise DataError(f"{path}: array {key!r} holds {values.dtype} values, not integer "
+                        "indices")
+    return values
+
+
 def _as_float(path: str, key: str, values: np.ndarray) -> np.ndarray:
     """Numbers as float32 or float64 (other numeric dtypes become float64)."""
     if values.dtype.kind not in "biuf":
@@ -606,13 +622,13 @@ def _npz_matrix(path: str, archive, keys: set[str]):
         data = data.astype(np.float64)
     try:
         if fmt in ("csc", "csr"):
-            parts = (data, _npz_array(path, archive, "indices", keys),
-                     _npz_array(path, archive, "indptr", keys))
+            parts = (data, _npz_index(path, archive, "indices", keys),
+                     _npz_index(path, archive, "indptr", keys))
             matrix = (sp.csc_matrix if fmt == "csc" else sp.csr_matrix)(parts, shape=shape)
             matrix.check_format(full_check=True)  # O(nnz): indices within the shape
         elif fmt == "coo":
-            parts = (data, (_npz_array(path, archive, "row", keys),
-                            _npz_array(path, archive, "col", keys)))
+            parts = (data, (_npz_index(path, archive, "row", keys),
+                            _npz_index(path, archive, "col", keys)))
             matrix = sp.coo_matrix(parts, shape=shape)
         else:
             raise DataError(f"{path}: sparse format {fmt!r} is not supported; store X as "
