@@ -313,7 +313,9 @@ def _first_nonfinite(values: np.ndarray) -> int | None:
     """Index of the first NaN or infinity of a 1-D array, None if there is none."""
     # The sum is a cheap first test (an overflow of huge finite values sends it to the
     # element-wise test, which is then exact).
-    if values.size == 0 or np.isfinite(values.sum(dtype=np.float64)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = values.sum(dtype=np.float64)
+    if values.size == 0 or np.isfinite(total):
         return None
     bad = np.flatnonzero(~np.isfinite(values))
     return int(bad[0]) if bad.size else None
@@ -511,7 +513,9 @@ def _check_finite_dense(path: str, delimiter: str, header: list[str], X: np.ndar
     bad_y = _first_nonfinite(y)
     # (row, column in the file, value) of the first bad value, rows first.
     first = None if bad_y is None else (bad_y, t, y[bad_y])
-    for j in np.flatnonzero(~np.isfinite(X.sum(axis=0))):
+    with np.errstate(over="ignore", invalid="ignore"):
+        column_sums = X.sum(axis=0)
+    for j in np.flatnonzero(~np.isfinite(column_sums)):
         bad = _first_nonfinite(X[:, j])
         if bad is not None and (first is None or bad < first[0]):
             first = (bad, j if j < t else j + 1, X[bad, j])
@@ -543,7 +547,7 @@ def _load_npz(path: str) -> Dataset:
                      if "feature_names" in keys else None)
         except DataError:
             raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        except (ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as error:
             raise DataError(f"{path}: unreadable .npz archive ({error})") from None
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise DataError(f"{path}: 'y' has shape {y.shape}; X has {X.shape[0]} samples, so "
@@ -565,7 +569,9 @@ def _load_npz(path: str) -> Dataset:
             raise DataError(f"{path}: X[{row}, {column}] is {_what(X.data[bad])}; "
                             f"{_MISSING_HINT}")
     else:
-        for j in np.flatnonzero(~np.isfinite(X.sum(axis=0))):
+        with np.errstate(over="ignore", invalid="ignore"):
+            column_sums = X.sum(axis=0)
+        for j in np.flatnonzero(~np.isfinite(column_sums)):
             bad = _first_nonfinite(X[:, j])
             if bad is not None:
                 raise DataError(f"{path}: X[{bad}, {j}] is {_what(X[bad, j])}; "
@@ -612,9 +618,11 @@ def _npz_matrix(path: str, archive, keys: set[str]):
         return np.asfortranarray(X)
     fmt = str(archive["format"].item())
     fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
-    shape = tuple(int(n) for n in _npz_array(path, archive, "shape", keys))
-    if len(shape) != 2:
-        raise DataError(f"{path}: 'shape' is {shape}; X must be 2-D")
+    shape = _npz_array(path, archive, "shape", keys)
+    if shape.dtype.kind not in "iu" or shape.shape != (2,) or (shape < 0).any():
+        raise DataError(f"{path}: 'shape' is {shape.tolist()!r} ({shape.dtype}); X's shape "
+                        "must be 2 non-negative integers")
+    shape = (int(shape[0]), int(shape[1]))
     data = _npz_array(path, archive, "data", keys)
     if data.dtype.kind not in "biuf":
         raise DataError(f"{path}: array 'data' holds {data.dtype} values, not numbers")

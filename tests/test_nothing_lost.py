@@ -325,3 +325,28 @@ def test_a_fit_on_another_thread_equals_one_on_this_thread():
         thread.join()
         np.testing.assert_array_equal(there["model"].coef_, here.coef_, strict=True)
         assert there["model"].intercept_ == here.intercept_
+
+
+# --- the pure-Python primitives (what NUMBA_DISABLE_JIT=1 runs) --------------------------------
+
+@pytest.mark.parametrize("fmt", ["dense-F", "csc"])
+@pytest.mark.xfail(strict=True, reason=(
+    "defect in fastreg/_kernels/_primitives.py (an engine file): the Python version of "
+    "col_moments sums float32 columns in float32 (weighted = values; weighted.sum()), while "
+    "the compiled one accumulates in float64; under NUMBA_DISABLE_JIT=1 column means and "
+    "norms of float32 X are off by ~1e-7 relative and float32 fits stall short of the gap "
+    "(100040 epochs without converging in tests/test_solver.py). Fix: sum(dtype=np.float64)"))
+def test_python_column_moments_of_float32_data_accumulate_in_float64(fmt):
+    from fastreg._kernels import CscMatrix, col_moments
+
+    X_dense, _, _, _ = _data()
+    X32 = np.asfortranarray(X_dense, dtype=np.float32)
+    X = X32
+    if fmt == "csc":
+        matrix = sp.csc_matrix(X32)
+        X = CscMatrix(matrix.data, matrix.indices, matrix.indptr)
+    exact = X32.astype(np.float64)
+    for j in range(N_FEATURES):
+        total, squares = col_moments(X, j, np.empty(0))
+        assert total == pytest.approx(exact[:, j].sum(), rel=1e-12, abs=1e-12)
+        assert squares == pytest.approx(exact[:, j] @ exact[:, j], rel=1e-12)
