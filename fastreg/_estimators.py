@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -9,7 +10,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._ridge import ridge_solve
@@ -21,9 +21,39 @@ from ._solver import (
     make_problem,
     warn_if_not_converged,
 )
-from ._validation import check_design_matrix, check_sample_weight, check_scalar, check_target
+from ._validation import (
+    check_bool,
+    check_design_matrix,
+    check_random_state,
+    check_sample_weight,
+    check_scalar,
+    check_target,
+)
 
 __all__ = ["ElasticNet", "Lasso", "Ridge"]
+
+
+def keep_state_on_error(fit):
+    """Decorate a ``fit`` method so that, if it raises, the estimator is left as it was.
+
+    A fit may record ``n_features_in_`` or replace some fitted attributes before a later
+    check fails (a penalty factor of the wrong length, non-finite weights on a warm start);
+    the estimator's attributes are then restored, so that a model fitted before stays
+    consistent and usable.  Attributes are replaced, never modified in place, by every fit, so
+    a shallow copy of ``__dict__`` is enough.
+    """
+
+    @functools.wraps(fit)
+    def guarded_fit(self, *args, **kwargs):
+        saved = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            raise
+
+    return guarded_fit
 
 
 class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -34,9 +64,10 @@ class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              "is None.")
-        validate_data(self, X, y, reset=True, skip_check_array=True)
-        X, _ = check_design_matrix(X)
+        X_given = X
+        X, _ = check_design_matrix(X)  # before validate_data, whose messages are less clear
         y = check_target(y, X.shape[0], X.dtype, allow_2d=True)
+        validate_data(self, X_given, reset=True, skip_check_array=True)
         if isinstance(sample_weight, Real):
             sample_weight = None  # a scalar weight scales the loss of every sample alike
         weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
@@ -145,6 +176,7 @@ class ElasticNet(_LinearRegressor):
         self.selection = selection
         self.penalty_factor = penalty_factor
 
+    @keep_state_on_error
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model.
 
@@ -166,27 +198,30 @@ class ElasticNet(_LinearRegressor):
         alpha, l1_ratio, tol, max_iter = check_penalty(self.alpha, self.l1_ratio, self.tol,
                                                        self.max_iter)
         check_precompute(self.precompute)
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        positive = check_bool(self.positive, "positive")
+        warm_start = check_bool(self.warm_start, "warm_start")
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection must be 'cyclic' or 'random', got {self.selection!r}.")
+        random_state = check_random_state(self.random_state)
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
         targets = y[:, np.newaxis] if y.ndim == 1 else y
         previous = None
-        if self.warm_start and hasattr(self, "coef_"):
+        if warm_start and hasattr(self, "coef_"):
             previous = np.atleast_2d(self.coef_)
             if previous.shape != (targets.shape[1], X.shape[1]):
                 previous = None
-        random_state = check_random_state(self.random_state)
 
         results = []
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
                                    penalty_factor=self.penalty_factor,
-                                   fit_intercept=self.fit_intercept)
+                                   fit_intercept=fit_intercept)
             solver = CoordinateDescent(problem, self.precompute,
                                        None if previous is None else previous[k])
             seed = (-1 if self.selection == "cyclic"
                     else int(random_state.randint(np.iinfo(np.int32).max)))
-            result = solver.run(alpha, l1_ratio, positive=bool(self.positive), tol=tol,
+            result = solver.run(alpha, l1_ratio, positive=positive, tol=tol,
                                 max_iter=max_iter, shuffle_seed=seed)
             warn_if_not_converged(result, alpha)
             results.append(result)
@@ -296,6 +331,7 @@ class Ridge(_LinearRegressor):
             raise ValueError(f"alpha must be finite and >= 0, got {self.alpha!r}.")
         return float(alpha) if alpha.ndim == 0 else alpha.astype(np.float64)
 
+    @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
@@ -309,6 +345,8 @@ class Ridge(_LinearRegressor):
         -------
         self
         """
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.positive, "positive")
         if self.solver not in self._SOLVERS:
             raise ValueError(f"solver must be one of {self._SOLVERS}, got {self.solver!r}.")
         tol = check_scalar(self.tol, "tol", kind=Real, low=0.0)

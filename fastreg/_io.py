@@ -67,6 +67,8 @@ _COMPRESSED = (".gz", ".bz2")
 _MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-", "#n/a"}
 # A svmlight token after the label: "index:value" or "qid:value".
 _SVMLIGHT_PAIR = re.compile(r"^(qid|\d+):(\S+)$")
+# scikit-learn's reader stores indices as C ints.
+_MAX_SVMLIGHT_INDEX = 2**31 - 2
 # How many column names an error message lists before "...".
 _NAMES_SHOWN = 10
 
@@ -311,7 +313,9 @@ def _first_nonfinite(values: np.ndarray) -> int | None:
     """Index of the first NaN or infinity of a 1-D array, None if there is none."""
     # The sum is a cheap first test (an overflow of huge finite values sends it to the
     # element-wise test, which is then exact).
-    if values.size == 0 or np.isfinite(values.sum(dtype=np.float64)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = values.sum(dtype=np.float64)
+    if values.size == 0 or np.isfinite(total):
         return None
     bad = np.flatnonzero(~np.isfinite(values))
     return int(bad[0]) if bad.size else None
@@ -334,10 +338,13 @@ def _load_svmlight(path: str) -> Dataset:
         # zero_based=True keeps the file's indices; scikit-learn's "auto" rule (one-based
         # unless index 0 occurs) is applied below, so that features keep their file names.
         X, y = load_svmlight_file(path, zero_based=True, dtype=np.float64)
-    except (ValueError, UnicodeDecodeError, EOFError, OSError) as error:
+    except (ValueError, UnicodeDecodeError, EOFError, OSError, OverflowError) as error:
         raise DataError(_diagnose_svmlight(path, error)) from None
     if X.shape[0] == 0:
         raise DataError(f"{path}: no samples (the file has no data lines)")
+    if X.nnz == 0:
+        # scikit-learn reads a file of labels alone as one all-zero feature.
+        raise DataError(f"{path}: no features (no line has a non-zero index:value pair)")
     base = 0
     if X.nnz and X.indices.min() > 0:
         X.indices -= 1  # in place: the arrays were just read
@@ -378,6 +385,8 @@ def _svmlight_problem(tokens: list[str]) -> str | None:
             float(value)
         except ValueError:
             return f"the value {value[:40]!r} of {index} is not a number"
+        if int(index) > _MAX_SVMLIGHT_INDEX:
+            return f"the index {index[:40]} is too large (at most {_MAX_SVMLIGHT_INDEX})"
         if int(index) <= previous:
             return "feature indices must increase along a line"
         previous = int(index)
@@ -504,7 +513,9 @@ def _check_finite_dense(path: str, delimiter: str, header: list[str], X: np.ndar
     bad_y = _first_nonfinite(y)
     # (row, column in the file, value) of the first bad value, rows first.
     first = None if bad_y is None else (bad_y, t, y[bad_y])
-    for j in np.flatnonzero(~np.isfinite(X.sum(axis=0))):
+    with np.errstate(over="ignore", invalid="ignore"):
+        column_sums = X.sum(axis=0)
+    for j in np.flatnonzero(~np.isfinite(column_sums)):
         bad = _first_nonfinite(X[:, j])
         if bad is not None and (first is None or bad < first[0]):
             first = (bad, j if j < t else j + 1, X[bad, j])
@@ -536,7 +547,7 @@ def _load_npz(path: str) -> Dataset:
                      if "feature_names" in keys else None)
         except DataError:
             raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        except (ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile) as error:
             raise DataError(f"{path}: unreadable .npz archive ({error})") from None
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise DataError(f"{path}: 'y' has shape {y.shape}; X has {X.shape[0]} samples, so "
@@ -558,7 +569,9 @@ def _load_npz(path: str) -> Dataset:
             raise DataError(f"{path}: X[{row}, {column}] is {_what(X.data[bad])}; "
                             f"{_MISSING_HINT}")
     else:
-        for j in np.flatnonzero(~np.isfinite(X.sum(axis=0))):
+        with np.errstate(over="ignore", invalid="ignore"):
+            column_sums = X.sum(axis=0)
+        for j in np.flatnonzero(~np.isfinite(column_sums)):
             bad = _first_nonfinite(X[:, j])
             if bad is not None:
                 raise DataError(f"{path}: X[{bad}, {j}] is {_what(X[bad, j])}; "
@@ -572,6 +585,15 @@ def _npz_array(path: str, archive, key: str, keys: set[str]) -> np.ndarray:
                         f"{', '.join(sorted(keys)) or 'nothing'}); see 'fastreg fit --help' "
                         "for the .npz layout")
     return archive[key]
+
+
+def _npz_index(path: str, archive, key: str, keys: set[str]) -> np.ndarray:
+    """An index array of a sparse X: integers only (scipy would truncate 1.5 to 1)."""
+    values = _npz_array(path, archive, key, keys)
+    if values.dtype.kind not in "iu":
+        raise DataError(f"{path}: array {key!r} holds {values.dtype} values, not integer "
+                        "indices")
+    return values
 
 
 def _as_float(path: str, key: str, values: np.ndarray) -> np.ndarray:
@@ -596,9 +618,11 @@ def _npz_matrix(path: str, archive, keys: set[str]):
         return np.asfortranarray(X)
     fmt = str(archive["format"].item())
     fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
-    shape = tuple(int(n) for n in _npz_array(path, archive, "shape", keys))
-    if len(shape) != 2:
-        raise DataError(f"{path}: 'shape' is {shape}; X must be 2-D")
+    shape = _npz_array(path, archive, "shape", keys)
+    if shape.dtype.kind not in "iu" or shape.shape != (2,) or (shape < 0).any():
+        raise DataError(f"{path}: 'shape' is {shape.tolist()!r} ({shape.dtype}); X's shape "
+                        "must be 2 non-negative integers")
+    shape = (int(shape[0]), int(shape[1]))
     data = _npz_array(path, archive, "data", keys)
     if data.dtype.kind not in "biuf":
         raise DataError(f"{path}: array 'data' holds {data.dtype} values, not numbers")
@@ -606,13 +630,13 @@ def _npz_matrix(path: str, archive, keys: set[str]):
         data = data.astype(np.float64)
     try:
         if fmt in ("csc", "csr"):
-            parts = (data, _npz_array(path, archive, "indices", keys),
-                     _npz_array(path, archive, "indptr", keys))
+            parts = (data, _npz_index(path, archive, "indices", keys),
+                     _npz_index(path, archive, "indptr", keys))
             matrix = (sp.csc_matrix if fmt == "csc" else sp.csr_matrix)(parts, shape=shape)
             matrix.check_format(full_check=True)  # O(nnz): indices within the shape
         elif fmt == "coo":
-            parts = (data, (_npz_array(path, archive, "row", keys),
-                            _npz_array(path, archive, "col", keys)))
+            parts = (data, (_npz_index(path, archive, "row", keys),
+                            _npz_index(path, archive, "col", keys)))
             matrix = sp.coo_matrix(parts, shape=shape)
         else:
             raise DataError(f"{path}: sparse format {fmt!r} is not supported; store X as "

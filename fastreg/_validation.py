@@ -24,6 +24,8 @@ FLOAT_DTYPES = (np.float32, np.float64)
 
 def _numeric_array(values, name):
     """``np.asarray`` that names the argument when the data are not numbers."""
+    if values is None:
+        raise TypeError(f"{name} must be numeric array-like, got None.")
     try:
         array = np.asarray(values)
     except (TypeError, ValueError) as error:
@@ -161,3 +163,25 @@ def check_scalar(value, name, *, kind=Real, low=None, high=None, low_open=False)
     if high is not None and value > high:
         raise ValueError(f"{name} must be <= {high}, got {value!r}.")
     return int(value) if kind is Integral else float(value)
+
+
+def check_bool(value, name):
+    """Return ``value`` as a Python bool; anything but a bool (or NumPy bool) is a TypeError.
+
+    A string such as ``"False"`` is truthy: accepting it would silently do the opposite of
+    what was asked, so flags must be real booleans.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_random_state(seed, name="random_state"):
+    """:func:`sklearn.utils.check_random_state` with a message naming the argument."""
+    from sklearn.utils import check_random_state as sklearn_check_random_state
+
+    try:
+        return sklearn_check_random_state(seed)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be None, an integer in [0, 2**32 - 1] or a "
+                         f"numpy.random.RandomState, got {seed!r} ({error}).") from None

@@ -25,9 +25,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, check_cv
-from sklearn.utils import check_random_state
 
-from ._estimators import Ridge, _LinearRegressor
+from ._estimators import Ridge, _LinearRegressor, keep_state_on_error
 from ._ridge import _BLOCK_ELEMENTS, _centered_rmatvec, _gram, _kernel
 from ._solver import (
     DEFAULT_MAX_ITER,
@@ -37,7 +36,7 @@ from ._solver import (
     make_problem,
     warn_if_not_converged,
 )
-from ._validation import check_scalar
+from ._validation import check_bool, check_random_state, check_scalar
 from .path import _check_alphas, alpha_grid
 
 __all__ = ["ElasticNetCV", "LassoCV", "RidgeCV"]
@@ -125,10 +124,27 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
 
 def _job_seeds(selection, random_state, n_jobs):
     """Per-job feature-order seeds for ``selection="random"``; -1 (cyclic) otherwise."""
+    rng = check_random_state(random_state)  # checked even when unused, as scikit-learn does
     if selection == "cyclic":
         return [-1] * n_jobs
-    rng = check_random_state(random_state)
     return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=n_jobs)]
+
+
+def _check_parallel(n_jobs, verbose):
+    """``n_jobs`` (None or a non-zero integer) and ``verbose`` (a bool or an integer >= 0),
+    checked before joblib sees them."""
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral)
+                               or n_jobs == 0):
+        raise ValueError(f"n_jobs must be None or a non-zero integer, got {n_jobs!r}.")
+    if not isinstance(verbose, (bool, np.bool_)):
+        check_scalar(verbose, "verbose", kind=Integral, low=0)
+
+
+def _check_cv(cv):
+    """An integer ``cv`` is a number of folds: at least 2 (splitters are checked by
+    scikit-learn's ``check_cv``)."""
+    if isinstance(cv, Integral) and not isinstance(cv, bool):
+        check_scalar(cv, "cv", kind=Integral, low=2)
 
 
 def _check_selection(selection):
@@ -159,6 +175,7 @@ class _PathCV(_LinearRegressor):
     def _l1_ratios(self) -> np.ndarray:
         raise NotImplementedError
 
+    @keep_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
         """Choose alpha (and ``l1_ratio``) by cross-validation, then fit on all the data.
 
@@ -189,14 +206,17 @@ class _PathCV(_LinearRegressor):
         _check_selection(self.selection)
         if self.rule not in _RULES:
             raise ValueError(f"rule must be one of {_RULES}, got {self.rule!r}.")
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        positive = check_bool(self.positive, "positive")
+        _check_cv(self.cv)
+        _check_parallel(self.n_jobs, self.verbose)
         l1_ratios = self._l1_ratios()
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
         y = _as_single_target(self, y)
-        positive = bool(self.positive)
 
         problem = make_problem(X, y, sample_weight=sample_weight,
                                penalty_factor=self.penalty_factor,
-                               fit_intercept=self.fit_intercept)
+                               fit_intercept=fit_intercept)
         if given_grid is None:
             grids = np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
                               for r in l1_ratios])
@@ -205,7 +225,7 @@ class _PathCV(_LinearRegressor):
 
         folds = list(check_cv(self.cv).split(X, y, groups))
         seeds = _job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
-        options = dict(fit_intercept=self.fit_intercept, penalty_factor=self.penalty_factor,
+        options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter)
         jobs = (delayed(_path_test_mse)(X, y, sample_weight, train, test, grid, l1_ratio,
                                         seed=seeds[i * len(folds) + f], **options)
@@ -653,6 +673,7 @@ class RidgeCV(_LinearRegressor):
             raise ValueError(f"alphas must be finite and {bound}, got {self.alphas!r}.")
         return alphas
 
+    @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Choose alpha and fit.
 
@@ -667,6 +688,10 @@ class RidgeCV(_LinearRegressor):
         self
         """
         alphas = self._check_alphas()
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.store_cv_results, "store_cv_results")
+        check_bool(self.alpha_per_target, "alpha_per_target")
+        _check_cv(self.cv)
         if self.gcv_mode not in self._GCV_MODES:
             raise ValueError(f"gcv_mode must be one of {self._GCV_MODES}, got "
                              f"{self.gcv_mode!r}.")

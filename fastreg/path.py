@@ -14,7 +14,7 @@ from ._solver import (
     make_problem,
     warn_if_not_converged,
 )
-from ._validation import check_scalar
+from ._validation import check_bool, check_scalar
 
 __all__ = ["alpha_grid", "enet_path", "lasso_path"]
 
@@ -44,7 +44,15 @@ def _check_alphas(alphas, n_alphas) -> tuple[np.ndarray | None, int]:
         return None, check_scalar(n_alphas, "n_alphas", kind=Integral, low=1)
     if isinstance(alphas, Integral) and not isinstance(alphas, bool):
         return None, check_scalar(alphas, "alphas", kind=Integral, low=1)
-    values = np.asarray(alphas, dtype=np.float64)
+    try:
+        values = np.asarray(alphas)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"alphas must be a positive count or an array of alphas: {error}"
+                        ) from None
+    if values.dtype.kind not in "iuf" or isinstance(alphas, (bool, np.bool_)):
+        raise TypeError(f"alphas must be a positive count or an array of real numbers, got "
+                        f"{alphas!r}.")
+    values = values.astype(np.float64)
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"alphas must be a positive count or a non-empty 1-D array, got "
                          f"shape {values.shape}.")
@@ -126,6 +134,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     """
     del copy_X, check_input  # X is never modified and always validated.
     _, l1_ratio, tol, max_iter = check_penalty(0.0, l1_ratio, tol, max_iter)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    positive = check_bool(positive, "positive")
     eps = check_scalar(eps, "eps", low=0.0, low_open=True)
     grid, n_alphas = _check_alphas(alphas, n_alphas)
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,

@@ -19,10 +19,9 @@ from scipy.special import gammaln
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.linear_model import LinearRegression
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._estimators import _LinearRegressor
+from ._estimators import _LinearRegressor, keep_state_on_error
 from ._solver import (
     DEFAULT_MAX_ITER,
     check_penalty,
@@ -30,8 +29,14 @@ from ._solver import (
     make_problem,
     warn_if_not_converged,
 )
-from ._validation import check_scalar
-from .cv import _as_single_target, _take_rows, _warm_path, _warn_paths_not_converged
+from ._validation import check_bool, check_random_state, check_scalar
+from .cv import (
+    _as_single_target,
+    _check_parallel,
+    _take_rows,
+    _warm_path,
+    _warn_paths_not_converged,
+)
 from .path import _check_alphas, alpha_grid
 
 __all__ = ["LassoIC", "StabilitySelection"]
@@ -156,6 +161,7 @@ class LassoIC(_LinearRegressor):
         self.ebic_gamma = ebic_gamma
         self.penalty_factor = penalty_factor
 
+    @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the Lasso path and keep the model of smallest criterion.
 
@@ -175,6 +181,9 @@ class LassoIC(_LinearRegressor):
         eps = check_scalar(self.eps, "eps", low=0.0, low_open=True)
         gamma = check_scalar(self.ebic_gamma, "ebic_gamma", low=0.0, high=1.0)
         precompute = check_precompute(self.precompute)
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.positive, "positive")
+        _check_parallel(None, self.verbose)
         noise_variance = (None if self.noise_variance is None else
                           check_scalar(self.noise_variance, "noise_variance", low=0.0,
                                        low_open=True))
@@ -425,6 +434,7 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
                              "rows: stability selection needs more samples.")
         return rows
 
+    @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the path on every subsample and select the stable features.
 
@@ -445,23 +455,26 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
         pfer = (None if self.pfer is None
                 else check_scalar(self.pfer, "pfer", low=0.0, low_open=True))
         check_scalar(self.n_resampling, "n_resampling", kind=Integral, low=1)
-        if not self.complementary_pairs:
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        positive = check_bool(self.positive, "positive")
+        if not check_bool(self.complementary_pairs, "complementary_pairs"):
             check_scalar(self.sample_fraction, "sample_fraction", low=0.0, low_open=True,
                          high=1.0)
         precompute = check_precompute(self.precompute)
+        _check_parallel(self.n_jobs, self.verbose)
+        check_random_state(self.random_state)
         # _LinearRegressor's checks, borrowed: this is a transformer, not a regressor.
         X, y, sample_weight = _LinearRegressor._validate_fit_input(self, X, y, sample_weight)
         y = _as_single_target(self, y)
         n, p = X.shape
-        positive = bool(self.positive)
         problem = make_problem(X, y, sample_weight=sample_weight,
                                penalty_factor=self.penalty_factor,
-                               fit_intercept=self.fit_intercept)
+                               fit_intercept=fit_intercept)
         grid = _grid(problem, self.alphas, eps, l1_ratio, positive)
         subsamples = self._subsamples(n)
 
         jobs = (delayed(_subsample_selection)(
-            X, y, sample_weight, rows, grid, l1_ratio, fit_intercept=self.fit_intercept,
+            X, y, sample_weight, rows, grid, l1_ratio, fit_intercept=fit_intercept,
             penalty_factor=self.penalty_factor, precompute=precompute, positive=positive,
             tol=tol, max_iter=max_iter) for rows in subsamples)
         outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
