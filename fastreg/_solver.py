@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from . import _kernels as K
 from ._validation import (
+    check_bool,
     check_coef_init,
     check_design_matrix,
     check_penalty_factor,
@@ -160,6 +161,10 @@ def make_problem(X, y, *, sample_weight=None, penalty_factor=None, fit_intercept
     x_mean = np.empty(n_features)
     col_sqnorm = np.empty(n_features)
     K.column_stats(X_kernel, weights, sum_weights, fit_intercept, x_mean, col_sqnorm)
+    if not (np.isfinite(y_sqnorm) and np.isfinite(col_sqnorm).all()):
+        raise ValueError(
+            "The sums of squares of y or of a column of X overflow float64 (values near "
+            "1e154 or larger): scale X and y down before fitting.")
     return Problem(X, X_kernel, y, y_offset, y_sqnorm, weights, sum_weights, x_mean, col_sqnorm,
                    factors, bool(fit_intercept))
 
@@ -210,7 +215,9 @@ def gram_columns(problem: Problem, features: np.ndarray, rows: np.ndarray | None
     out = np.empty((n_rows, features.size), order="F")
     sparse = sp.issparse(X)
     small_rows = rows is not None and not sparse and problem.n_samples * rows.size <= 2**22
-    if not small_rows and (
+    # float32 products overflow near float32's limits; the kernel accumulates in float64.
+    blas_safe = X.dtype != np.float32 or problem.col_sqnorm.max(initial=0.0) < 1e30
+    if not blas_safe or not small_rows and (
             (X.nnz if sparse else X.size) <= GRAM_KERNEL_MAX_ENTRIES or rows is not None):
         rows = np.arange(n_rows, dtype=np.int32) if rows is None else rows
         K.gram_columns(problem.X_kernel, problem.weights, problem.x_mean, rows, features, out,
@@ -458,29 +465,47 @@ class CoordinateDescent:
         score.partition(size - 1)
         threshold = score[size - 1]
         K.violation_scores(*args)
-        return candidates[np.flatnonzero(score <= threshold)[:size]]
+        chosen = np.flatnonzero(score < threshold)
+        if chosen.size < size and threshold < np.inf:  # ties at the threshold fill the rest
+            ties = np.flatnonzero(score == threshold)[:size - chosen.size]
+            chosen = np.sort(np.concatenate([chosen, ties]))
+        return candidates[chosen]
 
     def _solve_residual(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
                         shuffle_seed):
         """Residual-update CD on ``ws``, moving to the working set's Gram block when the
         epochs it has taken show that the block would pay for itself (:meth:`_block_after`)."""
-        problem = self.problem
+        penalty = (l1_reg, l2_reg, positive)
         switch = min(self._block_after(ws), max_epochs)
-        status, epochs, gap = K.residual_cd(
-            problem.X_kernel, problem.y, problem.weights, problem.sum_weights, problem.x_mean,
-            problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
-            self.coef, self.residual, self.xtr, switch, inner_tol, tol, self.gap_every,
-            shuffle_seed, self.anderson)
+        status, epochs, gap = self._residual_epochs(ws, *penalty, inner_tol, switch, tol,
+                                                    shuffle_seed)
         if status == K.STATUS_CONVERGED or epochs == max_epochs:
             return status, epochs, gap
         # residual_cd evaluated the gap at its last epoch: xtr holds the correlations of ws.
         block = self.block_cache.block(ws)
         old = self.coef[ws]
         status, more, gap = self._solve_block(block, np.ones(ws.size, dtype=np.bool_), ws,
-                                              l1_reg, l2_reg, positive, inner_tol,
-                                              max_epochs - epochs, shuffle_seed)
-        K.add_columns(problem.X_kernel, ws, old - self.coef[ws], self.residual)
-        return status, epochs + more, gap
+                                              *penalty, inner_tol, max_epochs - epochs,
+                                              shuffle_seed)
+        K.add_columns(self.problem.X_kernel, ws, old - self.coef[ws], self.residual)
+        epochs += more
+        if status == K.STATUS_STALLED:
+            # Rounding in the block's correlations is above this problem's tolerance: the
+            # residual, whose correlations are exact dot products, takes over for good.
+            self.blocks = False
+            status, more, gap = self._residual_epochs(ws, *penalty, inner_tol,
+                                                      max_epochs - epochs, tol, shuffle_seed)
+            epochs += more
+        return status, epochs, gap
+
+    def _residual_epochs(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
+                         shuffle_seed):
+        problem = self.problem
+        return K.residual_cd(
+            problem.X_kernel, problem.y, problem.weights, problem.sum_weights, problem.x_mean,
+            problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg, positive, ws,
+            self.coef, self.residual, self.xtr, max_epochs, inner_tol, tol, self.gap_every,
+            shuffle_seed, self.anderson)
 
     def _block_after(self, ws) -> int:
         """Residual-CD epochs on ``ws`` after which its Gram block is worth building.
@@ -569,7 +594,9 @@ class CoordinateDescent:
         pad = min(self.gram_batch - missing.size, self.problem.n_features - cache.count
                   - missing.size)
         if pad > 0:
-            scores = np.abs(self.xtr) / self.problem.factors
+            factors = self.problem.factors
+            scores = np.full(factors.size, np.inf)  # unpenalized features enter first
+            np.divide(np.abs(self.xtr), factors, out=scores, where=factors > 0)
             scores[cache.slot_of >= 0] = -np.inf
             scores[missing] = -np.inf
             likely = np.argpartition(scores, -pad)[-pad:]
@@ -678,10 +705,11 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
     (True, [0, 1])
     """
     alpha, l1_ratio, tol, max_iter = check_penalty(alpha, l1_ratio, tol, max_iter)
+    positive = check_bool(positive, "positive")
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                           fit_intercept=fit_intercept)
+                           fit_intercept=check_bool(fit_intercept, "fit_intercept"))
     solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
                                screening=screening)
-    result = solver.run(alpha, l1_ratio, positive=bool(positive), tol=tol, max_iter=max_iter)
+    result = solver.run(alpha, l1_ratio, positive=positive, tol=tol, max_iter=max_iter)
     warn_if_not_converged(result, alpha)
     return result

@@ -161,12 +161,6 @@ def test_a_missing_cache_directory_is_created_and_used(tmp_path):
     assert sorted(cache.rglob("*.nbi")) == sorted(cached)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "defect in fastreg/_kernels/_jit.py (an engine file): every kernel is compiled with "
-    "cache=True, and when Numba finds no writable cache directory (NUMBA_CACHE_DIR, the "
-    "package's __pycache__ and ~/.cache all unwritable, e.g. a read-only install) the "
-    "decorator raises RuntimeError('cannot cache function ...: no locator available'), so "
-    "importing the kernels fails instead of running uncached"))
 def test_fastreg_runs_uncached_when_no_cache_directory_is_writable(tmp_path):
     # A copy of the package whose __pycache__ cannot be created (a file stands in its way:
     # that holds even for root, who may write into read-only directories), and cache

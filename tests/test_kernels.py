@@ -6,7 +6,10 @@ import scipy.sparse as sp
 from numba import njit
 
 from fastreg._kernels import (
+    STATUS_CONVERGED,
+    STATUS_STALLED,
     CscMatrix,
+    block_cd,
     col_axpy,
     col_dot,
     col_moments,
@@ -15,7 +18,7 @@ from fastreg._kernels import (
     init_residual,
     residual_gap,
 )
-from fastreg._solver import make_problem
+from fastreg._solver import gram_columns, make_problem
 
 from .conftest import as_format, make_regression_data
 from .reference import enet_gap
@@ -145,3 +148,25 @@ def test_anderson_extrapolation_finds_the_fixed_point_of_a_linear_iteration():
     assert np.abs(out - fixed_point).max() < 1e-6
     assert np.abs(history[-1] - fixed_point).max() > 1e-2
     assert not extrapolate(np.ones((6, 4)), np.empty((5, 4)), out)  # no progress: refused
+
+
+def test_block_cd_solves_its_block_and_stops_when_the_gap_stalls():
+    X_dense, y, _ = make_regression_data(50, 8)
+    problem = make_problem(np.asfortranarray(X_dense), y)
+    features = np.arange(8, dtype=np.int32)
+    gram = gram_columns(problem, features, features)
+    l1_reg, l2_reg = problem.kernel_penalties(0.05, 0.7)
+
+    def run(gap_tol):
+        w, q = np.zeros(8), problem.xty.copy()
+        result = block_cd(gram, np.ones(8, dtype=np.bool_), problem.col_sqnorm, np.empty(0),
+                          l1_reg, l2_reg, False, w, q, problem.xty, problem.y_sqnorm, 10_000,
+                          gap_tol, -1, 5)
+        return result, w, q
+
+    (status, epochs, gap), w, q = run(1e-12 * problem.y_sqnorm)
+    assert status == STATUS_CONVERGED and gap <= 1e-12 * problem.y_sqnorm
+    np.testing.assert_allclose(q, problem.xty - gram @ w, rtol=1e-9, atol=1e-9)
+    # A tolerance no gap can meet: the kernel notices that the gap stopped falling.
+    (status, stalled_epochs, _), _, _ = run(-1.0)
+    assert status == STATUS_STALLED and epochs < stalled_epochs < 10_000

@@ -330,12 +330,6 @@ def test_a_fit_on_another_thread_equals_one_on_this_thread():
 # --- the pure-Python primitives (what NUMBA_DISABLE_JIT=1 runs) --------------------------------
 
 @pytest.mark.parametrize("fmt", ["dense-F", "csc"])
-@pytest.mark.xfail(strict=True, reason=(
-    "defect in fastreg/_kernels/_primitives.py (an engine file): the Python version of "
-    "col_moments sums float32 columns in float32 (weighted = values; weighted.sum()), while "
-    "the compiled one accumulates in float64; under NUMBA_DISABLE_JIT=1 column means and "
-    "norms of float32 X are off by ~1e-7 relative and float32 fits stall short of the gap "
-    "(100040 epochs without converging in tests/test_solver.py). Fix: sum(dtype=np.float64)"))
 def test_python_column_moments_of_float32_data_accumulate_in_float64(fmt):
     from fastreg._kernels import CscMatrix, col_moments
 

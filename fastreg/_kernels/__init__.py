@@ -10,6 +10,7 @@ from ._cd import (
     STATUS_CONVERGED,
     STATUS_MAX_ITER,
     STATUS_NEEDS_GRAM_COLUMN,
+    STATUS_STALLED,
     residual_cd,
     residual_gap,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "STATUS_CONVERGED",
     "STATUS_MAX_ITER",
     "STATUS_NEEDS_GRAM_COLUMN",
+    "STATUS_STALLED",
     "CscMatrix",
     "add_columns",
     "block_cd",

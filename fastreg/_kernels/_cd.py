@@ -22,6 +22,7 @@ from ._primitives import col_axpy
 STATUS_CONVERGED = 0
 STATUS_MAX_ITER = 1
 STATUS_NEEDS_GRAM_COLUMN = 2  # the Gram solver stopped: a feature without its column moves
+STATUS_STALLED = 3  # the Gram solver's gap stopped decreasing: its rounding floor is reached
 
 
 @njit(inline=True)

@@ -20,8 +20,9 @@ single point, so the Fenchel dual of the ridge penalty is used instead::
 
     gap = ||r||^2 - r.y + l2_reg W2 / 2 + sum_j (x_j^T r)_(+)^2 / (2 l2_reg f_j)
 
-Features with ``f_j = 0`` are unpenalized: their dual constraint is ``x_j^T theta = 0``, which
-no scaling of the residual meets.  They are left out of the scaling; their share
+Features with ``f_j = 0`` (every feature when ``alpha = 0``) are unpenalized: their dual
+constraint is ``x_j^T theta = 0``, which no scaling of the residual meets.  They are left out
+of the scaling; their share
 ``-c w_j x_j^T r`` of ``-c r.y`` (``r.y = ||r||^2 + sum_j w_j x_j^T r``) is taken back out, and
 they add instead the decrease a step on them alone would still bring,
 ``(x_j^T r)^2 / (2 ||x_j||^2)``.  Both changes vanish at the solution, where ``x_j^T r = 0``,
@@ -48,7 +49,7 @@ ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)
 def add_feature(sums, xtr, w_j, f_j, sqnorm_j, l1_reg, l2_reg, positive):
     """Add one feature (``xtr = x_j^T r``, centered and weighted) to the gap's running sums."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums
-    if f_j <= 0.0:
+    if f_j <= 0.0 or (l1_reg == 0.0 and l2_reg == 0.0):
         if sqnorm_j > 0.0:
             slope = max(xtr, 0.0) if positive and w_j == 0.0 else xtr
             additive += slope * slope / (2.0 * sqnorm_j)

@@ -13,10 +13,19 @@ that entered, so that the correlations of every feature, and the duality gap, fo
 import numpy as np
 
 from ._anderson import extrapolate, penalty_value, record
-from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, STATUS_NEEDS_GRAM_COLUMN, coordinate_update
+from ._cd import (
+    STATUS_CONVERGED,
+    STATUS_MAX_ITER,
+    STATUS_NEEDS_GRAM_COLUMN,
+    STATUS_STALLED,
+    coordinate_update,
+)
 from ._gap import combine_gap, correlation_sums, feature_penalty
 from ._jit import njit
 from ._primitives import col_axpy, col_dot
+
+# An epoch whose every step is below this fraction of its coefficient made no progress.
+STALL_STEP = 1e-14
 
 
 @njit(reduction=True)
@@ -112,7 +121,12 @@ def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, posit
     returns ``STATUS_NEEDS_GRAM_COLUMN`` with the epochs completed, so that the caller
     computes the column and calls again.  The gap costs O(k): it is checked after every epoch.
     ``shuffle_seed`` and ``anderson`` are as in :func:`fastreg._kernels._cd.residual_cd`.
-    Returns ``(status, n_epochs, gap)``.
+
+    The correlations are differences ``x_j^T y - sum_k G[j, k] w_k`` whose rounding error
+    scales with ``|x_j^T y|``, not with the residual: when that error reaches the tolerance
+    (badly scaled columns, a tiny tol) the steps fall below float64's resolution: the
+    kernel returns ``STATUS_STALLED`` after an epoch whose steps all are rounding-sized
+    instead of running out its epochs.  Returns ``(status, n_epochs, gap)``.
     """
     size = w.shape[0]
     block = np.arange(size)
@@ -127,6 +141,7 @@ def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, posit
     for epoch in range(max_epochs):
         if shuffle_seed >= 0:
             np.random.shuffle(order)
+        largest_step = 0.0  # relative to the coefficient
         for t in order:
             if col_sqnorm[t] == 0.0:
                 continue
@@ -140,6 +155,7 @@ def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, posit
                 for k in range(size):
                     q[k] -= step * gram[k, t]
                 w[t] = new
+                largest_step = max(largest_step, abs(step) / abs(new) if new != 0.0 else 1.0)
         if anderson > 0 and record(history, epoch, w, block):
             _try_extrapolation(gram, penalty_factor, l1_reg, l2_reg, positive, block, w, q,
                                xty, y_sqnorm, history, w_new, q_new, diffs)
@@ -147,4 +163,6 @@ def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, posit
                        block, w, q)
         if gap <= gap_tol:
             return STATUS_CONVERGED, epoch + 1, gap
+        if largest_step <= STALL_STEP:
+            return STATUS_STALLED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

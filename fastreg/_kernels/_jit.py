@@ -2,9 +2,27 @@
 
 from numba import njit as _numba_njit
 
-# Every kernel is cached on disk (a new process loads machine code instead of compiling) and
-# releases the GIL (callers may run fits on threads).  No kernel may opt out of either.
-JIT_OPTIONS = {"cache": True, "nogil": True}
+
+def _cache_probe():
+    """Stands for every kernel of this package when asking Numba for a cache location."""
+
+
+def _caching_available() -> bool:
+    """Whether Numba finds a writable cache directory for this package's kernels.
+
+    Without one (a read-only install, no writable ``NUMBA_CACHE_DIR`` or home), ``cache=True``
+    makes the decorator itself raise; fastreg then compiles in every new process instead.
+    """
+    try:
+        _numba_njit(cache=True)(_cache_probe)
+    except RuntimeError:
+        return False
+    return True
+
+
+# Every kernel is cached on disk (a new process loads machine code instead of compiling) when
+# a cache directory is writable, and releases the GIL (callers may run fits on threads).
+JIT_OPTIONS = {"cache": _caching_available(), "nogil": True}
 
 # Sums over a column may be reassociated (and fused into FMAs) so that LLVM vectorizes them:
 # 2-4x faster dot products than a strictly ordered loop.  This is not general ``fastmath``:
@@ -14,7 +32,7 @@ REDUCTION_JIT_OPTIONS = {**JIT_OPTIONS, "fastmath": {"reassoc", "contract"}}
 
 
 def njit(function=None, *, reduction=False, inline=False):
-    """Compile a kernel with fastreg's fixed options (``cache=True, nogil=True``).
+    """Compile a kernel with fastreg's fixed options (``nogil=True``, cached on disk).
 
     Parameters
     ----------

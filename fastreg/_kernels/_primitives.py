@@ -53,6 +53,7 @@ def col_axpy(X, j, a, v):
 def col_moments(X, j, weights):
     """Return ``(sum_i w_i X[i, j], sum_i w_i X[i, j]**2)``."""
     rows, values = _column(X, j)
+    values = values.astype(np.float64)  # the compiled loops accumulate in float64 too
     weighted = values * weights[rows] if weights.size else values
     return weighted.sum(), (weighted * values).sum()
 

@@ -69,7 +69,8 @@ def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale
     ``(l1_reg f_j - |x_j^T theta|) / ||x_j||`` (Massias, Gramfort and Salmon 2018).
 
     Small scores mark the features nearest to violating their optimality condition; active
-    and unpenalized features score ``-inf`` (always in a working set), zero columns ``+inf``.
+    and unpenalized features score ``-inf`` (always in a working set), zero columns (which
+    never move) ``+inf``.
     """
     for k in range(candidates.shape[0]):
         j = candidates[k]
@@ -77,7 +78,7 @@ def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale
         norm = (col_sqnorm[j] + l2_reg * f_j) ** 0.5
         if coef[j] != 0.0 or f_j == 0.0:
             score[k] = -np.inf
-        elif norm == 0.0:
+        elif col_sqnorm[j] == 0.0:
             score[k] = np.inf
         else:
             correlation = _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, scale)
