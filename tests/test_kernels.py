@@ -17,6 +17,7 @@ from fastreg._kernels import (
     correlations,
     init_residual,
     residual_gap,
+    take_columns,
 )
 from fastreg._solver import gram_columns, make_problem
 
@@ -170,3 +171,13 @@ def test_block_cd_solves_its_block_and_stops_when_the_gap_stalls():
     # A tolerance no gap can meet: the kernel notices that the gap stopped falling.
     (status, stalled_epochs, _), _, _ = run(-1.0)
     assert status == STATUS_STALLED and epochs < stalled_epochs < 10_000
+
+
+def test_take_columns_copies_the_chosen_csc_columns():
+    X = sp.random(30, 50, density=0.2, format="csc", random_state=0)
+    features = np.array([41, 3, 3, 17, 0], dtype=np.int32)  # any order, repeats allowed
+    stored = int(sum(X.indptr[j + 1] - X.indptr[j] for j in features))
+    copy = CscMatrix(np.empty(stored), np.empty(stored, np.int32), np.empty(6, np.int32))
+    take_columns(CscMatrix(X.data, X.indices, X.indptr), features, *copy)
+    taken = sp.csc_matrix(tuple(copy), shape=(30, 5))
+    np.testing.assert_array_equal(taken.toarray(), X[:, features].toarray())

@@ -15,7 +15,15 @@ from ._cd import (
     residual_gap,
 )
 from ._gram import block_cd, gram_columns, gram_correlations, gram_gap
-from ._linalg import add_columns, column_stats, correlations, dot, init_residual, weighted_sums
+from ._linalg import (
+    add_columns,
+    column_stats,
+    correlations,
+    dot,
+    init_residual,
+    take_columns,
+    weighted_sums,
+)
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
 
@@ -41,6 +49,7 @@ __all__ = [
     "init_residual",
     "residual_cd",
     "residual_gap",
+    "take_columns",
     "violation_scores",
     "weighted_sums",
 ]

@@ -50,6 +50,20 @@ def correlations(X, weights, sum_weights, x_mean, v, offset, features, out):
 
 
 @njit
+def take_columns(X, features, data, indices, indptr):
+    """Copy the columns ``features`` of a :class:`CscMatrix` into ``data``, ``indices`` and
+    ``indptr`` (sized by the caller): column ``t`` of the copy is column ``features[t]``."""
+    indptr[0] = 0
+    at = 0
+    for t in range(features.shape[0]):
+        for k in range(X.indptr[features[t]], X.indptr[features[t] + 1]):
+            data[at] = X.data[k]
+            indices[at] = X.indices[k]
+            at += 1
+        indptr[t + 1] = at
+
+
+@njit
 def add_columns(X, features, factors, v):
     """``v += X[:, features] @ factors`` (uncentered), skipping zero factors."""
     for t in range(features.shape[0]):
