@@ -63,15 +63,18 @@ def gap_safe_screen(X, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, sca
 
 
 @njit
-def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale, xtr, coef,
+def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, xtr, coef,
                      candidates, score):
-    """``score[k]``: distance of theta to the dual constraint of ``j = candidates[k]``,
-    ``(l1_reg f_j - |x_j^T theta|) / ||x_j||`` (Massias, Gramfort and Salmon 2018).
+    """``score[k] = (l1_reg f_j - |x_j^T r - l2_reg f_j w_j|) / ||x_j||`` for
+    ``j = candidates[k]`` (``||x_j||`` of the augmented column, as in Gap Safe screening).
 
-    Small scores mark the features nearest to violating their optimality condition; active
-    and unpenalized features score ``-inf`` (always in a working set), zero columns (which
-    never move) ``+inf``.
+    Negative scores mark the features that violate their optimality condition, the most
+    negative those a step alone would improve most; positive ones, the distance of the
+    residual to the feature's dual constraint (Massias, Gramfort and Salmon 2018).  Active and
+    unpenalized features score ``-inf`` (always in a working set), zero columns (which never
+    move) ``+inf``.  Returns the number of violating zero features.
     """
+    violators = 0
     for k in range(candidates.shape[0]):
         j = candidates[k]
         f_j = feature_penalty(penalty_factor, j)
@@ -81,5 +84,8 @@ def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale
         elif col_sqnorm[j] == 0.0:
             score[k] = np.inf
         else:
-            correlation = _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, scale)
+            correlation = _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, 1.0)
             score[k] = (l1_reg * f_j - correlation) / norm
+            if score[k] < 0.0:
+                violators += 1
+    return violators
