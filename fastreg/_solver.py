@@ -205,18 +205,20 @@ def gram_columns(problem: Problem, features: np.ndarray, rows: np.ndarray | None
                  ) -> np.ndarray:
     """``G[rows][:, features]`` with ``G = X_c^T S X_c`` (float64; all rows by default).
 
-    With ``rows`` and dense X, the rows' columns are copied (at most ``2**22`` values) and
-    multiplied through BLAS.  Otherwise small X (at most ``GRAM_KERNEL_MAX_ENTRIES`` stored
-    values), and sparse X when ``rows`` are given, go through a Numba kernel, column by column;
-    larger X is multiplied through BLAS or scipy.sparse, a block of densified, centered columns
-    (at most ``2**22`` values) at a time.  Since a centered column has ``sum_i s_i x_ij = 0``,
-    ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X is multiplied in float32, so X
-    is never converted.
+    With ``rows`` and sparse X, see :func:`_sparse_gram_block`.  With ``rows`` and dense X,
+    the rows' columns are copied (at most ``2**22`` values) and multiplied through BLAS.
+    Otherwise small X (at most ``GRAM_KERNEL_MAX_ENTRIES`` stored values) goes through a Numba
+    kernel, column by column; larger X is multiplied through BLAS or scipy.sparse, a block of
+    densified, centered columns (at most ``2**22`` values) at a time.  Since a centered column
+    has ``sum_i s_i x_ij = 0``, ``X^T S x_c = X_c^T S x_c`` with no cancellation.  float32 X
+    is multiplied in float32, so X is never converted.
     """
     X = problem.X
+    sparse = sp.issparse(X)
+    if sparse and rows is not None:
+        return _sparse_gram_block(problem, rows, features)
     n_rows = problem.n_features if rows is None else rows.size
     out = np.empty((n_rows, features.size), order="F")
-    sparse = sp.issparse(X)
     small_rows = rows is not None and not sparse and problem.n_samples * rows.size <= 2**22
     # float32 products overflow near float32's limits; the kernel accumulates in float64.
     blas_safe = X.dtype != np.float32 or problem.col_sqnorm.max(initial=0.0) < 1e30
@@ -237,6 +239,27 @@ def gram_columns(problem: Problem, features: np.ndarray, rows: np.ndarray | None
             centered *= problem.weights[:, np.newaxis]
         out[:, start:start + block] = left.T @ centered.astype(X.dtype, copy=False)
     return out
+
+
+def _sparse_gram_block(problem: Problem, rows: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """``G[rows][:, features]`` of sparse X as ``X_r^T S X_f - S m_r m_f^T`` (float64).
+
+    A sparse product costs the sum over samples of (stored values among ``rows``) x (among
+    ``features``), where densifying a centered column costs n per feature and its products
+    every stored value of ``rows``: 20x less on DESIGN.md's text_like.  The price is the
+    rank-one centering term, subtracted after the product: a column whose mean is large
+    against its spread loses digits (relative error about eps (1 + mean^2 / variance)); the
+    block solver hands over to the residual when its rounding shows (``STATUS_STALLED``).
+    Only the chosen columns are copied, to float64.
+    """
+    X = problem.X
+    left = X[:, rows].astype(np.float64)
+    right = X[:, features].astype(np.float64)
+    if problem.weights.size:
+        right = sp.diags(problem.weights) @ right
+    block = np.asfortranarray((left.T @ right).toarray())
+    block -= problem.sum_weights * np.outer(problem.x_mean[rows], problem.x_mean[features])
+    return block
 
 
 class _GramCache:
@@ -373,6 +396,7 @@ class CoordinateDescent:
             self.gram_cache = _GramCache(problem)
             self.gram_cache.ensure(np.flatnonzero(self.coef).astype(np.int32))
         self.previous_l1_reg = None
+        self.fresh = None
 
     def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
             max_iter: int, shuffle_seed: int = -1) -> SolveResult:
@@ -390,11 +414,18 @@ class CoordinateDescent:
         can_screen = (self.screening and l1_reg > 0
                       and bool((problem.penalty_factor > 0).all()))
         candidates = np.arange(problem.n_features, dtype=np.int32)
-        gap = self._full_gap(candidates, *penalty)
-        ws_size = self._first_working_set_size(l1_reg)
+        solve_inner = self._solve_gram if self.mode == "gram" else self._solve_residual
+        strong = self._strong_set(l1_reg) if self.working_set and l1_reg > 0 else None
         self.previous_l1_reg = l1_reg
         n_epochs = 0
-        solve_inner = self._solve_gram if self.mode == "gram" else self._solve_residual
+        if strong is not None:
+            # Along a path the previous alpha's last pass gives the correlations: the strong
+            # set is solved before any pass over X, and often needs only the certifying one.
+            _, n_epochs, _ = solve_inner(strong, *penalty, gap_tol, max_iter, tol,
+                                         shuffle_seed)
+        ws_size = max(self.min_working_set, 0 if strong is None else strong.size,
+                      2 * int(np.count_nonzero(self.coef)))
+        gap = self._full_gap(candidates, *penalty)
         for _ in range(self.max_outer):
             if gap <= gap_tol:
                 break
@@ -419,6 +450,7 @@ class CoordinateDescent:
             if everything and status != K.STATUS_CONVERGED:
                 break
             ws_size = max(ws.size, 2 * int(np.count_nonzero(self.coef)))
+        self.fresh = candidates  # the features whose correlations xtr holds at this point
         return SolveResult(
             coef=self.coef.astype(problem.dtype),
             intercept=problem.intercept(self.coef),
@@ -445,16 +477,20 @@ class CoordinateDescent:
                               l1_reg, l2_reg, positive, candidates, self.coef, self.residual,
                               K.dot(problem.x_mean, self.coef), self.xtr)
 
-    def _first_working_set_size(self, l1_reg) -> int:
-        """Twice the active features, or those the sequential strong rule (Tibshirani et al.
-        2012) expects to enter, ``|x_j^T r| >= f_j (2 l1 - l1_previous)``, if more."""
-        size = max(self.min_working_set, 2 * int(np.count_nonzero(self.coef)))
-        if self.previous_l1_reg is not None and self.previous_l1_reg > l1_reg:
-            threshold = 2 * l1_reg - self.previous_l1_reg
-            if self.problem.penalty_factor.size:
-                threshold = threshold * self.problem.penalty_factor
-            size = max(size, int(np.count_nonzero(np.abs(self.xtr) >= threshold)))
-        return size
+    def _strong_set(self, l1_reg) -> np.ndarray | None:
+        """The active features and those the sequential strong rule (Tibshirani et al. 2012)
+        expects to enter, ``|x_j^T r| >= f_j (2 l1 - l1_previous)``, from the correlations of
+        the previous alpha's last pass; None without a larger previous alpha, or if empty."""
+        if self.fresh is None or self.previous_l1_reg is None or self.previous_l1_reg <= l1_reg:
+            return None
+        fresh = self.fresh
+        threshold = 2 * l1_reg - self.previous_l1_reg
+        factors = self.problem.penalty_factor
+        if factors.size:
+            threshold = threshold * factors[fresh]
+        strong = fresh[np.abs(self.xtr[fresh]) >= threshold]
+        strong = np.union1d(strong, np.flatnonzero(self.coef)).astype(np.int32)
+        return strong if strong.size else None
 
     def _working_set(self, candidates, size, l1_reg, l2_reg, positive) -> np.ndarray:
         """The candidates nearest to violating their optimality condition, sorted: ``size``
@@ -558,7 +594,7 @@ class CoordinateDescent:
         features of which m move, about ``k + m k`` against ``nnz + m n / k nnz`` for residual
         updates (dense columns: ``nnz = n k``).  The block's missing columns cost
         ``n k_rows k_new`` BLAS operations on dense data (counted as a quarter of a CD
-        operation) or ``k_new (n + nnz k_rows / k)`` through the sparse kernel; a block
+        operation) or a sparse product of about ``nnz_new nnz_rows / n`` operations; a block
         already cached costs nothing, and is used after ``gap_every`` epochs.  Switching after
         the break-even number of epochs costs at most twice the better choice made in
         hindsight (the ski-rental argument).
@@ -572,7 +608,8 @@ class CoordinateDescent:
         if sp.issparse(problem.X):
             indptr = problem.X.indptr
             stored = int((indptr[ws + 1] - indptr[ws]).sum())
-            block_cost = new * (n + stored * rows / size)
+            # The sparse product, for values spread evenly over the samples.
+            block_cost = (stored * new / size) * (stored * rows / size) / n + rows * new
         else:
             stored = n * size
             block_cost = 0.25 * n * rows * new

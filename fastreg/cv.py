@@ -66,7 +66,7 @@ def _warm_path(problem, grid, l1_ratio, *, precompute, positive, tol, max_iter, 
     One :class:`~fastreg._solver.CoordinateDescent` state walks the grid (which must be
     decreasing), so each fit starts from the previous solution.
     """
-    solver = CoordinateDescent(problem, precompute)
+    solver = CoordinateDescent(problem, precompute, n_alphas=len(grid))
     for alpha in grid:
         yield solver.run(float(alpha), l1_ratio, positive=positive, tol=tol,
                          max_iter=max_iter, shuffle_seed=seed)
