@@ -319,6 +319,19 @@ def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, w
                                rtol=rtol, atol=rtol * np.abs(expected).max())
 
 
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_whole_gram_in_one_product_matches_the_centered_product(fmt, fit_intercept,
+                                                                monkeypatch):
+    from fastreg import _solver
+
+    monkeypatch.setattr(_solver, "GRAM_KERNEL_MAX_ENTRIES", 0)
+    X_dense, y, _ = make_regression_data(50, 12)
+    problem = make_problem(as_format(X_dense, fmt, np.float64), y, fit_intercept=fit_intercept)
+    Xc = X_dense - X_dense.mean(axis=0) if fit_intercept else X_dense
+    gram = _solver.gram_columns(problem, np.arange(12, dtype=np.int32))
+    np.testing.assert_allclose(gram, Xc.T @ Xc, rtol=1e-10, atol=1e-10 * np.abs(gram).max())
+
+
 def test_ill_conditioned_fit_moves_to_a_gram_block_only_under_auto():
     # Polynomial features: highly correlated columns, hundreds of epochs per working set.
     rng = np.random.default_rng(0)
