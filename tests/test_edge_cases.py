@@ -357,9 +357,6 @@ def test_working_set_is_not_filled_by_tied_zero_columns():
     assert_matches_sklearn(result, X, y, alpha, l1_ratio, fit_intercept=False)
 
 
-@pytest.mark.xfail(strict=True, reason="defect: with an unpenalized feature (penalty_factor "
-                   "0) the reported dual_gap is below the true suboptimality: the gap kernels "
-                   "add the unpenalized features' share to a dual point that is not feasible")
 def test_gap_certifies_with_unpenalized_features():
     X = np.zeros((9, 3))
     X[2, 1], X[2, 2], X[7, 0], X[7, 2] = 16.96312904, 1.92417777, 0.54684848, 1.9159199

@@ -16,6 +16,7 @@ from ._cd import (
 )
 from ._gram import block_cd, gram_columns, gram_correlations, gram_gap
 from ._linalg import (
+    CONSTANT_RELATIVE,
     add_columns,
     column_stats,
     correlations,
@@ -28,6 +29,7 @@ from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
 
 __all__ = [
+    "CONSTANT_RELATIVE",
     "STATUS_CONVERGED",
     "STATUS_MAX_ITER",
     "STATUS_NEEDS_GRAM_COLUMN",

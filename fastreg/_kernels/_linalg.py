@@ -9,20 +9,27 @@ how the solvers keep the residual of implicitly centered data at O(nnz) cost per
 from ._jit import njit
 from ._primitives import col_axpy, col_dot, col_moments
 
+# Centered sums of squares at most this fraction of the raw ones are rounding: the data are
+# constant.
+CONSTANT_RELATIVE = 1e-14
+
 
 @njit
 def column_stats(X, weights, sum_weights, fit_intercept, x_mean, col_sqnorm):
     """Fill ``x_mean`` (weighted means, 0 without intercept) and centered squared norms.
 
     ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2``, computed from the two moments of
-    the raw column so that sparse columns cost O(nnz).
+    the raw column so that sparse columns cost O(nnz).  A centered norm within rounding of the
+    raw one (``<= CONSTANT_RELATIVE`` of it) is a constant column: 0, not rounding noise for
+    the solver to fit.
     """
     for j in range(x_mean.shape[0]):
         total, squares = col_moments(X, j, weights)
         if fit_intercept:
             mean = total / sum_weights
             x_mean[j] = mean
-            col_sqnorm[j] = max(squares - mean * total, 0.0)
+            centered = squares - mean * total
+            col_sqnorm[j] = centered if centered > CONSTANT_RELATIVE * squares else 0.0
         else:
             x_mean[j] = 0.0
             col_sqnorm[j] = squares
