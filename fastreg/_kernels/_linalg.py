@@ -14,7 +14,7 @@ from ._primitives import col_axpy, col_dot, col_moments
 CONSTANT_RELATIVE = 1e-14
 
 
-@njit
+@njit(reduction=True)
 def column_stats(X, weights, sum_weights, fit_intercept, x_mean, col_sqnorm):
     """Fill ``x_mean`` (weighted means, 0 without intercept) and centered squared norms.
 
