@@ -485,6 +485,15 @@ class CoordinateDescent:
             mode=self.mode,
         )
 
+    def residual_sqnorm(self) -> float:
+        """``sum_i s_i r_i^2`` of the centered residual at the current coefficients."""
+        problem, w = self.problem, self.coef
+        if self.mode == "gram":
+            # Every non-zero coefficient's correlation is current after a run.
+            return max(problem.y_sqnorm - w @ problem.xty - w @ self.xtr, 0.0)
+        offset = K.dot(problem.x_mean, w)
+        return K.weighted_sums(problem.weights, self.residual, offset, self.residual, offset)
+
     def _full_gap(self, candidates, l1_reg, l2_reg, positive) -> float:
         """The gap over ``candidates`` (the whole problem, after screening); fills ``xtr``."""
         problem = self.problem

@@ -18,6 +18,12 @@ from ._validation import check_bool, check_scalar
 
 __all__ = ["alpha_grid", "enet_path", "lasso_path"]
 
+# glmnet's early stop of a path: the fraction of deviance explained reaches STOP_EXPLAINED, or
+# grows by less than STOP_CHANGE of itself between two alphas (Friedman, Hastie and
+# Tibshirani 2010).
+STOP_EXPLAINED = 0.999
+STOP_CHANGE = 1e-5
+
 
 def alpha_grid(problem: Problem, l1_ratio: float, eps: float, n_alphas: int, *,
                positive: bool = False) -> np.ndarray:
@@ -66,7 +72,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
               verbose: bool = False, return_n_iter: bool = False, positive: bool = False,
               check_input: bool = True, fit_intercept: bool = False, sample_weight=None,
               penalty_factor=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
-              working_set: bool = True, screening: bool = True):
+              working_set: bool = True, screening: bool = True, stop_early: bool = False):
     r"""Compute the Elastic Net path with coordinate descent and warm starts.
 
     Solves, for each alpha (from the largest down),
@@ -77,7 +83,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         + \alpha \Big(\rho \sum_j f_j |w_j| + \frac{1-\rho}{2} \sum_j f_j w_j^2\Big)
 
     starting each fit from the previous solution, its residual and the Gram entries already
-    computed, with the first working set seeded by the sequential strong rule.  The signature and
+    computed, each alpha first solving the sequential strong rule's features.  The signature and
     return values are scikit-learn's ``enet_path``; like it, no intercept is fitted unless
     ``fit_intercept=True`` (fastreg's extension, with X centered implicitly: never copied).
 
@@ -95,8 +101,9 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     alphas : int or array-like, optional
         A number of alphas, or the alphas themselves (sorted in decreasing order).
     precompute : {"auto", True, False}, default="auto"
-        Covariance (Gram) updates; "auto" uses them when ``n_samples >= n_features`` (a path
-        reuses the Gram columns; a single fit needs twice as many samples to gain).
+        Covariance (Gram) updates; "auto" keeps the whole Gram when ``n_samples >=
+        n_features`` (at most 2048 features) and otherwise moves working sets to their own
+        Gram blocks when that pays; False never uses Gram matrices.
     copy_X : bool, default=True
         Accepted for compatibility; fastreg never modifies X.
     coef_init : ndarray of shape (n_features,), optional
@@ -121,10 +128,16 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     working_set, screening : bool, default=True
         Working sets and Gap Safe screening (see :func:`fastreg.solve`); both are on by default
         and only change the time to the solution, not the solution.
+    stop_early : bool, default=False
+        Stop the path, as glmnet does, once the fraction of the deviance explained,
+        ``1 - ||r||^2 / ||y - ybar||^2`` (weighted; ``||y||^2`` without intercept), grows by
+        less than ``1e-5`` of itself from one alpha to the next, or reaches ``0.999``: smaller
+        alphas would only fit noise.  The returned arrays then cover the alphas solved.
 
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
+        Fewer with ``stop_early``.
     coefs : ndarray of shape (n_features, n_alphas)
         In X's dtype.
     dual_gaps : ndarray of shape (n_alphas,)
@@ -136,6 +149,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     _, l1_ratio, tol, max_iter = check_penalty(0.0, l1_ratio, tol, max_iter)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     positive = check_bool(positive, "positive")
+    stop_early = check_bool(stop_early, "stop_early")
     eps = check_scalar(eps, "eps", low=0.0, low_open=True)
     grid, n_alphas = _check_alphas(alphas, n_alphas)
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
@@ -147,6 +161,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     coefs = np.empty((problem.n_features, n_alphas), dtype=problem.dtype)
     dual_gaps = np.empty(n_alphas)
     n_iters = []
+    explained = 0.0
     for k, alpha in enumerate(grid):
         result = solver.run(float(alpha), l1_ratio, positive=bool(positive), tol=tol,
                             max_iter=max_iter)
@@ -157,6 +172,13 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         if verbose:
             print(f"alpha {k + 1}/{n_alphas} = {alpha:.4g}: {np.count_nonzero(result.coef)} "
                   f"non-zeros, gap {result.dual_gap:.2e}, {result.n_iter} epochs")
+        if stop_early and problem.y_sqnorm > 0:
+            previous, explained = explained, 1.0 - solver.residual_sqnorm() / problem.y_sqnorm
+            if explained >= STOP_EXPLAINED or (
+                    k > 0 and explained - previous < STOP_CHANGE * explained):
+                grid, dual_gaps = grid[:k + 1], dual_gaps[:k + 1]
+                coefs = coefs[:, :k + 1].copy()
+                break
     if return_n_iter:
         return grid, coefs, dual_gaps, n_iters
     return grid, coefs, dual_gaps

@@ -108,3 +108,30 @@ def test_path_is_the_same_with_engine_features_off(fmt, precompute):
     _, fast, _ = fastreg.enet_path(X, y, **common)
     _, plain, _ = fastreg.enet_path(X, y, working_set=False, screening=False, **common)
     np.testing.assert_allclose(fast, plain, rtol=0, atol=1e-7 * np.abs(plain).max())
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_stop_early_ends_the_path_once_the_deviance_explained_stops_growing(precompute):
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.normal(size=(80, 30)))
+    y = X[:, :3] @ np.array([2.0, -1.0, 1.5]) + 0.01 * rng.normal(size=80)  # R^2 near 1
+    full = fastreg.lasso_path(X, y, n_alphas=60, eps=1e-4, tol=1e-10, precompute=precompute)
+    short = fastreg.lasso_path(X, y, n_alphas=60, eps=1e-4, tol=1e-10, precompute=precompute,
+                               stop_early=True)
+    stop = short[0].size
+    assert 1 < stop < 60  # the path stopped, after more than one alpha
+    np.testing.assert_array_equal(short[0], full[0][:stop])
+    np.testing.assert_allclose(short[1], full[1][:, :stop], rtol=1e-8, atol=1e-10)
+    # The rule, recomputed from the full path: the first alpha explaining >= 0.999 of the
+    # variance, or less than 1e-5 (relative) more than the alpha before, ends the path.
+    explained = 1 - ((y[:, None] - X @ full[1]) ** 2).sum(axis=0) / (y @ y)  # no intercept
+    growth = np.diff(explained, prepend=-np.inf)
+    ends = np.flatnonzero((explained >= 0.999) | (growth < 1e-5 * explained))
+    assert stop == ends[0] + 1
+
+
+def test_stop_early_off_by_default_and_checked():
+    X, y, _ = make_regression_data(30, 10)
+    assert fastreg.lasso_path(X, y, n_alphas=7)[0].size == 7
+    with pytest.raises(TypeError, match="stop_early"):
+        fastreg.lasso_path(X, y, stop_early="yes")
