@@ -8,7 +8,10 @@ next; :func:`solve` is the public low-level entry point for other libraries.
 
 from __future__ import annotations
 
+import os
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from numbers import Integral
@@ -34,6 +37,9 @@ GRAM_MAX_FEATURES = 2048
 GRAM_KERNEL_MAX_ENTRIES = 2**20
 # Largest working set whose k x k Gram block the residual solver may build.
 BLOCK_MAX_FEATURES = 2048
+# A full pass over candidates holding at least this many stored values of X is split among
+# threads (the kernels release the GIL); smaller passes run on the calling thread.
+PARALLEL_MIN_ENTRIES = 2**20
 # With at most this many unpenalized features, the gap is certified by projecting the residual
 # off their columns (whose p x k Gram columns that takes); beyond, it measures stationarity.
 CERTIFY_MAX_UNPENALIZED = 256
@@ -359,9 +365,11 @@ class CoordinateDescent:
     pass, features whose coefficient is provably zero at this alpha.
 
     Two modes keep the state.  "residual": the residual ``y - X w``, one pass over X per
-    working-set round.  "gram": the correlations ``X^T S r``, from Gram columns computed only
-    for features about to leave zero, so that neither rounds nor epochs touch X.  In
-    both, Anderson extrapolation (Bertrand and Massias 2021) accelerates the epochs.
+    working-set round; a working set whose epochs pay for it moves to covariance updates on
+    its own cached Gram block.  "gram": the correlations ``X^T S r``, from full Gram columns
+    (all of them along a path, else those of features about to leave zero), so that neither
+    rounds nor epochs touch X.  In both, Anderson extrapolation (Bertrand and Massias 2021)
+    accelerates the epochs.
 
     Parameters
     ----------
@@ -375,7 +383,7 @@ class CoordinateDescent:
         Solve on growing working sets; False runs coordinate descent on every feature.
     screening : bool, default=True
         Gap Safe screening.  It is skipped when some feature is unpenalized or the penalty has
-        no L1 part, where the gap is not a strict bound.
+        no L1 part, where the kernels' gap is not a strict bound.
     n_alphas : int, default=1
         How many alphas will be solved (a path amortizes Gram columns).
     """
@@ -411,9 +419,9 @@ class CoordinateDescent:
         else:
             self.residual = np.empty(0)
             self.gram_cache = _GramCache(problem)
-            # A path on tall data needs many columns: all at once cost less than a third of
-            # computing them in batches as they enter (BLAS efficiency; DESIGN.md's
-            # tall_dense path: 0.28 s for the whole Gram, 0.44 s for 144 columns).
+            # A path on tall data needs many columns: the whole Gram in one BLAS product costs
+            # less than the columns computed in batches as features enter (DESIGN.md's
+            # tall_dense path: 0.26 s for all 500 columns, 0.44 s for the 144 computed).
             self.gram_cache.ensure(np.arange(problem.n_features, dtype=np.int32)
                                    if n_alphas > 1 else
                                    np.flatnonzero(self.coef).astype(np.int32))
@@ -506,14 +514,39 @@ class CoordinateDescent:
                              problem.penalty_factor, l1_reg, l2_reg, positive, candidates,
                              self.coef, self.xtr)
         else:
-            gap = K.residual_gap(problem.X_kernel, problem.y, problem.weights,
-                                 problem.sum_weights, problem.x_mean, problem.col_sqnorm,
-                                 problem.penalty_factor, l1_reg, l2_reg, positive, candidates,
-                                 self.coef, self.residual, K.dot(problem.x_mean, self.coef),
-                                 self.xtr)
+            offset = K.dot(problem.x_mean, self.coef)
+            self._correlations(candidates, offset)
+            gap = K.gap_from_correlations(problem.y, problem.weights, problem.col_sqnorm,
+                                          problem.penalty_factor, l1_reg, l2_reg, positive,
+                                          candidates, self.coef, self.residual, offset,
+                                          self.xtr)
         if l1_reg > 0 and 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED:
             return self._certified_gap(l1_reg, l2_reg, positive)
         return gap
+
+    def _correlations(self, candidates, offset) -> None:
+        """``xtr[candidates] = X_c^T S r``: the pass over X, in chunks on threads when large.
+
+        Each feature's correlation is one dot product computed by one thread, so the result
+        does not depend on the number of threads.
+        """
+        problem = self.problem
+        X = problem.X
+        stored = X.nnz * candidates.size / problem.n_features if sp.issparse(X) else (
+            problem.n_samples * candidates.size)
+        pool, workers = _thread_pool()
+        chunks = (np.array_split(candidates, workers)
+                  if stored >= PARALLEL_MIN_ENTRIES and workers > 1 else [candidates])
+
+        def correlate(chunk):
+            K.correlations(problem.X_kernel, problem.weights, problem.sum_weights,
+                           problem.x_mean, self.residual, offset, chunk, self.xtr)
+
+        if len(chunks) == 1:
+            correlate(candidates)
+        else:
+            for done in [pool.submit(correlate, chunk) for chunk in chunks]:
+                done.result()
 
     def _certified_gap(self, l1_reg, l2_reg, positive) -> float:
         """A duality gap that bounds the suboptimality although some features are unpenalized.
@@ -771,6 +804,23 @@ class CoordinateDescent:
         threshold = l1_reg * (self.problem.penalty_factor[ws]
                               if self.problem.penalty_factor.size else 1.0)
         return (self.coef[ws] != 0.0) | (np.abs(self.xtr[ws]) > threshold)
+
+
+_POOL: tuple[ThreadPoolExecutor, int] | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _thread_pool() -> tuple[ThreadPoolExecutor, int]:
+    """The threads that share large passes over X (one per core this process may use), and
+    their number."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+                os.cpu_count() or 1)
+            workers = max(1, cores)
+            _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fastreg"), workers
+        return _POOL
 
 
 def check_penalty(alpha, l1_ratio, tol, max_iter) -> tuple[float, float, float, int]:

@@ -367,3 +367,17 @@ def test_block_cache_grows_by_the_missing_columns_and_restarts_when_full(monkeyp
     assert cache.missing(ws) == (3, 3)
     np.testing.assert_allclose(cache.block(ws), full[np.ix_(ws, ws)], rtol=1e-12)
     assert cache.members.tolist() == [0, 3, 5]
+
+
+def test_passes_split_among_threads_give_bit_identical_results(fmt, monkeypatch):
+    from fastreg import _solver
+
+    X_dense, y, sw = make_regression_data(60, 300, density=0.3)
+    X = as_format(X_dense, fmt, np.float64)
+    results = {}
+    for threshold in (0, 10**12):  # every pass on threads, then none
+        monkeypatch.setattr(_solver, "PARALLEL_MIN_ENTRIES", threshold)
+        results[threshold] = fastreg.solve(X, y, 0.02, 0.7, sample_weight=sw, tol=1e-10)
+    assert results[0].converged
+    np.testing.assert_array_equal(results[0].coef, results[10**12].coef)
+    assert results[0].dual_gap == results[10**12].dual_gap

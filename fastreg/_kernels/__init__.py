@@ -11,6 +11,7 @@ from ._cd import (
     STATUS_MAX_ITER,
     STATUS_NEEDS_GRAM_COLUMN,
     STATUS_STALLED,
+    gap_from_correlations,
     residual_cd,
     residual_gap,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "correlations",
     "dot",
     "dual_scale",
+    "gap_from_correlations",
     "gap_safe_screen",
     "gram_columns",
     "gram_correlations",

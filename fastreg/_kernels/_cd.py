@@ -50,9 +50,17 @@ def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
     working-set solver ranks features with them).
     """
     correlations(X, weights, sum_weights, x_mean, residual, offset, features, xtr_out)
+    return gap_from_correlations(y, weights, col_sqnorm, penalty_factor, l1_reg, l2_reg,
+                                 positive, features, w, residual, offset, xtr_out)
+
+
+@njit
+def gap_from_correlations(y, weights, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
+                          features, w, residual, offset, xtr):
+    """:func:`residual_gap` once ``xtr`` holds the correlations of ``features``."""
     r_sqnorm = weighted_sums(weights, residual, offset, residual, offset)
     r_dot_y = weighted_sums(weights, residual, offset, y, 0.0)
-    sums = correlation_sums(features, xtr_out, w, penalty_factor, col_sqnorm, l1_reg, l2_reg,
+    sums = correlation_sums(features, xtr, w, penalty_factor, col_sqnorm, l1_reg, l2_reg,
                             positive)
     return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
 
