@@ -116,6 +116,14 @@ class Problem:
             return self.penalty_factor
         return np.ones(self.n_features)
 
+    def xty_of(self, features: np.ndarray) -> np.ndarray:
+        """``xty[features]``, from the cache if it is filled, else from those columns only."""
+        if "xty" in vars(self):
+            return self.xty[features]
+        target = self.y * self.weights if self.weights.size else self.y
+        # sum_i s_i y_i = 0 for the centered y: raw columns give the centered correlations.
+        return np.asarray(self.X[:, features].T @ target, dtype=np.float64)
+
     @cached_property
     def xty(self) -> np.ndarray:
         """``X_c^T S y`` (centered y): the correlations at ``w = 0``."""
@@ -427,7 +435,7 @@ class CoordinateDescent:
                                    np.flatnonzero(self.coef).astype(np.int32))
         self.previous_l1_reg = None
         self.fresh = None
-        self.unpenalized = np.flatnonzero(problem.factors == 0.0).astype(np.int32)
+        self.unpenalized = np.flatnonzero(problem.penalty_factor == 0.0).astype(np.int32)
         self._unpenalized_gram = None
 
     def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
@@ -636,9 +644,15 @@ class CoordinateDescent:
         active = int(np.count_nonzero(self.coef))
         grown = min(2 * size, active + violators, problem.n_samples)
         size = min(max(size, grown), candidates.size)
-        chosen = np.argpartition(score, size - 1)[:size]
-        chosen = chosen[score[chosen] < np.inf]  # zero columns never move
-        chosen.sort()
+        # Partitioning in place and scoring again costs O(p) time but no index array of size
+        # p (memory matters when p is in the millions).
+        score.partition(size - 1)
+        threshold = score[size - 1]
+        K.violation_scores(*args)
+        chosen = np.flatnonzero(score < threshold)
+        if chosen.size < size and threshold < np.inf:  # ties at the threshold fill the rest
+            ties = np.flatnonzero(score == threshold)[:size - chosen.size]
+            chosen = np.sort(np.concatenate([chosen, ties]))
         return candidates[chosen]
 
     def _solve_residual(self, ws, l1_reg, l2_reg, positive, inner_tol, max_epochs, tol,
@@ -745,7 +759,7 @@ class CoordinateDescent:
         q = self.xtr[ws]
         result = K.block_cd(block, has_column, problem.col_sqnorm[ws],
                             factors[ws] if factors.size else factors, l1_reg, l2_reg, positive,
-                            w, q, problem.xty[ws], problem.y_sqnorm, max_epochs, inner_tol,
+                            w, q, problem.xty_of(ws), problem.y_sqnorm, max_epochs, inner_tol,
                             shuffle_seed, self.anderson)
         self.coef[ws] = w
         self.xtr[ws] = q
