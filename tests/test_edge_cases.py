@@ -1,8 +1,8 @@
 """Numerical edge cases: degenerate shapes and columns, extreme scales, unusual array layouts.
 
 Each result is checked against scikit-learn, a closed form or the NumPy optimality conditions
-of ``tests.test_properties``, never against fastreg itself.  Defects found in modules this
-file may not change are pinned by strict xfails that name the defect.
+of ``tests.test_properties``, never against fastreg itself.  The defects these tests found
+are fixed; each test keeps them from coming back.
 """
 
 import re
