@@ -47,7 +47,7 @@ def col_dot(X, j, weights, v):
 def col_axpy(X, j, a, v):
     """Add ``a * X[:, j]`` to ``v`` in place."""
     rows, values = _column(X, j)
-    v[rows] += a * values
+    v[rows] += np.float64(a) * values  # a float64 product, as in the compiled loops
 
 
 def col_moments(X, j, weights):
