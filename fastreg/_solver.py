@@ -694,10 +694,9 @@ class CoordinateDescent:
         """
         problem = self.problem
         X = problem.X
-        indptr = X.indptr if sp.issparse(X) else None
-        stored = int((indptr[ws + 1] - indptr[ws]).sum()) if indptr is not None else 0
-        if indptr is None or ws.size == problem.n_features or (
-                stored > COMPACT_MAX_FRACTION * X.nnz):
+        stored = self._stored_values(ws)
+        if (not sp.issparse(X) or ws.size == problem.n_features
+                or stored > COMPACT_MAX_FRACTION * X.nnz):
             return K.residual_cd(
                 problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
                 problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg, l2_reg,
@@ -715,6 +714,13 @@ class CoordinateDescent:
             inner_tol, tol, self.gap_every, shuffle_seed, self.anderson)
         self.coef[ws], self.xtr[ws] = w, xtr
         return result
+
+    def _stored_values(self, ws) -> int:
+        """How many values of X the columns of ``ws`` store."""
+        X = self.problem.X
+        if sp.issparse(X):
+            return int((X.indptr[ws + 1] - X.indptr[ws]).sum())
+        return X.shape[0] * ws.size
 
     def _block_after(self, ws) -> int:
         """Residual-CD epochs on ``ws`` after which its Gram block is worth building.
@@ -734,13 +740,11 @@ class CoordinateDescent:
             return np.iinfo(np.int64).max
         n = problem.n_samples
         new, rows = self.block_cache.missing(ws)
+        stored = self._stored_values(ws)
         if sp.issparse(problem.X):
-            indptr = problem.X.indptr
-            stored = int((indptr[ws + 1] - indptr[ws]).sum())
             # The sparse product, for values spread evenly over the samples.
             block_cost = (stored * new / size) * (stored * rows / size) / n + rows * new
         else:
-            stored = n * size
             block_cost = 0.25 * n * rows * new
         if new == 0:
             return self.gap_every
