@@ -240,11 +240,13 @@ def gram_columns(problem: Problem, features: np.ndarray, rows: np.ndarray | None
         return _sparse_gram_block(problem, rows, features)
     n_rows = problem.n_features if rows is None else rows.size
     out = np.empty((n_rows, features.size), order="F")
-    small_rows = rows is not None and not sparse and problem.n_samples * rows.size <= 2**22
     # float32 products overflow near float32's limits; the kernel accumulates in float64.
     blas_safe = X.dtype != np.float32 or problem.col_sqnorm.max(initial=0.0) < 1e30
-    if not blas_safe or not small_rows and (
-            (X.nnz if sparse else X.size) <= GRAM_KERNEL_MAX_ENTRIES or rows is not None):
+    if rows is not None:
+        use_kernel = problem.n_samples * rows.size > 2**22  # too large a copy of the rows
+    else:
+        use_kernel = (X.nnz if sparse else X.size) <= GRAM_KERNEL_MAX_ENTRIES
+    if use_kernel or not blas_safe:
         rows = np.arange(n_rows, dtype=np.int32) if rows is None else rows
         K.gram_columns(problem.X_kernel, problem.weights, problem.x_mean, rows, features, out,
                        np.empty(problem.n_samples))
@@ -503,12 +505,18 @@ class CoordinateDescent:
 
     def residual_sqnorm(self) -> float:
         """``sum_i s_i r_i^2`` of the centered residual at the current coefficients."""
+        return self._residual_sums()[0]
+
+    def _residual_sums(self) -> tuple[float, float]:
+        """``(r.r, r.y)`` (weighted, centered) at the current coefficients; in "gram" mode
+        from the correlations, current for every non-zero coefficient after a full pass."""
         problem, w = self.problem, self.coef
         if self.mode == "gram":
-            # Every non-zero coefficient's correlation is current after a run.
-            return max(problem.y_sqnorm - w @ problem.xty - w @ self.xtr, 0.0)
+            r_dot_y = problem.y_sqnorm - w @ problem.xty
+            return max(r_dot_y - w @ self.xtr, 0.0), r_dot_y
         offset = K.dot(problem.x_mean, w)
-        return K.weighted_sums(problem.weights, self.residual, offset, self.residual, offset)
+        return (K.weighted_sums(problem.weights, self.residual, offset, self.residual, offset),
+                K.weighted_sums(problem.weights, self.residual, offset, problem.y, 0.0))
 
     def _full_gap(self, candidates, l1_reg, l2_reg, positive) -> float:
         """The gap over ``candidates`` (the whole problem, after screening); fills ``xtr``."""
@@ -584,14 +592,7 @@ class CoordinateDescent:
                 break
             projected = grown
         unpenalized = unpenalized[projected]
-        if self.mode == "gram":
-            r_dot_y = problem.y_sqnorm - w @ problem.xty
-            r_sqnorm = r_dot_y - w @ self.xtr
-        else:
-            offset = K.dot(problem.x_mean, w)
-            r_sqnorm = K.weighted_sums(problem.weights, self.residual, offset, self.residual,
-                                       offset)
-            r_dot_y = K.weighted_sums(problem.weights, self.residual, offset, problem.y, 0.0)
+        r_sqnorm, r_dot_y = self._residual_sums()
         projected_sqnorm = max(r_sqnorm - beta @ self.xtr[unpenalized], 0.0)
         projected_dot_y = r_dot_y - beta @ problem.xty[unpenalized]
         factors = problem.factors
