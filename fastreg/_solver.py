@@ -594,7 +594,7 @@ class CoordinateDescent:
         unpenalized = unpenalized[projected]
         r_sqnorm, r_dot_y = self._residual_sums()
         projected_sqnorm = max(r_sqnorm - beta @ self.xtr[unpenalized], 0.0)
-        projected_dot_y = r_dot_y - beta @ problem.xty[unpenalized]
+        projected_dot_y = r_dot_y - beta @ problem.xty_of(unpenalized)
         factors = problem.factors
         penalized = factors > 0
         f, w_pen = factors[penalized], w[penalized]
