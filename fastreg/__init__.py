@@ -26,6 +26,7 @@ _EXPORTS = {
     "SolveResult": "._solver",
     "solve": "._solver",
     "enet_path": ".path",
+    "iter_enet_path": ".path",
     "lasso_path": ".path",
     "plot_cv": ".plotting",
     "plot_path": ".plotting",
@@ -44,6 +45,7 @@ __all__ = [
     "StabilitySelection",
     "__version__",
     "enet_path",
+    "iter_enet_path",
     "lasso_path",
     "plot_cv",
     "plot_path",
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
     from ._solver import SolveResult, solve
     from ._warmup import warmup
     from .cv import ElasticNetCV, LassoCV, RidgeCV
-    from .path import enet_path, lasso_path
+    from .path import enet_path, iter_enet_path, lasso_path
     from .plotting import plot_cv, plot_path
     from .selection import LassoIC, StabilitySelection
 

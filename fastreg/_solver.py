@@ -70,6 +70,8 @@ class SolveResult:
         Whether ``dual_gap <= gap_tol``.
     mode : str
         ``"residual"`` or ``"gram"``: residual or covariance updates.
+    alpha : float
+        The regularization strength solved for.
     """
 
     coef: np.ndarray
@@ -79,6 +81,7 @@ class SolveResult:
     n_iter: int
     converged: bool
     mode: str
+    alpha: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -501,6 +504,7 @@ class CoordinateDescent:
             n_iter=n_epochs,
             converged=bool(gap <= gap_tol),
             mode=self.mode,
+            alpha=alpha,
         )
 
     def residual_sqnorm(self) -> float:

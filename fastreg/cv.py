@@ -14,7 +14,6 @@ eigendecomposition (or SVD) serves every alpha.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -22,67 +21,32 @@ import scipy.linalg
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, check_cv
 
 from ._estimators import Ridge, _LinearRegressor, keep_state_on_error
+from ._resampling import (
+    as_single_target,
+    check_parallel,
+    job_seeds,
+    subset,
+    take_rows,
+    warn_paths_not_converged,
+)
 from ._ridge import _BLOCK_ELEMENTS, _centered_rmatvec, _gram, _kernel
 from ._solver import (
     DEFAULT_MAX_ITER,
-    CoordinateDescent,
     check_penalty,
     check_precompute,
     make_problem,
     warn_if_not_converged,
 )
-from ._validation import check_bool, check_random_state, check_scalar
-from .path import _check_alphas, alpha_grid
+from ._validation import check_bool, check_scalar
+from .path import _check_alphas, alpha_grid, walk_path
 
 __all__ = ["ElasticNetCV", "LassoCV", "RidgeCV"]
 
 _RULES = ("min", "1se")
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers shared with fastreg.selection: rows of X, warm-started paths, jobs.
-
-
-def _take_rows(X, rows):
-    """The rows ``rows`` of a canonical X, in canonical form (a copy).
-
-    Dense X (Fortran-ordered) gives a Fortran-ordered copy in one gather, CSC X a CSC copy of
-    the rows' entries: a training fold or a subsample is a new matrix, the one copy that
-    subsetting rows requires.
-    """
-    if sp.issparse(X):
-        return X[rows]
-    return np.take(X.T, rows, axis=1).T
-
-
-def _warm_path(problem, grid, l1_ratio, *, precompute, positive, tol, max_iter, seed=-1):
-    """Yield the :class:`~fastreg._solver.SolveResult` of each alpha of ``grid`` in turn.
-
-    One :class:`~fastreg._solver.CoordinateDescent` state walks the grid (which must be
-    decreasing), so each fit starts from the previous solution.
-    """
-    solver = CoordinateDescent(problem, precompute, n_alphas=len(grid))
-    for alpha in grid:
-        yield solver.run(float(alpha), l1_ratio, positive=positive, tol=tol,
-                         max_iter=max_iter, shuffle_seed=seed)
-
-
-def _warn_paths_not_converged(n_failed, n_paths, what):
-    """One warning in the calling process (a Dask worker's warnings would be lost)."""
-    if n_failed:
-        warnings.warn(f"Coordinate descent did not reach the duality-gap tolerance at "
-                      f"{n_failed} alphas of the {n_paths} paths on {what}. Increase "
-                      "max_iter, raise tol or scale the features.", ConvergenceWarning,
-                      stacklevel=3)
-
-
-def _subset(values, rows):
-    return None if values is None else values[rows]
 
 
 def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_intercept,
@@ -95,13 +59,13 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     are kept, so memory stays O(n_alphas * active) rather than O(n_alphas * n_features), and
     only their columns of the test rows are gathered.
     """
-    problem = make_problem(_take_rows(X, train), y[train],
-                           sample_weight=_subset(sample_weight, train),
+    problem = make_problem(take_rows(X, train), y[train],
+                           sample_weight=subset(sample_weight, train),
                            penalty_factor=penalty_factor, fit_intercept=fit_intercept)
     supports, values = [], []
     intercepts = np.empty(len(grid))
     n_failed = 0
-    for k, result in enumerate(_warm_path(problem, grid, l1_ratio, precompute=precompute,
+    for k, result in enumerate(walk_path(problem, grid, l1_ratio, precompute=precompute,
                                           positive=positive, tol=tol, max_iter=max_iter,
                                           seed=seed)):
         support = np.flatnonzero(result.coef)
@@ -122,22 +86,6 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     return np.average(residuals**2, axis=0, weights=sample_weight[test]), n_failed
 
 
-def _job_seeds(selection, random_state, n_jobs):
-    """Per-job feature-order seeds for ``selection="random"``; -1 (cyclic) otherwise."""
-    rng = check_random_state(random_state)  # checked even when unused, as scikit-learn does
-    if selection == "cyclic":
-        return [-1] * n_jobs
-    return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=n_jobs)]
-
-
-def _check_parallel(n_jobs, verbose):
-    """``n_jobs`` (None or a non-zero integer) and ``verbose`` (a bool or an integer >= 0),
-    checked before joblib sees them."""
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral)
-                               or n_jobs == 0):
-        raise ValueError(f"n_jobs must be None or a non-zero integer, got {n_jobs!r}.")
-    if not isinstance(verbose, (bool, np.bool_)):
-        check_scalar(verbose, "verbose", kind=Integral, low=0)
 
 
 def _check_cv(cv):
@@ -152,17 +100,6 @@ def _check_selection(selection):
         raise ValueError(f"selection must be 'cyclic' or 'random', got {selection!r}.")
     return selection
 
-
-def _as_single_target(estimator, y):
-    """LassoCV and ElasticNetCV take one target, as scikit-learn's (no MultiTask variant)."""
-    if y.ndim == 2:
-        if y.shape[1] != 1:
-            raise ValueError(f"{type(estimator).__name__} takes a single target; y has shape "
-                             f"{y.shape}. Fit one estimator per column.")
-        warnings.warn("A column-vector y was passed when a 1d array was expected; it is "
-                      "raveled.", DataConversionWarning, stacklevel=3)
-        y = y[:, 0]
-    return y
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,10 +146,10 @@ class _PathCV(_LinearRegressor):
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         positive = check_bool(self.positive, "positive")
         _check_cv(self.cv)
-        _check_parallel(self.n_jobs, self.verbose)
+        check_parallel(self.n_jobs, self.verbose)
         l1_ratios = self._l1_ratios()
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
-        y = _as_single_target(self, y)
+        y = as_single_target(self, y)
 
         problem = make_problem(X, y, sample_weight=sample_weight,
                                penalty_factor=self.penalty_factor,
@@ -224,7 +161,7 @@ class _PathCV(_LinearRegressor):
             grids = np.tile(given_grid, (l1_ratios.size, 1))
 
         folds = list(check_cv(self.cv).split(X, y, groups))
-        seeds = _job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
+        seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
         options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter)
         jobs = (delayed(_path_test_mse)(X, y, sample_weight, train, test, grid, l1_ratio,
@@ -232,7 +169,7 @@ class _PathCV(_LinearRegressor):
                 for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True))
                 for f, (train, test) in enumerate(folds))
         outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
-        _warn_paths_not_converged(sum(failed for _, failed in outputs), len(outputs),
+        warn_paths_not_converged(sum(failed for _, failed in outputs), len(outputs),
                                   "the training folds")
         mse = np.reshape([errors for errors, _ in outputs],
                          (l1_ratios.size, len(folds), grids.shape[1]))
@@ -249,7 +186,7 @@ class _PathCV(_LinearRegressor):
 
         # The final fit walks the chosen grid down to alpha_ on all the data, warm-started
         # (glmnet's way): cheaper than a cold fit at a small alpha.
-        *_, result = _warm_path(problem, grid[: best_index + 1], float(l1_ratios[best_ratio]),
+        *_, result = walk_path(problem, grid[: best_index + 1], float(l1_ratios[best_ratio]),
                                 precompute=precompute, positive=positive, tol=tol,
                                 max_iter=max_iter, seed=seeds[-1])
         warn_if_not_converged(result, self.alpha_)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from numbers import Integral
 
 import numpy as np
@@ -10,13 +11,14 @@ from ._solver import (
     DEFAULT_MAX_ITER,
     CoordinateDescent,
     Problem,
+    SolveResult,
     check_penalty,
     make_problem,
     warn_if_not_converged,
 )
 from ._validation import check_bool, check_scalar
 
-__all__ = ["alpha_grid", "enet_path", "lasso_path"]
+__all__ = ["alpha_grid", "enet_path", "iter_enet_path", "lasso_path"]
 
 # glmnet's early stop of a path: the fraction of deviance explained reaches STOP_EXPLAINED, or
 # grows by less than STOP_CHANGE of itself between two alphas (Friedman, Hastie and
@@ -65,6 +67,91 @@ def _check_alphas(alphas, n_alphas) -> tuple[np.ndarray | None, int]:
     if not np.isfinite(values).all() or (values < 0).any():
         raise ValueError("alphas must be finite and non-negative.")
     return np.sort(values)[::-1], values.size
+
+
+def resolve_grid(problem: Problem, alphas, eps: float, l1_ratio: float, positive: bool
+                 ) -> np.ndarray:
+    """The decreasing alpha grid: ``alphas`` if given as values, else ``alphas`` (a count)
+    values from :func:`alpha_grid`."""
+    if alphas is None:
+        raise TypeError("alphas must be a positive count or an array of alphas, got None.")
+    given, n_alphas = _check_alphas(alphas, None)
+    if given is not None:
+        return given
+    return alpha_grid(problem, l1_ratio, eps, n_alphas, positive=positive)
+
+
+def walk_path(problem: Problem, grid: np.ndarray, l1_ratio: float, *, precompute="auto",
+              positive: bool = False, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
+              coef_init=None, working_set: bool = True, screening: bool = True,
+              seed: int = -1, stop_early: bool = False) -> Iterator[SolveResult]:
+    """The engine's walk down a decreasing grid: one :class:`SolveResult` per alpha.
+
+    One solver state walks the whole grid, so each alpha starts from the previous solution
+    with its residual, Gram entries and strong set.  Everything that fits a path (the path
+    functions, cross-validation folds, information criteria, stability selection, the
+    command line) iterates over this generator, so that the caller can report progress or
+    stop between two alphas.  ``seed >= 0`` visits features in random order
+    (``selection="random"``).  With ``stop_early`` the walk ends, as glmnet's does, once the
+    fraction of the deviance explained reaches ``STOP_EXPLAINED`` or grows by less than
+    ``STOP_CHANGE`` of itself from one alpha to the next.  Non-convergence is reported in
+    each result, not warned about: the caller decides.
+    """
+    solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
+                               screening=screening, n_alphas=len(grid))
+    explained = 0.0
+    for k, alpha in enumerate(grid):
+        result = solver.run(float(alpha), l1_ratio, positive=positive, tol=tol,
+                            max_iter=max_iter, shuffle_seed=seed)
+        yield result
+        if stop_early and problem.y_sqnorm > 0:
+            previous, explained = explained, 1.0 - solver.residual_sqnorm() / problem.y_sqnorm
+            if explained >= STOP_EXPLAINED or (
+                    k > 0 and explained - previous < STOP_CHANGE * explained):
+                return
+
+
+def iter_enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int = 100,
+                   alphas=None, precompute="auto", coef_init=None, positive: bool = False,
+                   fit_intercept: bool = False, sample_weight=None, penalty_factor=None,
+                   tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
+                   working_set: bool = True, screening: bool = True,
+                   stop_early: bool = False) -> Iterator[SolveResult]:
+    """The Elastic Net path one alpha at a time: :func:`enet_path` as a generator.
+
+    Validates the data and builds the grid once, then yields the
+    :class:`~fastreg.SolveResult` of each alpha as soon as it is solved (its ``alpha``
+    attribute says which), warm-started from the previous one.  A progress bar can advance
+    and a ``KeyboardInterrupt`` or a ``break`` can stop the path between two alphas; the
+    results yielded so far stay valid.  The parameters are those of :func:`enet_path`.  A
+    :class:`~sklearn.exceptions.ConvergenceWarning` is emitted for each alpha whose fit did
+    not reach the tolerance.
+
+    Examples
+    --------
+    >>> import numpy as np, fastreg
+    >>> X = np.asfortranarray(np.random.default_rng(0).normal(size=(50, 10)))
+    >>> y = X[:, 0] - 2 * X[:, 1]
+    >>> steps = fastreg.iter_enet_path(X, y, l1_ratio=1.0, n_alphas=5)
+    >>> [int(np.count_nonzero(step.coef)) for step in steps]
+    [0, 2, 2, 2, 2]
+    """
+    _, l1_ratio, tol, max_iter = check_penalty(0.0, l1_ratio, tol, max_iter)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    positive = check_bool(positive, "positive")
+    stop_early = check_bool(stop_early, "stop_early")
+    eps = check_scalar(eps, "eps", low=0.0, low_open=True)
+    grid, n_alphas = _check_alphas(alphas, n_alphas)
+    problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
+                           fit_intercept=fit_intercept)
+    if grid is None:
+        grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=positive)
+    for result in walk_path(problem, grid, l1_ratio, precompute=precompute, positive=positive,
+                            tol=tol, max_iter=max_iter, coef_init=coef_init,
+                            working_set=working_set, screening=screening,
+                            stop_early=stop_early):
+        warn_if_not_converged(result, result.alpha)
+        yield result
 
 
 def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int = 100,
@@ -146,41 +233,26 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         Only with ``return_n_iter=True``.
     """
     del copy_X, check_input  # X is never modified and always validated.
-    _, l1_ratio, tol, max_iter = check_penalty(0.0, l1_ratio, tol, max_iter)
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    positive = check_bool(positive, "positive")
-    stop_early = check_bool(stop_early, "stop_early")
-    eps = check_scalar(eps, "eps", low=0.0, low_open=True)
-    grid, n_alphas = _check_alphas(alphas, n_alphas)
-    problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                           fit_intercept=fit_intercept)
-    if grid is None:
-        grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=bool(positive))
-    solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
-                               screening=screening, n_alphas=n_alphas)
-    coefs = np.empty((problem.n_features, n_alphas), dtype=problem.dtype)
-    dual_gaps = np.empty(n_alphas)
-    n_iters = []
-    explained = 0.0
-    for k, alpha in enumerate(grid):
-        result = solver.run(float(alpha), l1_ratio, positive=bool(positive), tol=tol,
-                            max_iter=max_iter)
-        warn_if_not_converged(result, alpha)
-        coefs[:, k] = result.coef
-        dual_gaps[k] = result.dual_gap
-        n_iters.append(result.n_iter)
+    steps = iter_enet_path(
+        X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alphas,
+        precompute=precompute, coef_init=coef_init, positive=positive,
+        fit_intercept=fit_intercept, sample_weight=sample_weight, penalty_factor=penalty_factor,
+        tol=tol, max_iter=max_iter, working_set=working_set, screening=screening,
+        stop_early=stop_early)
+    results = []
+    for result in steps:
+        results.append(result)
         if verbose:
-            print(f"alpha {k + 1}/{n_alphas} = {alpha:.4g}: {np.count_nonzero(result.coef)} "
-                  f"non-zeros, gap {result.dual_gap:.2e}, {result.n_iter} epochs")
-        if stop_early and problem.y_sqnorm > 0:
-            previous, explained = explained, 1.0 - solver.residual_sqnorm() / problem.y_sqnorm
-            if explained >= STOP_EXPLAINED or (
-                    k > 0 and explained - previous < STOP_CHANGE * explained):
-                grid, dual_gaps = grid[:k + 1], dual_gaps[:k + 1]
-                coefs = coefs[:, :k + 1].copy()
-                break
+            print(f"alpha {len(results)} = {result.alpha:.4g}: "
+                  f"{np.count_nonzero(result.coef)} non-zeros, gap {result.dual_gap:.2e}, "
+                  f"{result.n_iter} epochs")
+    grid = np.array([result.alpha for result in results])
+    coefs = np.empty((results[0].coef.size, len(results)), dtype=results[0].coef.dtype)
+    for k, result in enumerate(results):
+        coefs[:, k] = result.coef
+    dual_gaps = np.array([result.dual_gap for result in results])
     if return_n_iter:
-        return grid, coefs, dual_gaps, n_iters
+        return grid, coefs, dual_gaps, [result.n_iter for result in results]
     return grid, coefs, dual_gaps
 
 

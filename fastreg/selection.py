@@ -22,6 +22,12 @@ from sklearn.linear_model import LinearRegression
 from sklearn.utils.validation import check_is_fitted
 
 from ._estimators import _LinearRegressor, keep_state_on_error
+from ._resampling import (
+    as_single_target,
+    check_parallel,
+    take_rows,
+    warn_paths_not_converged,
+)
 from ._solver import (
     DEFAULT_MAX_ITER,
     check_penalty,
@@ -30,28 +36,12 @@ from ._solver import (
     warn_if_not_converged,
 )
 from ._validation import check_bool, check_random_state, check_scalar
-from .cv import (
-    _as_single_target,
-    _check_parallel,
-    _take_rows,
-    _warm_path,
-    _warn_paths_not_converged,
-)
-from .path import _check_alphas, alpha_grid
+from .path import resolve_grid, walk_path
 
 __all__ = ["LassoIC", "StabilitySelection"]
 
 _CRITERIA = ("aic", "bic", "ebic")
 
-
-def _grid(problem, alphas, eps, l1_ratio, positive):
-    """The decreasing alpha grid: ``alphas`` if given, else geometric from ``alpha_max``."""
-    if alphas is None:
-        raise TypeError("alphas must be a positive count or an array of alphas, got None.")
-    given, n_alphas = _check_alphas(alphas, None)
-    if given is not None:
-        return given
-    return alpha_grid(problem, l1_ratio, eps, n_alphas, positive=positive)
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,12 +173,12 @@ class LassoIC(_LinearRegressor):
         precompute = check_precompute(self.precompute)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
-        _check_parallel(None, self.verbose)
+        check_parallel(None, self.verbose)
         noise_variance = (None if self.noise_variance is None else
                           check_scalar(self.noise_variance, "noise_variance", low=0.0,
                                        low_open=True))
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
-        y = _as_single_target(self, y)
+        y = as_single_target(self, y)
         p = X.shape[1]
         weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
         n = float(weights.sum())  # frequency weights: the effective number of samples
@@ -200,14 +190,14 @@ class LassoIC(_LinearRegressor):
         problem = make_problem(X, y, sample_weight=sample_weight,
                                penalty_factor=self.penalty_factor,
                                fit_intercept=self.fit_intercept)
-        grid = _grid(problem, self.alphas, eps, 1.0, positive)
+        grid = resolve_grid(problem, self.alphas, eps, 1.0, positive)
         if noise_variance is None and n > p + self.fit_intercept:
             noise_variance = self._ols_noise_variance(X, y, weights, n, positive)
 
         rss = np.full(grid.size, np.inf)
         n_nonzero = np.full(grid.size, -1)
         results = []
-        for k, result in enumerate(_warm_path(problem, grid, 1.0, precompute=precompute,
+        for k, result in enumerate(walk_path(problem, grid, 1.0, precompute=precompute,
                                               positive=positive, tol=tol,
                                               max_iter=max_iter)):
             warn_if_not_converged(result, grid[k])
@@ -277,12 +267,12 @@ def _subsample_selection(X, y, sample_weight, rows, grid, l1_ratio, *, fit_inter
     matrix); the number of alphas whose fit did not reach the tolerance; the most epochs one
     fit took.
     """
-    problem = make_problem(_take_rows(X, rows), y[rows],
+    problem = make_problem(take_rows(X, rows), y[rows],
                            sample_weight=None if sample_weight is None else sample_weight[rows],
                            penalty_factor=penalty_factor, fit_intercept=fit_intercept)
     supports = []
     n_failed = max_epochs = 0
-    for result in _warm_path(problem, grid, l1_ratio, precompute=precompute,
+    for result in walk_path(problem, grid, l1_ratio, precompute=precompute,
                              positive=positive, tol=tol, max_iter=max_iter):
         supports.append(np.flatnonzero(result.coef).astype(np.int32))
         n_failed += not result.converged
@@ -461,16 +451,16 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
             check_scalar(self.sample_fraction, "sample_fraction", low=0.0, low_open=True,
                          high=1.0)
         precompute = check_precompute(self.precompute)
-        _check_parallel(self.n_jobs, self.verbose)
+        check_parallel(self.n_jobs, self.verbose)
         check_random_state(self.random_state)
         # _LinearRegressor's checks, borrowed: this is a transformer, not a regressor.
         X, y, sample_weight = _LinearRegressor._validate_fit_input(self, X, y, sample_weight)
-        y = _as_single_target(self, y)
+        y = as_single_target(self, y)
         n, p = X.shape
         problem = make_problem(X, y, sample_weight=sample_weight,
                                penalty_factor=self.penalty_factor,
                                fit_intercept=fit_intercept)
-        grid = _grid(problem, self.alphas, eps, l1_ratio, positive)
+        grid = resolve_grid(problem, self.alphas, eps, l1_ratio, positive)
         subsamples = self._subsamples(n)
 
         jobs = (delayed(_subsample_selection)(
@@ -478,7 +468,7 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
             penalty_factor=self.penalty_factor, precompute=precompute, positive=positive,
             tol=tol, max_iter=max_iter) for rows in subsamples)
         outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
-        _warn_paths_not_converged(sum(out[2] for out in outputs), len(outputs), "subsamples")
+        warn_paths_not_converged(sum(out[2] for out in outputs), len(outputs), "subsamples")
 
         counts = np.zeros((p, grid.size), dtype=np.int32)
         union_sizes = np.zeros(grid.size)
