@@ -14,6 +14,7 @@ eigendecomposition (or SVD) serves every alpha.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from numbers import Integral
 
 import numpy as np
@@ -36,6 +37,7 @@ from ._resampling import (
 from ._ridge import _BLOCK_ELEMENTS, _centered_rmatvec, _gram, _kernel
 from ._solver import (
     DEFAULT_MAX_ITER,
+    SolveResult,
     check_penalty,
     check_precompute,
     make_problem,
@@ -55,37 +57,68 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
 
     Returns the (weighted) mean squared error on the test rows of the model fitted at each
     alpha, intercept included, shape ``(n_alphas,)``, and the number of alphas whose fit
-    did not reach the tolerance.  Only the features that are non-zero somewhere on the path
-    are kept, so memory stays O(n_alphas * active) rather than O(n_alphas * n_features), and
-    only their columns of the test rows are gathered.
+    did not reach the tolerance (see :func:`_fold_path` and :func:`_test_mse`).
+    """
+    steps = _fold_path(X, y, sample_weight, train, grid, l1_ratio, fit_intercept=fit_intercept,
+                       penalty_factor=penalty_factor, precompute=precompute, positive=positive,
+                       tol=tol, max_iter=max_iter, seed=seed)
+    return _test_mse(steps, X, y, sample_weight, test)
+
+
+def _fold_path(X, y, sample_weight, train, grid, l1_ratio, *, fit_intercept, penalty_factor,
+               precompute, positive, tol, max_iter, seed) -> Iterator[SolveResult]:
+    """The warm-started path on the rows ``train`` of a canonical X: one result per alpha.
+
+    The training rows are validated now, when this is called; the alphas are solved as the
+    returned generator is consumed, so that a caller (the command line) can report each one.
     """
     problem = make_problem(take_rows(X, train), y[train],
                            sample_weight=subset(sample_weight, train),
                            penalty_factor=penalty_factor, fit_intercept=fit_intercept)
-    supports, values = [], []
-    intercepts = np.empty(len(grid))
+    return walk_path(problem, grid, l1_ratio, precompute=precompute, positive=positive,
+                     tol=tol, max_iter=max_iter, seed=seed)
+
+
+def _test_mse(steps: Iterable, X, y, sample_weight, test) -> tuple[np.ndarray, int]:
+    """The (weighted) mean squared error on the rows ``test`` of each step of a path.
+
+    ``steps`` yields objects with ``coef``, ``intercept`` and ``converged`` (as
+    :class:`SolveResult`), consumed one at a time.  Returns the errors, one per step, and
+    the number of steps that did not converge.  Only the features that are non-zero
+    somewhere on the path are kept, so memory stays O(n_alphas * active) rather than
+    O(n_alphas * n_features), and only their columns of the test rows are gathered.
+    """
+    supports, values, intercepts = [], [], []
     n_failed = 0
-    for k, result in enumerate(walk_path(problem, grid, l1_ratio, precompute=precompute,
-                                          positive=positive, tol=tol, max_iter=max_iter,
-                                          seed=seed)):
+    for result in steps:
         support = np.flatnonzero(result.coef)
         supports.append(support)
         values.append(result.coef[support].astype(np.float64))
-        intercepts[k] = result.intercept
+        intercepts.append(result.intercept)
         n_failed += not result.converged
 
     active = np.unique(np.concatenate(supports)) if supports else np.empty(0, np.intp)
-    coefs = np.zeros((active.size, len(grid)))
+    coefs = np.zeros((active.size, len(supports)))
     for k, (support, value) in enumerate(zip(supports, values, strict=True)):
         coefs[np.searchsorted(active, support), k] = value
     X_test = X[test][:, active] if sp.issparse(X) else X[np.ix_(test, active)]
-    predictions = np.asarray(X_test @ coefs) + intercepts
+    predictions = np.asarray(X_test @ coefs) + np.array(intercepts, dtype=np.float64)
     residuals = predictions - y[test, None]
     if sample_weight is None:
         return np.mean(residuals**2, axis=0), n_failed
     return np.average(residuals**2, axis=0, weights=sample_weight[test]), n_failed
 
 
+def _walk_to(problem, grid, index, l1_ratio, *, precompute, positive, tol, max_iter, seed
+             ) -> SolveResult:
+    """The fit at ``grid[index]`` on all the data, reached by walking the grid down to it.
+
+    Warm-started from alpha to alpha (glmnet's way): cheaper than a cold fit at a small
+    alpha.  The final fit of :class:`LassoCV` and ``fastreg fit --cv``.
+    """
+    *_, result = walk_path(problem, grid[: index + 1], l1_ratio, precompute=precompute,
+                           positive=positive, tol=tol, max_iter=max_iter, seed=seed)
+    return result
 
 
 def _check_cv(cv):
@@ -184,11 +217,9 @@ class _PathCV(_LinearRegressor):
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         self.alphas_ = grids[0] if (given_grid is not None or l1_ratios.size == 1) else grids
 
-        # The final fit walks the chosen grid down to alpha_ on all the data, warm-started
-        # (glmnet's way): cheaper than a cold fit at a small alpha.
-        *_, result = walk_path(problem, grid[: best_index + 1], float(l1_ratios[best_ratio]),
-                                precompute=precompute, positive=positive, tol=tol,
-                                max_iter=max_iter, seed=seeds[-1])
+        result = _walk_to(problem, grid, best_index, float(l1_ratios[best_ratio]),
+                          precompute=precompute, positive=positive, tol=tol,
+                          max_iter=max_iter, seed=seeds[-1])
         warn_if_not_converged(result, self.alpha_)
         self.coef_ = result.coef
         self.intercept_ = float(result.intercept)
