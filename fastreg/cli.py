@@ -23,18 +23,23 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold
 
-from . import ElasticNet, Lasso, Ridge, __version__, enet_path, lasso_path, solve
+from . import ElasticNet, Lasso, Ridge, __version__
 from ._io import FORMATS, DataError, Dataset, load_data
 from ._progress import Progress
+from ._resampling import take_rows
+from ._solver import Problem, make_problem, warn_if_not_converged
+from .cv import _choose, _fold_path, _test_mse, _walk_to
 from .datasets import make_correlated_regression
+from .path import alpha_grid, iter_enet_path, walk_path
 from .plotting import MissingMatplotlibError, require_matplotlib
 
 __all__ = ["main"]
@@ -470,6 +475,8 @@ def _check_directory(path: str, option: str) -> None:
 
 
 # --- models, alpha grids, paths and cross-validation -------------------------------------------
+# The fits are the library's (fastreg.path.walk_path, LassoCV's folds in fastreg.cv, Ridge):
+# only the progress bar, the widened grid and Ridge's grid are the command line's own.
 
 
 @dataclass(frozen=True)
@@ -490,6 +497,12 @@ class _Spec:
         text += ", with an intercept" if self.fit_intercept else ", no intercept"
         return text + (", coefficients >= 0" if self.positive else "")
 
+    def walk_options(self) -> dict:
+        """The keywords of every l1 and elasticnet walk: LassoCV's (so that ``fit --cv``
+        chooses its alpha), with covariance updates left to the engine, cyclic order."""
+        return {"precompute": "auto", "positive": self.positive, "tol": self.tol,
+                "max_iter": self.max_iter, "seed": -1}
+
 
 def _spec(args: argparse.Namespace) -> _Spec:
     if args.l1_ratio is not None and args.penalty != "elasticnet":
@@ -500,22 +513,22 @@ def _spec(args: argparse.Namespace) -> _Spec:
                  args.max_iter)
 
 
-def _column_means(X) -> np.ndarray:
-    return np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+@dataclass(frozen=True)
+class _Inputs:
+    """X and y of one command. For l1 and elasticnet, ``problem`` is the data validated
+    once, shared by the grid, the path, the folds' rows and the final fit, and ``X`` is its
+    canonical X; Ridge's estimator validates X itself (``problem`` is None)."""
+
+    X: object
+    y: np.ndarray
+    problem: Problem | None
 
 
-def _alpha_max(X, y: np.ndarray, spec: _Spec) -> float:
-    """``max_j |x_j^T (y - ybar)| / (n l1_ratio)``: the smallest alpha with every w_j = 0.
-
-    With ``positive`` only positive correlations count, as in :func:`fastreg.path.alpha_grid`.
-    X need not be centered: the centered y sums to zero, so ``x_j - mean(x_j)`` and ``x_j``
-    have the same product with it.
-    """
-    centered = (y - y.mean() if spec.fit_intercept else y).astype(X.dtype, copy=False)
-    # In X's dtype: a float32 X times a float64 vector would be upcast, copied whole.
-    correlations = np.asarray(X.T @ centered, dtype=np.float64).ravel()
-    largest = max(correlations.max(), 0.0) if spec.positive else np.abs(correlations).max()
-    return float(largest / (X.shape[0] * spec.l1_ratio))
+def _inputs(X, y: np.ndarray, spec: _Spec) -> _Inputs:
+    if spec.penalty == "l2":
+        return _Inputs(X, y, None)
+    problem = make_problem(X, y, fit_intercept=spec.fit_intercept)
+    return _Inputs(problem.X, y, problem)
 
 
 def _ridge_scale(X, fit_intercept: bool) -> float:
@@ -523,62 +536,51 @@ def _ridge_scale(X, fit_intercept: bool) -> float:
     values = X.data if sp.issparse(X) else X.ravel(order="K")
     trace = float(np.dot(values, values))
     if fit_intercept:
-        means = _column_means(X)
+        means = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
         trace -= X.shape[0] * float(means @ means)
     scale = trace / min(X.shape)
     return scale if scale > 0 else 1.0
 
 
-def _alpha_grid(X, y: np.ndarray, spec: _Spec, n_alphas: int, eps: float,
+def _alpha_grid(inputs: _Inputs, spec: _Spec, n_alphas: int, eps: float,
                 include: float | None = None) -> np.ndarray:
     """The path's alphas, decreasing; the grid is widened to reach ``include`` if given.
 
-    l1 and elasticnet run from alpha_max down to ``eps * alpha_max``, as
-    :func:`fastreg.enet_path`; l2 spans 1e2 to 1e-4 times the mean eigenvalue of ``X^T X``.
+    l1 and elasticnet take fastreg's grid (:func:`fastreg.path.alpha_grid`, that of
+    :func:`fastreg.enet_path` and LassoCV), from alpha_max down to ``eps * alpha_max``; l2
+    spans 1e2 to 1e-4 times the mean eigenvalue of ``X^T X``.
     """
     if spec.penalty == "l2":
-        scale = _ridge_scale(X, spec.fit_intercept)
+        scale = _ridge_scale(inputs.X, spec.fit_intercept)
         high, low = _RIDGE_SPAN[0] * scale, _RIDGE_SPAN[1] * scale
     else:
-        high = _alpha_max(X, y, spec)
-        resolution = np.finfo(np.float64).resolution
-        if not (np.isfinite(high) and high > resolution):
-            # y is constant or orthogonal to every feature: w = 0 at any alpha.
-            return np.full(n_alphas, resolution if include is None else include)
-        low = eps * high
+        grid = alpha_grid(inputs.problem, spec.l1_ratio, eps, n_alphas, positive=spec.positive)
+        if include is None or grid[-1] <= include <= grid[0]:
+            return grid
+        if grid[0] == grid[-1]:
+            # y is constant or orthogonal to every feature: w = 0 at any alpha, and the
+            # library's grid is a placeholder that need not reach past include.
+            return np.full(n_alphas, include)
+        high, low = grid[0], grid[-1]
     if include is not None:
         high, low = max(high, include), min(low, include)
     return np.geomspace(high, low, n_alphas)
 
 
-def _path_steps(X, y: np.ndarray, alphas: np.ndarray,
-                spec: _Spec) -> Iterator[tuple[np.ndarray, float, float | None]]:
-    """Fit every alpha in turn; yield ``(coef, intercept, duality gap or None)`` for each.
+class _RidgeStep(NamedTuple):
+    """One alpha of a Ridge path, read as a SolveResult is. No duality gap; converged, as a
+    Ridge fit that stops early warns by itself."""
 
-    l1 and elasticnet call :func:`fastreg.enet_path` one alpha at a time, each fit started
-    from the previous solution, so that a progress bar can advance and Ctrl-C can stop
-    between two alphas. Ridge has no duality gap: dense data are fitted for every alpha by
-    one eigendecomposition, sparse data (and ``positive``) alpha by alpha.
-    """
-    if spec.penalty == "l2":
-        yield from _ridge_steps(X, y, alphas, spec)
-        return
-    y_mean = float(y.mean()) if spec.fit_intercept else 0.0
-    x_mean = _column_means(X) if spec.fit_intercept else None
-    coef = None
-    for alpha in alphas:
-        _, coefs, gaps = enet_path(
-            X, y, l1_ratio=spec.l1_ratio, alphas=[alpha], coef_init=coef,
-            positive=spec.positive, fit_intercept=spec.fit_intercept, tol=spec.tol,
-            max_iter=spec.max_iter,
-        )
-        coef = coefs[:, 0]
-        # With an intercept, b = mean(y) - mean(X) @ w at every alpha.
-        intercept = y_mean - float(x_mean @ coef) if spec.fit_intercept else 0.0
-        yield coef, intercept, float(gaps[0])
+    coef: np.ndarray
+    intercept: float
+    alpha: float
+    dual_gap: None = None
+    converged: bool = True
 
 
-def _ridge_steps(X, y, alphas, spec) -> Iterator[tuple[np.ndarray, float, None]]:
+def _ridge_steps(X, y, alphas, spec) -> Iterator[_RidgeStep]:
+    """The Ridge fit of each alpha: dense data in one eigendecomposition for every alpha,
+    sparse data (and ``positive``) alpha by alpha."""
     one_fit = (not sp.issparse(X) and not spec.positive
                and X.shape[0] * alphas.size <= _RIDGE_ONE_FIT_MAX_ENTRIES)
     if one_fit:
@@ -587,14 +589,26 @@ def _ridge_steps(X, y, alphas, spec) -> Iterator[tuple[np.ndarray, float, None]]
         model.fit(X, targets)
         intercepts = np.broadcast_to(model.intercept_, alphas.shape)
         for k in range(alphas.size):
-            yield model.coef_[k], float(intercepts[k]), None
+            yield _RidgeStep(model.coef_[k], float(intercepts[k]), float(alphas[k]))
         return
     for alpha in alphas:
         model = Ridge(float(alpha), fit_intercept=spec.fit_intercept, positive=spec.positive)
         if spec.positive:
             model.set_params(tol=spec.tol, max_iter=spec.max_iter)
         model.fit(X, y)
-        yield model.coef_, float(model.intercept_), None
+        yield _RidgeStep(model.coef_, float(model.intercept_), float(alpha))
+
+
+def _each_alpha(steps: Iterable, progress: Progress) -> Iterator:
+    """The fits of a path as they come, the progress bar advanced by one for each.
+
+    The engine's walk only reports a fit that stopped at --max-iter: it is warned about here,
+    as by :func:`fastreg.iter_enet_path`, for :class:`_ConvergenceCount` to count.
+    """
+    for step in steps:
+        warn_if_not_converged(step, step.alpha)
+        progress.advance()
+        yield step
 
 
 @dataclass
@@ -609,17 +623,24 @@ class _Path:
     gaps: np.ndarray | None
 
 
-def _compute_path(X, y: np.ndarray, alphas: np.ndarray, spec: _Spec,
+def _compute_path(inputs: _Inputs, alphas: np.ndarray, spec: _Spec,
                   progress: Progress) -> _Path:
-    """The whole path, advancing ``progress`` by one step per alpha."""
+    """The whole path, advancing ``progress`` by one step per alpha.
+
+    l1 and elasticnet walk the grid with one solver state (:func:`fastreg.path.walk_path`),
+    each alpha warm-started from the previous one; Ctrl-C stops it between two alphas.
+    """
+    if spec.penalty == "l2":
+        steps = _ridge_steps(inputs.X, inputs.y, alphas, spec)
+    else:
+        steps = walk_path(inputs.problem, alphas, spec.l1_ratio, **spec.walk_options())
     columns: list[tuple[np.ndarray, np.ndarray]] = []
     intercepts, gaps = np.empty(alphas.size), np.empty(alphas.size)
-    for k, (coef, intercept, gap) in enumerate(_path_steps(X, y, alphas, spec)):
-        support = np.flatnonzero(coef)
-        columns.append((support, coef[support]))
-        intercepts[k] = intercept
-        gaps[k] = np.nan if gap is None else gap
-        progress.advance()
+    for k, step in enumerate(_each_alpha(steps, progress)):
+        support = np.flatnonzero(step.coef)
+        columns.append((support, step.coef[support]))
+        intercepts[k] = step.intercept
+        gaps[k] = np.nan if step.dual_gap is None else step.dual_gap
     n_nonzero = np.array([support.size for support, _ in columns])
     active = np.unique(np.concatenate([support for support, _ in columns]))
     coefs = np.zeros((active.size, alphas.size))
@@ -634,53 +655,30 @@ def _compute_path(X, y: np.ndarray, alphas: np.ndarray, spec: _Spec,
                  None if spec.penalty == "l2" else gaps)
 
 
-def _take_rows(X, rows: np.ndarray):
-    """The rows of X, in the solvers' layout (CSC, or Fortran-ordered), copied once."""
-    if sp.issparse(X):
-        return X[rows].tocsc()
-    out = np.empty((rows.size, X.shape[1]), dtype=X.dtype, order="F")
-    return np.take(X, rows, axis=0, out=out)
-
-
-def _cross_validate(X, y: np.ndarray, alphas: np.ndarray, spec: _Spec, n_folds: int,
+def _cross_validate(inputs: _Inputs, alphas: np.ndarray, spec: _Spec, n_folds: int,
                     seed: int, progress: Progress) -> np.ndarray:
     """Test mean squared errors of shape (n_alphas, n_folds) along each fold's path.
 
-    The folds are a shuffled :class:`sklearn.model_selection.KFold` split; each fold's path
-    (on the other folds) is walked alpha by alpha and scored on the fold as it goes, so no
-    path of coefficients is stored.
+    The folds, each fold's path and its test errors are those of :class:`fastreg.LassoCV`
+    and :class:`fastreg.ElasticNetCV` with ``cv=KFold(n_folds, shuffle=True,
+    random_state=seed)`` (tests check that both choose the same alpha); the folds are walked
+    here one after the other, in this process, so that the progress bar follows each fold
+    alpha by alpha and Ctrl-C stops between two alphas.
     """
-    # The same folds, grid and rule as fastreg.cv.LassoCV / ElasticNetCV with
-    # cv=KFold(n_folds, shuffle=True, random_state=seed) (tests check that both choose the
-    # same alpha), walked here so that the progress bar follows each fold alpha by alpha
-    # and Ctrl-C stops between two alphas; LassoCV runs whole fold paths in joblib jobs.
     mse = np.empty((alphas.size, n_folds))
-    splits = KFold(n_folds, shuffle=True, random_state=seed).split(y)
+    splits = KFold(n_folds, shuffle=True, random_state=seed).split(inputs.y)
     for fold, (train, test) in enumerate(splits):
         progress.advance(0, label=f"CV fold {fold + 1}/{n_folds}")
-        X_train, X_test, y_test = _take_rows(X, train), _take_rows(X, test), y[test]
-        steps = _path_steps(X_train, y[train], alphas, spec)
-        for k, (coef, intercept, _) in enumerate(steps):
-            residual = np.asarray(X_test @ coef, dtype=np.float64) + intercept - y_test
-            mse[k, fold] = float(residual @ residual) / residual.size
-            progress.advance()
+        if spec.penalty == "l2":
+            steps = _ridge_steps(take_rows(inputs.X, train), inputs.y[train], alphas, spec)
+        else:
+            steps = _fold_path(inputs.X, inputs.y, None, train, alphas, spec.l1_ratio,
+                               fit_intercept=spec.fit_intercept, penalty_factor=None,
+                               **spec.walk_options())
+        # The fits that did not converge are counted by their warnings (_each_alpha).
+        mse[:, fold], _ = _test_mse(_each_alpha(steps, progress), inputs.X, inputs.y, None,
+                                    test)
     return mse
-
-
-def _choose_alpha(mse: np.ndarray, rule: str) -> int:
-    """Index of the alpha chosen from test errors of shape (n_alphas, n_folds).
-
-    "min": the smallest mean error (the first, hence largest, alpha on ties). "1se": the
-    largest alpha whose mean error is at most the minimum plus one standard error of the
-    folds' errors there, ``std / sqrt(K)`` (glmnet's ``lambda.1se``), as
-    :class:`fastreg.cv.LassoCV` with ``rule="1se"``.
-    """
-    mean = mse.mean(axis=1)
-    best = int(np.argmin(mean))
-    if rule == "min" or mse.shape[1] < 2:
-        return best
-    se = mse[best].std(ddof=1) / np.sqrt(mse.shape[1])
-    return int(np.flatnonzero(mean <= mean[best] + se)[0])  # alphas decrease
 
 
 @dataclass
@@ -696,20 +694,26 @@ class _Fit:
     solver: str
 
 
-def _final_fit(X, y: np.ndarray, alpha: float, spec: _Spec) -> _Fit:
+def _final_fit(inputs: _Inputs, spec: _Spec, grid: np.ndarray, index: int) -> _Fit:
+    """The fit at ``grid[index]`` on all the data.
+
+    l1 and elasticnet walk ``grid`` down to it, warm-started, as LassoCV's final fit does
+    (a given alpha is a grid of one); Ridge fits that alpha alone.
+    """
+    alpha = float(grid[index])
     if spec.penalty == "l2":
         model = Ridge(alpha, fit_intercept=spec.fit_intercept, positive=spec.positive)
         if spec.positive:
             model.set_params(tol=spec.tol, max_iter=spec.max_iter)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            model.fit(X, y)
+            model.fit(inputs.X, inputs.y)
         n_iter = None if model.n_iter_ is None else int(np.max(model.n_iter_))
         solver = _RIDGE_SOLVERS.get(model.solver_, model.solver_)
         return _Fit(np.asarray(model.coef_), float(model.intercept_), None, None, n_iter,
                     not caught, solver)
-    result = solve(X, y, alpha, spec.l1_ratio, positive=spec.positive,
-                   fit_intercept=spec.fit_intercept, tol=spec.tol, max_iter=spec.max_iter)
+    result = _walk_to(inputs.problem, grid, index, spec.l1_ratio, **spec.walk_options())
+    warn_if_not_converged(result, alpha)
     return _Fit(result.coef, result.intercept, result.dual_gap, result.gap_tol,
                 result.n_iter, result.converged, "coordinate descent")
 
@@ -814,15 +818,14 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _select_l1_alpha(X_fit, y_fit, X_val, y_val, l1_ratio: float) -> float:
     """The alpha of a warm-started path that predicts the validation samples best."""
-    path = lasso_path if l1_ratio == 1.0 else enet_path
-    kwargs = {} if l1_ratio == 1.0 else {"l1_ratio": l1_ratio}
-    alphas, coefs, _ = path(
-        X_fit, y_fit, eps=_PATH_EPS, n_alphas=_N_ALPHAS, fit_intercept=True, **kwargs
-    )
-    # With an intercept, b = mean(y) - mean(X) @ w for every alpha on the path.
-    intercepts = y_fit.mean() - X_fit.mean(axis=0) @ coefs
-    errors = ((X_val @ coefs + intercepts - y_val[:, None]) ** 2).mean(axis=0)
-    return float(alphas[np.argmin(errors)])
+    steps = iter_enet_path(X_fit, y_fit, l1_ratio=l1_ratio, eps=_PATH_EPS, n_alphas=_N_ALPHAS,
+                           fit_intercept=True)
+    alphas, errors = [], []
+    for step in steps:
+        residual = X_val @ step.coef + step.intercept - y_val
+        alphas.append(step.alpha)
+        errors.append(float(residual @ residual) / residual.size)
+    return float(alphas[int(np.argmin(errors))])
 
 
 def _select_ridge_alpha(X_fit, y_fit, X_val, y_val) -> float:
@@ -899,9 +902,10 @@ def _plot_demo(out: str, X_train: np.ndarray, y_train: np.ndarray, rows: list[_R
         warnings.simplefilter("ignore", ConvergenceWarning)
         for ax, (model, penalty, l1_ratio, title) in zip(axes, panels, strict=True):
             spec = _Spec(penalty, l1_ratio, True, False, 1e-4, 1000)
-            alphas = _alpha_grid(X_train, y_train, spec, _DEMO_PLOT_ALPHAS, _PATH_EPS,
+            inputs = _inputs(X_train, y_train, spec)
+            alphas = _alpha_grid(inputs, spec, _DEMO_PLOT_ALPHAS, _PATH_EPS,
                                  include=chosen[model])
-            path = _compute_path(X_train, y_train, alphas, spec,
+            path = _compute_path(inputs, alphas, spec,
                                  Progress(alphas.size, model, enabled=False))
             # Map the true groups (columns of X) to rows of the path's coefficients.
             position = {int(j): k for k, j in enumerate(path.features)}
@@ -930,21 +934,24 @@ def _run_fit(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     alphas = mse = path = None
     with _ConvergenceCount() as unconverged:
+        inputs = _inputs(X, y, spec)
         n_fits = 1
         if n_folds is None:
-            alpha = float(args.alpha)
+            grid, index = np.array([float(args.alpha)]), 0
         else:
-            alphas = _alpha_grid(X, y, spec, args.n_alphas, args.eps)
+            alphas = _alpha_grid(inputs, spec, args.n_alphas, args.eps)
             with Progress(n_folds * alphas.size, "CV", enabled=not args.quiet) as bar:
-                mse = _cross_validate(X, y, alphas, spec, n_folds, args.seed, bar)
-            alpha = float(alphas[_choose_alpha(mse, args.rule)])
+                mse = _cross_validate(inputs, alphas, spec, n_folds, args.seed, bar)
+            # LassoCV's rule, on its errors' layout: (l1_ratio, fold, alpha).
+            grid, index = alphas, _choose(mse.T[np.newaxis], args.rule)[1]
             n_fits += mse.size
-        fit = _final_fit(X, y, alpha, spec)
+        alpha = float(grid[index])
+        fit = _final_fit(inputs, spec, grid, index)
         fit_s = time.perf_counter() - start
         if args.plot is not None and mse is None:
-            alphas = _alpha_grid(X, y, spec, args.n_alphas, args.eps, include=alpha)
+            alphas = _alpha_grid(inputs, spec, args.n_alphas, args.eps, include=alpha)
             with Progress(alphas.size, "path", enabled=not args.quiet) as bar:
-                path = _compute_path(X, y, alphas, spec, bar)
+                path = _compute_path(inputs, alphas, spec, bar)
             n_fits += alphas.size
 
     _print_fit_summary(args, data, spec, alpha, alphas, mse, fit, load_s, fit_s)
@@ -1066,11 +1073,11 @@ def _run_path(args: argparse.Namespace) -> int:
     spec = _spec(args)
     start = time.perf_counter()
     data = load_data(args.data, format=args.format, target=args.target)
-    X, y = data.X, data.y
-    alphas = _alpha_grid(X, y, spec, args.n_alphas, args.eps)
+    inputs = _inputs(data.X, data.y, spec)
+    alphas = _alpha_grid(inputs, spec, args.n_alphas, args.eps)
     with _ConvergenceCount() as unconverged:
         with Progress(alphas.size, "path", enabled=not args.quiet) as bar:
-            path = _compute_path(X, y, alphas, spec, bar)
+            path = _compute_path(inputs, alphas, spec, bar)
     elapsed = time.perf_counter() - start
     # Without --out the table is the output (stdout), and every other line goes to stderr.
     report = sys.stdout if args.out is not None else sys.stderr

@@ -14,9 +14,12 @@ from sklearn.datasets import dump_svmlight_file
 from sklearn.model_selection import KFold
 
 import fastreg
+import fastreg._solver
+import fastreg.path
 from fastreg import cli
+from fastreg._io import load_data
 from fastreg.cli import main
-from fastreg.cv import LassoCV
+from fastreg.cv import ElasticNetCV, LassoCV
 
 SMALL = ["demo", "--n-samples", "60", "--n-features", "200"]
 
@@ -260,6 +263,33 @@ def test_cv_chooses_the_alpha_of_lassocv(capsys, files, problem, rule, positive)
     assert alpha == pytest.approx(model.alpha_, rel=1e-5)
 
 
+@pytest.mark.parametrize("flags", [[], ["--rule", "1se"], ["--penalty", "elasticnet",
+                                   "--l1-ratio", "0.7"], ["--positive", "--no-intercept"]])
+def test_cv_fit_is_the_cv_estimators_fit(capsys, files, tmp_path, flags):
+    # Same folds, grid, fold paths, rule and final fit as LassoCV / ElasticNetCV: at the
+    # default tol, the alpha and every coefficient are equal, not merely close.
+    data = load_data(files["npz"])
+    out_file = tmp_path / "selected.json"
+    status, _, err = run(capsys, "fit", files["npz"], "--cv", "4", "--n-alphas", "25",
+                         "--seed", "5", "--out", out_file, *flags)
+    assert status == 0, err
+    options = dict(cv=KFold(4, shuffle=True, random_state=5), alphas=25,
+                   rule="1se" if "1se" in flags else "min", positive="--positive" in flags,
+                   fit_intercept="--no-intercept" not in flags)
+    if "elasticnet" in flags:
+        model = ElasticNetCV(l1_ratio=0.7, **options).fit(data.X, data.y)
+    else:
+        model = LassoCV(**options).fit(data.X, data.y)
+    document = json.loads(out_file.read_text())
+    assert document["alpha"] == model.alpha_
+    coef = np.zeros(N_FEATURES)
+    for feature in document["features"]:
+        coef[feature["feature_index"]] = feature["coefficient"]
+    np.testing.assert_array_equal(coef, model.coef_)
+    assert document["intercept"] == model.intercept_
+    assert document["dual_gap"] == model.dual_gap_
+
+
 def test_fit_out_csv_lists_every_selected_feature_largest_first(capsys, files, tmp_path):
     out_file = tmp_path / "selected.csv"
     status, out, _ = run(capsys, "fit", files["csv"], "--target", "price", *FAST,
@@ -319,6 +349,86 @@ def test_path_prints_the_table_that_enet_path_computes(capsys, files, problem):
     np.testing.assert_array_equal(body[:, 1], np.count_nonzero(coefs, axis=0))
     # Features in the order they enter the path: the strongest first.
     assert header[4] == "4"
+
+
+@pytest.mark.parametrize("flags, l1_ratio", [([], 1.0), (["--penalty", "elasticnet",
+                                              "--l1-ratio", "0.7", "--positive"], 0.7)])
+def test_path_is_enet_path_exactly(capsys, files, flags, l1_ratio):
+    # One walk of the engine over the grid, as enet_path's: the same numbers, bit for bit,
+    # at the default tol (a fit per alpha would differ from it by up to tol).
+    data = load_data(files["svm"])
+    status, out, err = run(capsys, "path", files["svm"], "--n-alphas", "12", *flags)
+    assert status == 0 and err == ""
+    rows = list(csv.reader(io.StringIO(out)))
+    header, body = rows[0], np.array(rows[1:], dtype=float)
+    alphas, coefs, gaps = fastreg.enet_path(data.X, data.y, l1_ratio=l1_ratio, n_alphas=12,
+                                            fit_intercept=True, positive=bool(flags))
+    np.testing.assert_array_equal(body[:, 0], alphas)
+    np.testing.assert_array_equal(body[:, 3], gaps)
+    columns = [int(name) - 1 for name in header[4:]]
+    np.testing.assert_array_equal(body[:, 4:], coefs[columns].T)
+    assert np.count_nonzero(coefs[np.setdiff1d(np.arange(N_FEATURES), columns)]) == 0
+    means = np.asarray(data.X.mean(axis=0)).ravel()
+    np.testing.assert_allclose(body[:, 2], data.y.mean() - means @ coefs, rtol=1e-12)
+
+
+def replace_everywhere(monkeypatch, real, replacement):
+    """Replace the library function ``real`` in every fastreg module that holds it (each
+    calls what it imported by its own global name); return those modules' names."""
+    names = [name for name, module in list(sys.modules.items())
+             if name.split(".")[0] == "fastreg"
+             and getattr(module, real.__name__, None) is real]
+    for name in names:
+        monkeypatch.setattr(sys.modules[name], real.__name__, replacement)
+    assert {"fastreg.cli", "fastreg.cv"} <= set(names)
+    return names
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """The shapes of the X that make_problem validates, in call order."""
+    shapes = []
+    real = fastreg._solver.make_problem
+
+    def counting(X, *args, **kwargs):
+        shapes.append(X.shape)
+        return real(X, *args, **kwargs)
+
+    replace_everywhere(monkeypatch, real, counting)
+    return shapes
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+def test_a_path_validates_x_once(capsys, files, validations, penalty):
+    status, _, _ = run(capsys, "path", files["svm"], "--n-alphas", "10", "--penalty", penalty)
+    assert status == 0
+    assert validations == [(N_SAMPLES, N_FEATURES)]  # grid and all ten alphas: one problem
+    validations.clear()
+    assert run(capsys, "fit", files["svm"], "--alpha", "0.1", "--penalty", penalty)[0] == 0
+    assert validations == [(N_SAMPLES, N_FEATURES)]
+
+
+def test_cross_validation_validates_x_once_and_each_fold_once(capsys, files, validations):
+    assert run(capsys, "fit", files["svm"], "--cv", "3", "--n-alphas", "10")[0] == 0
+    # All the data (grid and final fit), then each training fold's rows (a copy) once.
+    assert validations == [(N_SAMPLES, N_FEATURES)] + [(40, N_FEATURES)] * 3
+
+
+def test_alpha_grid_is_the_library_grid_widened_to_include(problem):
+    X, y = problem
+    spec = cli._Spec("elasticnet", 0.5, True, False, 1e-4, 1000)
+    inputs = cli._inputs(X, y, spec)
+    grid = fastreg.path.alpha_grid(inputs.problem, 0.5, 1e-3, 20)
+    np.testing.assert_array_equal(cli._alpha_grid(inputs, spec, 20, 1e-3), grid)
+    np.testing.assert_array_equal(cli._alpha_grid(inputs, spec, 20, 1e-3, include=grid[5]),
+                                  grid)  # already on the grid's span: unchanged
+    wide = cli._alpha_grid(inputs, spec, 20, 1e-3, include=10 * grid[0])
+    assert wide[0] == 10 * grid[0] and wide[-1] == grid[-1] and wide.size == 20
+    deep = cli._alpha_grid(inputs, spec, 20, 1e-3, include=grid[-1] / 10)
+    assert deep[0] == grid[0] and deep[-1] == grid[-1] / 10
+    constant = cli._inputs(X, np.full(N_SAMPLES, 2.0), spec)  # w = 0 at every alpha
+    np.testing.assert_array_equal(cli._alpha_grid(constant, spec, 5, 1e-3, include=0.3),
+                                  np.full(5, 0.3))
 
 
 def test_path_out_and_ridge_path(capsys, files, tmp_path):
@@ -425,24 +535,61 @@ def test_progress_unit():
     assert silent.getvalue() == ""
 
 
-def test_ctrl_c_stops_with_one_line(capsys, files, monkeypatch):
-    calls = []
-    real = cli.enet_path
+@pytest.fixture
+def events(monkeypatch):
+    """What the engine and the progress bar do, in order: "fit" for each alpha solved,
+    ("advance", steps) for each move of the bar."""
+    log = []
+    real_walk, real_advance = fastreg.path.walk_path, cli.Progress.advance
+
+    def walk(*args, **kwargs):
+        for result in real_walk(*args, **kwargs):
+            log.append("fit")
+            yield result
+
+    def advance(self, steps=1, label=None):
+        log.append(("advance", steps))
+        return real_advance(self, steps, label)
+
+    replace_everywhere(monkeypatch, real_walk, walk)
+    monkeypatch.setattr(cli.Progress, "advance", advance)
+    return log
+
+
+def test_progress_advances_once_per_alpha(capsys, files, events):
+    assert run(capsys, "path", files["svm"], "--n-alphas", "7")[0] == 0
+    assert events == ["fit", ("advance", 1)] * 7
+    events.clear()
+    assert run(capsys, "fit", files["svm"], "--cv", "3", "--n-alphas", "5")[0] == 0
+    # Each fold: its label, then one step per alpha as soon as it is solved.
+    fold = [("advance", 0)] + ["fit", ("advance", 1)] * 5
+    assert events[: 3 * len(fold)] == fold * 3
+    # The final fit walks the grid down to the chosen alpha, outside the bar.
+    final = events[3 * len(fold):]
+    assert 1 <= len(final) <= 5 and set(final) == {"fit"}
+
+
+@pytest.mark.parametrize("argv", [["fit", "FILE", *FAST], ["path", "FILE", "--n-alphas", "9"]])
+def test_ctrl_c_between_alphas_stops_with_one_line(capsys, files, monkeypatch, argv):
+    solved = []
+    real = fastreg.path.walk_path
 
     def interrupted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
+        for result in real(*args, **kwargs):
+            yield result
+            solved.append(result.alpha)
+            if len(solved) == 2:  # Ctrl-C after two alphas, before the third
+                raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "enet_path", interrupted)
+    replace_everywhere(monkeypatch, real, interrupted)
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    assert main(["fit", files["svm"], *FAST]) == 130
+    assert main([files["svm"] if a == "FILE" else a for a in argv]) == 130
     assert capsys.readouterr().out == ""
     drawn = terminal.getvalue()
-    assert drawn.endswith("\rfastreg: interrupted\n")  # the bar erased first
-    assert "Traceback" not in drawn and len(calls) == 3
+    assert "[" in drawn  # a bar was drawn, then erased
+    assert drawn.endswith("\rfastreg: interrupted\n")
+    assert "Traceback" not in drawn and len(solved) == 2
 
 
 def test_closed_pipe_on_stdout_is_not_an_error(capsys, files, monkeypatch):
