@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels as K
-from ._solver import CoordinateDescent, make_problem
+from ._solver import Solver, make_problem
 
 
 def _tiny_problems():
@@ -46,18 +46,19 @@ def warmup(verbose: bool = False) -> dict[str, float]:
         for sample_weight in (None, np.ones(X.shape[0])):
             problem = make_problem(X, y, sample_weight=sample_weight)
             for precompute in (False, True):
-                CoordinateDescent(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,
+                Solver(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,
                                                            max_iter=5)
         # Kernels the tiny fits do not reach: a sparse working set's compact copy, and the
         # residual's update after a Gram block's epochs.
         problem = make_problem(X, y)
         first = np.arange(2, dtype=np.int32)
-        if isinstance(problem.X_kernel, K.CscMatrix):
+        X_kernel = problem.design.X_kernel
+        if isinstance(X_kernel, K.CscMatrix):
             stored = int(X.indptr[2])
             copy = K.CscMatrix(np.empty(stored, X.dtype), np.empty(stored, X.indices.dtype),
                                np.empty(3, X.indptr.dtype))
-            K.take_columns(problem.X_kernel, first, *copy)
-        K.add_columns(problem.X_kernel, first, np.zeros(2), np.zeros(X.shape[0]))
+            K.take_columns(X_kernel, first, *copy)
+        K.add_columns(X_kernel, first, np.zeros(2), np.zeros(X.shape[0]))
         seconds[name] = time.perf_counter() - start
         if verbose:
             print(f"{name}: {seconds[name]:.2f} s")

@@ -17,6 +17,7 @@ from sklearn.linear_model import ElasticNet as SkElasticNet
 
 import fastreg
 from fastreg import _solver
+from fastreg._engine import data
 
 from .conftest import as_format, make_regression_data
 from .reference import enet_gap, enet_objective
@@ -166,7 +167,7 @@ def test_tiny_alpha_warns_with_the_gap_and_returns():
         result = fastreg.solve(X, y, 1e-10, tol=1e-12, max_iter=5)
     assert time.perf_counter() - start < 30
     assert not result.converged and result.dual_gap > result.gap_tol
-    assert result.n_iter <= 5 * _solver.CoordinateDescent.max_outer
+    assert result.n_iter <= 5 * _solver.Solver.max_outer
     reported = float(re.search(r"duality gap ([0-9.e+-]+)", str(record[0].message)).group(1))
     assert reported == pytest.approx(result.dual_gap, rel=1e-3)
     # The gap reported is the gap of the returned coefficients.
@@ -212,7 +213,7 @@ def test_values_near_float32_limits(fmt, precompute, scale):
 
 def test_float32_near_limits_through_the_blas_gram_path(monkeypatch):
     # Large X takes the BLAS branch of gram_columns; lower the threshold to reach it cheaply.
-    monkeypatch.setattr(_solver, "GRAM_KERNEL_MAX_ENTRIES", 0)
+    monkeypatch.setattr(data, "GRAM_KERNEL_MAX_ENTRIES", 0)
     X, y, _ = make_regression_data(50, 10, density=1.0)
     X32 = X.astype(np.float32)
     scale = 1e30

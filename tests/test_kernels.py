@@ -94,12 +94,12 @@ def test_column_stats_and_correlations(fmt, dtype, weights, fit_intercept):
     mean = s @ Xd / s.sum() if fit_intercept else np.zeros(8)
     Xc = Xd - mean
     x_mean, sqnorm = np.empty(8), np.empty(8)
-    column_stats(X, weights, s.sum(), fit_intercept, x_mean, sqnorm)
+    column_stats(X, weights, s.sum(), fit_intercept, np.arange(8), x_mean, sqnorm)
     np.testing.assert_allclose(x_mean, mean, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(sqnorm, s @ Xc**2, rtol=1e-10)
     v = y - s @ y / s.sum()  # weighted-centered, as correlations() requires
     out = np.empty(8)
-    correlations(X, weights, s.sum(), x_mean, v, 0.0, np.arange(8), out)
+    correlations(X, weights, s.sum(), x_mean, v, 0.0, 0.0, np.arange(8), out)
     np.testing.assert_allclose(out, Xc.T @ (s * v), rtol=1e-10)
 
 
@@ -114,13 +114,13 @@ def test_residual_gap_matches_reference(fmt, l1_ratio, positive):
         coef = np.abs(coef)
     residual = np.empty(30)
     xtr = np.empty(12)
-    init_residual(problem.X_kernel, problem.y, coef, residual)
+    design, y_centered = problem.design, problem.datafit.y
+    init_residual(design.X_kernel, y_centered, coef, residual)
     alpha = 0.1
-    l1_reg, l2_reg = problem.kernel_penalties(alpha, l1_ratio)
-    gap = residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
-                       problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg,
-                       l2_reg, positive, np.arange(12), coef, residual, problem.x_mean @ coef,
-                       xtr)
+    penalty = problem.penalty(positive).kernel(alpha, l1_ratio, design.sum_weights)
+    gap = residual_gap(design.X_kernel, y_centered, design.weights, design.sum_weights,
+                       design.x_mean, design.col_sqnorm, penalty, np.arange(12), coef,
+                       residual, design.x_mean @ coef, xtr)
     expected = enet_gap(X, y, coef, alpha, l1_ratio, sample_weight=sw, positive=positive)
     assert expected > 1e-3  # a point far from the optimum: the gap is far from 0
     assert gap / problem.sum_weights == pytest.approx(expected, rel=1e-9)
@@ -155,19 +155,19 @@ def test_block_cd_solves_its_block_and_stops_when_the_gap_stalls():
     X_dense, y, _ = make_regression_data(50, 8)
     problem = make_problem(np.asfortranarray(X_dense), y)
     features = np.arange(8, dtype=np.int32)
-    gram = gram_columns(problem, features, features)
-    l1_reg, l2_reg = problem.kernel_penalties(0.05, 0.7)
+    gram = gram_columns(problem.design, features, features)
+    penalty = problem.penalty().kernel(0.05, 0.7, problem.sum_weights)
+    fit = problem.datafit
 
     def run(gap_tol):
-        w, q = np.zeros(8), problem.xty.copy()
-        result = block_cd(gram, np.ones(8, dtype=np.bool_), problem.col_sqnorm, np.empty(0),
-                          l1_reg, l2_reg, False, w, q, problem.xty, problem.y_sqnorm, 10_000,
-                          gap_tol, -1, 5)
+        w, q = np.zeros(8), fit.xty.copy()
+        result = block_cd(gram, np.ones(8, dtype=np.bool_), problem.design.col_sqnorm, penalty,
+                          w, q, fit.xty, fit.y_sqnorm, 10_000, gap_tol, -1, 5)
         return result, w, q
 
-    (status, epochs, gap), w, q = run(1e-12 * problem.y_sqnorm)
-    assert status == STATUS_CONVERGED and gap <= 1e-12 * problem.y_sqnorm
-    np.testing.assert_allclose(q, problem.xty - gram @ w, rtol=1e-9, atol=1e-9)
+    (status, epochs, gap), w, q = run(1e-12 * fit.y_sqnorm)
+    assert status == STATUS_CONVERGED and gap <= 1e-12 * fit.y_sqnorm
+    np.testing.assert_allclose(q, fit.xty - gram @ w, rtol=1e-9, atol=1e-9)
     # A tolerance no gap can meet: the kernel notices that the gap stopped falling.
     (status, stalled_epochs, _), _, _ = run(-1.0)
     assert status == STATUS_STALLED and epochs < stalled_epochs < 10_000

@@ -10,7 +10,9 @@ from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
 
 import fastreg
-from fastreg._solver import CoordinateDescent, make_problem
+from fastreg._engine import data
+from fastreg._engine.solvers import ResidualCD
+from fastreg._solver import Solver, make_problem
 
 from .conftest import as_format, make_regression_data, rtol_for
 from .reference import enet_gap
@@ -171,16 +173,17 @@ def test_tol_zero_runs_max_iter():
     assert result.n_iter == 25
     with pytest.warns(ConvergenceWarning):  # working sets grow to every feature, then stop
         result = fastreg.solve(X, y, 0.05, tol=0.0, max_iter=25)
-    assert 25 <= result.n_iter <= 25 * CoordinateDescent.max_outer
+    assert 25 <= result.n_iter <= 25 * Solver.max_outer
 
 
 def test_canonical_X_is_not_copied(fmt):
     X = as_format(make_regression_data()[0], fmt, np.float32)
     problem = make_problem(X, np.ones(X.shape[0]))
     if fmt == "dense":
-        assert problem.X_kernel is X
+        assert problem.design.X_kernel is X
     else:
-        assert problem.X_kernel.data is X.data and problem.X_kernel.indices is X.indices
+        X_kernel = problem.design.X_kernel
+        assert X_kernel.data is X.data and X_kernel.indices is X.indices
 
 
 def test_inputs_are_not_modified(fmt):
@@ -231,7 +234,7 @@ ENGINE_SWITCHES = [
 def test_working_sets_screening_and_gram_leave_the_solution_unchanged(
         fmt, dtype, switches, precompute, l1_ratio, positive, monkeypatch):
     if precompute == "blocks":  # "auto", moving every inner solve to a Gram block at once
-        monkeypatch.setattr(CoordinateDescent, "_block_after", lambda self, ws: 1)
+        monkeypatch.setattr(ResidualCD, "_block_after", lambda self, ws: 1)
         precompute = "auto"
     X_dense, y, sw = make_regression_data(40, 120, density=0.4)
     X = as_format(X_dense, fmt, dtype)
@@ -250,19 +253,19 @@ def _screening_inputs(X, y, coef, alpha):
     from fastreg import _kernels as K
 
     problem = make_problem(X, y)
-    l1_reg, l2_reg = problem.kernel_penalties(alpha, 1.0)
+    design, y_centered = problem.design, problem.datafit.y
+    penalty = problem.penalty().kernel(alpha, 1.0, design.sum_weights)
     coef = np.array(coef, dtype=np.float64)
     residual = np.empty(problem.n_samples)
-    K.init_residual(problem.X_kernel, problem.y, coef, residual)
+    K.init_residual(design.X_kernel, y_centered, coef, residual)
     xtr = np.empty(problem.n_features)
     candidates = np.arange(problem.n_features, dtype=np.int32)
-    gap = K.residual_gap(problem.X_kernel, problem.y, problem.weights, problem.sum_weights,
-                         problem.x_mean, problem.col_sqnorm, problem.penalty_factor, l1_reg,
-                         l2_reg, False, candidates, coef, residual, problem.x_mean @ coef, xtr)
-    scale = K.dual_scale(xtr, coef, problem.penalty_factor, l1_reg, l2_reg, False, candidates)
-    kept = K.gap_safe_screen(problem.X_kernel, problem.col_sqnorm, problem.penalty_factor,
-                             l1_reg, l2_reg, False, scale, np.sqrt(2 * gap), xtr, coef,
-                             residual, candidates)
+    gap = K.residual_gap(design.X_kernel, y_centered, design.weights, design.sum_weights,
+                         design.x_mean, design.col_sqnorm, penalty, candidates, coef, residual,
+                         design.x_mean @ coef, xtr)
+    scale = K.dual_scale(penalty, xtr, coef, candidates)
+    kept, _ = K.gap_safe_screen(design.col_sqnorm, penalty, scale, np.sqrt(2 * gap), xtr, coef,
+                                candidates, np.empty(problem.n_features, dtype=np.int32))
     return set(candidates[:kept].tolist())
 
 
@@ -287,7 +290,7 @@ def test_anderson_acceleration_saves_epochs_without_changing_the_solution(monkey
     y = X[:, :5].sum(axis=1) + rng.normal(size=50)
     runs = {}
     for anderson in (0, 5):
-        monkeypatch.setattr(CoordinateDescent, "anderson", anderson)
+        monkeypatch.setattr(Solver, "anderson", anderson)
         runs[anderson] = fastreg.solve(X, y, 0.01, tol=1e-10, max_iter=100_000)
     assert runs[5].converged and runs[0].converged
     np.testing.assert_allclose(runs[5].coef, runs[0].coef, atol=1e-6 * np.abs(runs[0].coef).max())
@@ -299,9 +302,7 @@ def test_anderson_acceleration_saves_epochs_without_changing_the_solution(monkey
 @pytest.mark.parametrize("rows", [None, [7, 3, 11, 0]])
 def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, weighted, rows,
                                                           monkeypatch):
-    from fastreg import _solver
-
-    monkeypatch.setattr(_solver, "GRAM_KERNEL_MAX_ENTRIES", 10**9 if through == "kernel" else 0)
+    monkeypatch.setattr(data, "GRAM_KERNEL_MAX_ENTRIES", 10**9 if through == "kernel" else 0)
     X_dense, y, sw = make_regression_data(50, 12)
     X_dense[:, 3] += 100.0  # a large mean: centering by subtraction would lose digits
     sw = sw if weighted else None
@@ -315,20 +316,18 @@ def test_gram_columns_match_the_centered_weighted_product(fmt, dtype, through, w
         rows = np.array(rows, dtype=np.int32)
         expected = expected[rows]
     rtol = 1e-10 if dtype == np.float64 else 1e-5
-    np.testing.assert_allclose(_solver.gram_columns(problem, features, rows), expected,
+    np.testing.assert_allclose(data.gram_columns(problem.design, features, rows), expected,
                                rtol=rtol, atol=rtol * np.abs(expected).max())
 
 
 @pytest.mark.parametrize("fit_intercept", [False, True])
 def test_whole_gram_in_one_product_matches_the_centered_product(fmt, fit_intercept,
                                                                 monkeypatch):
-    from fastreg import _solver
-
-    monkeypatch.setattr(_solver, "GRAM_KERNEL_MAX_ENTRIES", 0)
+    monkeypatch.setattr(data, "GRAM_KERNEL_MAX_ENTRIES", 0)
     X_dense, y, _ = make_regression_data(50, 12)
     problem = make_problem(as_format(X_dense, fmt, np.float64), y, fit_intercept=fit_intercept)
     Xc = X_dense - X_dense.mean(axis=0) if fit_intercept else X_dense
-    gram = _solver.gram_columns(problem, np.arange(12, dtype=np.int32))
+    gram = data.gram_columns(problem.design, np.arange(12, dtype=np.int32))
     np.testing.assert_allclose(gram, Xc.T @ Xc, rtol=1e-10, atol=1e-10 * np.abs(gram).max())
 
 
@@ -342,27 +341,25 @@ def test_ill_conditioned_fit_moves_to_a_gram_block_only_under_auto():
     problem = make_problem(X, y)
     results = {}
     for precompute in ("auto", False):
-        solver = CoordinateDescent(problem, precompute)
+        solver = Solver(problem, precompute)
         results[precompute] = solver.run(problem.alpha_max() / 1000, 1.0, positive=False,
                                           tol=1e-12, max_iter=100_000)
         assert results[precompute].converged and results[precompute].mode == "residual"
-        assert (solver.block_cache.members.size > 0) == (precompute == "auto")
+        assert (solver.inner.block_cache.members.size > 0) == (precompute == "auto")
     np.testing.assert_allclose(results["auto"].coef, results[False].coef, rtol=1e-6,
                                atol=1e-8)
 
 
 def test_block_cache_grows_by_the_missing_columns_and_restarts_when_full(monkeypatch):
-    from fastreg import _solver
-
     X_dense, y, _ = make_regression_data(30, 20)
     problem = make_problem(np.asfortranarray(X_dense), y)
-    full = _solver.gram_columns(problem, np.arange(20, dtype=np.int32))
-    cache = _solver._BlockCache(problem)
+    full = data.gram_columns(problem.design, np.arange(20, dtype=np.int32))
+    cache = data.BlockCache(problem.design)
     for ws in ([4, 1, 9], [1, 9, 15, 2], [2, 15]):
         ws = np.array(ws, dtype=np.int32)
         np.testing.assert_allclose(cache.block(ws), full[np.ix_(ws, ws)], rtol=1e-12)
     assert sorted(cache.members.tolist()) == [1, 2, 4, 9, 15]
-    monkeypatch.setattr(_solver, "BLOCK_MAX_FEATURES", 6)
+    monkeypatch.setattr(data, "BLOCK_MAX_FEATURES", 6)
     ws = np.array([0, 3, 5], dtype=np.int32)  # 5 + 3 > 6: the cache starts again from ws
     assert cache.missing(ws) == (3, 3)
     np.testing.assert_allclose(cache.block(ws), full[np.ix_(ws, ws)], rtol=1e-12)
@@ -370,13 +367,11 @@ def test_block_cache_grows_by_the_missing_columns_and_restarts_when_full(monkeyp
 
 
 def test_passes_split_among_threads_give_bit_identical_results(fmt, monkeypatch):
-    from fastreg import _solver
-
     X_dense, y, sw = make_regression_data(60, 300, density=0.3)
     X = as_format(X_dense, fmt, np.float64)
     results = {}
     for threshold in (0, 10**12):  # every pass on threads, then none
-        monkeypatch.setattr(_solver, "PARALLEL_MIN_ENTRIES", threshold)
+        monkeypatch.setattr(data, "PARALLEL_MIN_ENTRIES", threshold)
         results[threshold] = fastreg.solve(X, y, 0.02, 0.7, sample_weight=sw, tol=1e-10)
     assert results[0].converged
     np.testing.assert_array_equal(results[0].coef, results[10**12].coef)

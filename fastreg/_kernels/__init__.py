@@ -1,9 +1,11 @@
 """Numba kernels: NumPy and Numba only, no validation, no warnings, no Python objects.
 
 Layout: ``_jit`` (the one decorator), ``_primitives`` (the format-aware column operations),
-``_linalg`` (whole-matrix operations on implicitly centered X), ``_gap`` (duality gap),
-``_cd`` (residual-update coordinate descent), ``_gram`` (covariance-update coordinate descent),
-``_screening`` (working-set ranking, Gap Safe screening).
+``_linalg`` (whole-matrix operations on implicitly centered X), ``_penalty`` (the penalty's
+per-coordinate operations), ``_gap`` (least-squares duality gap), ``_cd`` (residual-update
+coordinate descent), ``_gram`` (covariance-update coordinate descent), ``_logistic`` (the
+logistic loss, its Newton weights and duality gap), ``_screening`` (working-set ranking, Gap
+Safe screening).  See docs/architecture.md.
 """
 
 from ._cd import (
@@ -26,6 +28,8 @@ from ._linalg import (
     take_columns,
     weighted_sums,
 )
+from ._logistic import logistic_gap, logistic_loss, logistic_residual, newton_weights
+from ._penalty import ElasticNetPenalty, total_value
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
 
@@ -36,6 +40,7 @@ __all__ = [
     "STATUS_NEEDS_GRAM_COLUMN",
     "STATUS_STALLED",
     "CscMatrix",
+    "ElasticNetPenalty",
     "add_columns",
     "block_cd",
     "col_axpy",
@@ -51,9 +56,14 @@ __all__ = [
     "gram_correlations",
     "gram_gap",
     "init_residual",
+    "logistic_gap",
+    "logistic_loss",
+    "logistic_residual",
+    "newton_weights",
     "residual_cd",
     "residual_gap",
     "take_columns",
+    "total_value",
     "violation_scores",
     "weighted_sums",
 ]

@@ -9,18 +9,7 @@ objective decreases, so convergence is never at risk.
 
 import numpy as np
 
-from ._gap import feature_penalty
 from ._jit import njit
-
-
-@njit
-def penalty_value(values, features, penalty_factor, l1_reg, l2_reg):
-    """``sum_k f_j (l1_reg |v_k| + l2_reg / 2 v_k^2)`` with ``j = features[k]``."""
-    total = 0.0
-    for k in range(features.shape[0]):
-        f_j = feature_penalty(penalty_factor, features[k])
-        total += f_j * (l1_reg * abs(values[k]) + 0.5 * l2_reg * values[k] ** 2)
-    return total
 
 
 @njit

@@ -6,17 +6,19 @@ coordinate descent")::
 
     w_j <- S(w_j ||x_j||^2 + x_j^T r, l1_reg f_j) / (||x_j||^2 + l2_reg f_j)
 
-with ``S`` the soft-thresholding operator (``max(z - t, 0)`` under ``positive``).  The
+with ``S`` the soft-thresholding operator (``max(z - t, 0)`` under ``positive``): the
+penalty's proximal step (``fastreg._kernels._penalty.prox_step``).  The
 residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus one scalar
 ``offset = x_mean . w``, so a step costs O(nnz of the column) on sparse data.
 """
 
 import numpy as np
 
-from ._anderson import extrapolate, penalty_value, record
-from ._gap import combine_gap, correlation_sums, feature_penalty
+from ._anderson import extrapolate, record
+from ._gap import combine_gap, correlation_sums
 from ._jit import njit
 from ._linalg import centered_dot, correlations, weighted_sums
+from ._penalty import project, prox_step, total_value
 from ._primitives import col_axpy
 
 STATUS_CONVERGED = 0
@@ -25,56 +27,37 @@ STATUS_NEEDS_GRAM_COLUMN = 2  # the Gram solver stopped: a feature without its c
 STATUS_STALLED = 3  # the Gram solver's gap stopped decreasing: its rounding floor is reached
 
 
-@njit(inline=True)
-def coordinate_update(w_j, grad_j, sqnorm_j, l1_j, l2_j, positive):
-    """Exact minimiser over one coordinate given ``grad_j = x_j^T r`` at the current ``w``."""
-    z = w_j * sqnorm_j + grad_j
-    if positive:
-        z = max(z - l1_j, 0.0)
-    elif z > l1_j:
-        z -= l1_j
-    elif z < -l1_j:
-        z += l1_j
-    else:
-        return 0.0
-    denominator = sqnorm_j + l2_j
-    return z / denominator if denominator > 0.0 else 0.0
-
-
 @njit
-def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg,
-                 l2_reg, positive, features, w, residual, offset, xtr_out):
+def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, features, w,
+                 residual, offset, xtr_out):
     """Duality gap of the problem restricted to ``features``, from the residual.
 
     The correlations ``x_j^T S r`` it computes on the way are stored in ``xtr_out[j]`` (the
     working-set solver ranks features with them).
     """
-    correlations(X, weights, sum_weights, x_mean, residual, offset, features, xtr_out)
-    return gap_from_correlations(y, weights, col_sqnorm, penalty_factor, l1_reg, l2_reg,
-                                 positive, features, w, residual, offset, xtr_out)
+    correlations(X, weights, sum_weights, x_mean, residual, offset, 0.0, features, xtr_out)
+    return gap_from_correlations(y, weights, col_sqnorm, penalty, features, w, residual,
+                                 offset, xtr_out)
 
 
 @njit
-def gap_from_correlations(y, weights, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
-                          features, w, residual, offset, xtr):
+def gap_from_correlations(y, weights, col_sqnorm, penalty, features, w, residual, offset, xtr):
     """:func:`residual_gap` once ``xtr`` holds the correlations of ``features``."""
     r_sqnorm = weighted_sums(weights, residual, offset, residual, offset)
     r_dot_y = weighted_sums(weights, residual, offset, y, 0.0)
-    sums = correlation_sums(features, xtr, w, penalty_factor, col_sqnorm, l1_reg, l2_reg,
-                            positive)
-    return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
+    sums = correlation_sums(penalty, features, xtr, w, col_sqnorm)
+    return combine_gap(penalty, r_sqnorm, r_dot_y, sums)
 
 
 @njit
-def _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg, positive, order, w,
-                       residual, offset, history, diffs, w_new, r_new):
+def _try_extrapolation(X, weights, x_mean, penalty, order, w, residual, offset, history, diffs,
+                       w_new, r_new):
     """Replace ``w`` (on ``order``) by the Anderson extrapolation of ``history`` if that lowers
     the objective; ``residual`` follows.  Returns the (possibly new) offset."""
     if not extrapolate(history, diffs, w_new):
         return offset
-    if positive:
-        for k in range(w_new.shape[0]):
-            w_new[k] = max(w_new[k], 0.0)
+    for k in range(w_new.shape[0]):
+        w_new[k] = project(penalty, order[k], w_new[k])
     r_new[:] = residual
     new_offset = offset
     for k in range(order.shape[0]):
@@ -84,9 +67,9 @@ def _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg, posit
             col_axpy(X, j, -step, r_new)
             new_offset += step * x_mean[j]
     current = (0.5 * weighted_sums(weights, residual, offset, residual, offset)
-               + penalty_value(history[-1], order, penalty_factor, l1_reg, l2_reg))
+               + total_value(penalty, history[-1], order))
     candidate = (0.5 * weighted_sums(weights, r_new, new_offset, r_new, new_offset)
-                 + penalty_value(w_new, order, penalty_factor, l1_reg, l2_reg))
+                 + total_value(penalty, w_new, order))
     if not candidate < current:
         return offset
     residual[:] = r_new
@@ -96,9 +79,8 @@ def _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg, posit
 
 
 @njit(reduction=True)
-def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, l1_reg, l2_reg,
-                positive, features, w, residual, xtr, max_epochs, gap_tol, step_tol, gap_every,
-                shuffle_seed, anderson):
+def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, features, w, residual,
+                xtr, max_epochs, gap_tol, step_tol, gap_every, shuffle_seed, anderson):
     """Run CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
     ``w`` and ``residual`` (``y - X w``, uncentered part) are updated in place and must agree
@@ -109,6 +91,9 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
     (``features`` is shuffled in place).  With ``anderson = K > 0`` every K+1 epochs the
     iterates are extrapolated (see ``fastreg._kernels._anderson``).  Returns
     ``(status, n_epochs, gap)``.
+
+    The weighted least-squares problems of the logistic loss's Newton steps run through this
+    same kernel, with the Newton weights as ``weights``.
 
     Compiled with reassociation so that dense columns' dot products vectorize (3x faster
     epochs on DESIGN.md's diabetes_poly); the order of every sum is still fixed at compile
@@ -136,9 +121,7 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
             if col_sqnorm[j] == 0.0:
                 continue
             grad = centered_dot(X, j, weights, sum_weights, x_mean, residual, offset, 0.0)
-            f_j = feature_penalty(penalty_factor, j)
-            new = coordinate_update(w[j], grad, col_sqnorm[j], l1_reg * f_j, l2_reg * f_j,
-                                    positive)
+            new = prox_step(penalty, j, w[j], grad, col_sqnorm[j])
             step = new - w[j]
             if step != 0.0:
                 col_axpy(X, j, -step, residual)
@@ -147,13 +130,12 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor, 
             max_step = max(max_step, abs(step))
             max_coef = max(max_coef, abs(new))
         if anderson > 0 and record(history, epoch, w, order):
-            offset = _try_extrapolation(X, weights, x_mean, penalty_factor, l1_reg, l2_reg,
-                                            positive, order, w, residual, offset, history,
-                                            diffs, w_new, r_new)
+            offset = _try_extrapolation(X, weights, x_mean, penalty, order, w, residual, offset,
+                                        history, diffs, w_new, r_new)
         settled = max_step <= step_tol * max_coef or max_coef == 0.0
         if settled or (epoch + 1) % gap_every == 0 or epoch == max_epochs - 1:
-            gap = residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty_factor,
-                               l1_reg, l2_reg, positive, features, w, residual, offset, xtr)
+            gap = residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty,
+                               features, w, residual, offset, xtr)
             if gap <= gap_tol:
                 return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

@@ -1,10 +1,11 @@
-"""Duality gap of the Elastic Net, in the kernels' scaling.
+"""Duality gap of the least-squares Elastic Net, in the kernels' scaling.
 
 The kernels minimise (``r = y - X w``, both centered and weighted, ``f`` penalty factors)::
 
     P(w) = 1/2 sum_i s_i r_i^2 + l1_reg * sum_j f_j |w_j| + l2_reg/2 * sum_j f_j w_j^2
 
-(``fastreg._solver`` converts the user's alpha and l1_ratio to ``l1_reg`` and ``l2_reg``).
+(``fastreg._engine.penalties`` converts the user's alpha and l1_ratio to ``l1_reg`` and
+``l2_reg``, the fields ``l1`` and ``l2`` of the penalty tuple).
 
 With ``l1_reg > 0`` the Elastic Net is a Lasso on the augmented data ``[X; sqrt(l2_reg F)]``,
 ``[y; 0]``, whose dual is ``D(theta) = theta.y - ||theta||^2 / 2`` subject to
@@ -32,13 +33,7 @@ strict bound.
 """
 
 from ._jit import njit
-
-
-@njit(inline=True)
-def feature_penalty(penalty_factor, j):
-    """Penalty factor of feature ``j``; an empty ``penalty_factor`` means all ones."""
-    return 1.0 if penalty_factor.size == 0 else penalty_factor[j]
-
+from ._penalty import factor
 
 # Running sums of a gap evaluation: (dual norm, sum f|w|, sum f w^2, additive terms,
 # unpenalized coupling sum_j w_j x_j^T r).
@@ -46,9 +41,10 @@ ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @njit(inline=True)
-def add_feature(sums, xtr, w_j, f_j, sqnorm_j, l1_reg, l2_reg, positive):
+def add_feature(sums, penalty, xtr, w_j, f_j, sqnorm_j):
     """Add one feature (``xtr = x_j^T r``, centered and weighted) to the gap's running sums."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums
+    l1_reg, l2_reg, positive = penalty.l1, penalty.l2, penalty.positive
     if f_j <= 0.0 or (l1_reg == 0.0 and l2_reg == 0.0):
         if sqnorm_j > 0.0:
             slope = max(xtr, 0.0) if positive and w_j == 0.0 else xtr
@@ -65,7 +61,7 @@ def add_feature(sums, xtr, w_j, f_j, sqnorm_j, l1_reg, l2_reg, positive):
 
 
 @njit
-def correlation_sums(features, xtr, w, penalty_factor, col_sqnorm, l1_reg, l2_reg, positive):
+def correlation_sums(penalty, features, xtr, w, col_sqnorm):
     """The gap's running sums over ``features`` from their correlations ``xtr[j] = x_j^T r``.
 
     A loop of its own, over arrays only: fused into the pass that computes the correlations
@@ -73,15 +69,15 @@ def correlation_sums(features, xtr, w, penalty_factor, col_sqnorm, l1_reg, l2_re
     """
     sums = ZERO_SUMS
     for j in features:
-        sums = add_feature(sums, xtr[j], w[j], feature_penalty(penalty_factor, j),
-                           col_sqnorm[j], l1_reg, l2_reg, positive)
+        sums = add_feature(sums, penalty, xtr[j], w[j], factor(penalty, j), col_sqnorm[j])
     return sums
 
 
 @njit
-def combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg):
+def combine_gap(penalty, r_sqnorm, r_dot_y, sums):
     """The duality gap from ``||r||^2``, ``r.y`` and the sums of :func:`add_feature`."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums
+    l1_reg, l2_reg = penalty.l1, penalty.l2
     if l1_reg == 0.0:
         return r_sqnorm - r_dot_y + coupling + 0.5 * l2_reg * l2_sum + additive
     scale = 1.0 if dual_norm <= l1_reg else l1_reg / dual_norm

@@ -12,16 +12,11 @@ that entered, so that the correlations of every feature, and the duality gap, fo
 
 import numpy as np
 
-from ._anderson import extrapolate, penalty_value, record
-from ._cd import (
-    STATUS_CONVERGED,
-    STATUS_MAX_ITER,
-    STATUS_NEEDS_GRAM_COLUMN,
-    STATUS_STALLED,
-    coordinate_update,
-)
-from ._gap import combine_gap, correlation_sums, feature_penalty
+from ._anderson import extrapolate, record
+from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, STATUS_NEEDS_GRAM_COLUMN, STATUS_STALLED
+from ._gap import combine_gap, correlation_sums
 from ._jit import njit
+from ._penalty import project, prox_step, total_value
 from ._primitives import col_axpy, col_dot
 
 # An epoch whose every step is below this fraction of its coefficient made no progress.
@@ -57,8 +52,7 @@ def gram_correlations(xty, gram, slot_of, coef, active, features, q):
 
 
 @njit
-def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, features, w,
-             q):
+def gram_gap(xty, y_sqnorm, col_sqnorm, penalty, features, w, q):
     """Duality gap from the correlations: ``r.y = y.y - w.X^T y``, ``||r||^2 = r.y - w.q``.
 
     Every non-zero ``w_j`` must be in ``features``.
@@ -68,54 +62,51 @@ def gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive
     for j in features:
         w_dot_xty += w[j] * xty[j]
         w_dot_q += w[j] * q[j]
-    sums = correlation_sums(features, q, w, penalty_factor, col_sqnorm, l1_reg, l2_reg,
-                            positive)
+    sums = correlation_sums(penalty, features, q, w, col_sqnorm)
     r_dot_y = y_sqnorm - w_dot_xty
     r_sqnorm = max(r_dot_y - w_dot_q, 0.0)
-    return combine_gap(r_sqnorm, r_dot_y, sums, l1_reg, l2_reg)
+    return combine_gap(penalty, r_sqnorm, r_dot_y, sums)
 
 
 @njit
-def _objective(w, q, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, features):
+def _objective(w, q, xty, y_sqnorm, penalty, features):
     """The primal objective from the correlations (``||r||^2 = y.y - w.X^T y - w.q``)."""
     w_dot = 0.0
     for k in range(w.shape[0]):
         w_dot += w[k] * (xty[k] + q[k])
-    return (0.5 * max(y_sqnorm - w_dot, 0.0)
-            + penalty_value(w, features, penalty_factor, l1_reg, l2_reg))
+    return 0.5 * max(y_sqnorm - w_dot, 0.0) + total_value(penalty, w, features)
 
 
 @njit
-def _try_extrapolation(gram, penalty_factor, l1_reg, l2_reg, positive, features, w, q, xty,
-                       y_sqnorm, history, w_new, q_new, diffs):
+def _try_extrapolation(gram, penalty, features, w, q, xty, y_sqnorm, history, w_new, q_new,
+                       diffs):
     """Replace ``w`` by the Anderson extrapolation of ``history`` if that lowers the objective;
     ``q`` follows."""
     if not extrapolate(history, diffs, w_new):
         return
-    if positive:
-        for k in range(w_new.shape[0]):
-            w_new[k] = max(w_new[k], 0.0)
+    for k in range(w_new.shape[0]):
+        w_new[k] = project(penalty, features[k], w_new[k])
     q_new[:] = q
     for t in range(w.shape[0]):
         step = w_new[t] - w[t]
         if step != 0.0:
             for k in range(q_new.shape[0]):
                 q_new[k] -= step * gram[k, t]
-    if (_objective(w_new, q_new, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, features)
-            < _objective(w, q, xty, y_sqnorm, penalty_factor, l1_reg, l2_reg, features)):
+    if (_objective(w_new, q_new, xty, y_sqnorm, penalty, features)
+            < _objective(w, q, xty, y_sqnorm, penalty, features)):
         w[:] = w_new
         q[:] = q_new
 
 
 @njit
-def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, w, q, xty,
-             y_sqnorm, max_epochs, gap_tol, shuffle_seed, anderson):
+def block_cd(gram, has_column, col_sqnorm, penalty, w, q, xty, y_sqnorm, max_epochs, gap_tol,
+             shuffle_seed, anderson):
     """Covariance-update CD on a block of k features until their gap is at most ``gap_tol``.
 
     Every array is local to the block: ``gram`` (k x k, Fortran order, so that a column is
     contiguous) holds ``G[a, t] = x_a^T S x_t`` for the features ``t`` with ``has_column[t]``;
-    ``w``, ``q`` (the correlations ``X_c^T S r``), ``xty``, ``col_sqnorm`` and
-    ``penalty_factor`` (or an empty array: all ones) are the block's entries.  Every feature
+    ``w``, ``q`` (the correlations ``X_c^T S r``), ``xty``, ``col_sqnorm`` and the penalty's
+    factors (or an empty array: all ones) are the block's entries.  Every feature
     outside the block must have a zero coefficient.  ``w`` and ``q`` are updated in place and
     must agree on entry.  When a feature without its column is about to move, the kernel
     returns ``STATUS_NEEDS_GRAM_COLUMN`` with the epochs completed, so that the caller
@@ -145,9 +136,7 @@ def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, posit
         for t in order:
             if col_sqnorm[t] == 0.0:
                 continue
-            f_t = feature_penalty(penalty_factor, t)
-            new = coordinate_update(w[t], q[t], col_sqnorm[t], l1_reg * f_t, l2_reg * f_t,
-                                    positive)
+            new = prox_step(penalty, t, w[t], q[t], col_sqnorm[t])
             step = new - w[t]
             if step != 0.0:
                 if not has_column[t]:
@@ -157,10 +146,9 @@ def block_cd(gram, has_column, col_sqnorm, penalty_factor, l1_reg, l2_reg, posit
                 w[t] = new
                 largest_step = max(largest_step, abs(step) / abs(new) if new != 0.0 else 1.0)
         if anderson > 0 and record(history, epoch, w, block):
-            _try_extrapolation(gram, penalty_factor, l1_reg, l2_reg, positive, block, w, q,
-                               xty, y_sqnorm, history, w_new, q_new, diffs)
-        gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive,
-                       block, w, q)
+            _try_extrapolation(gram, penalty, block, w, q, xty, y_sqnorm, history, w_new,
+                               q_new, diffs)
+        gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty, block, w, q)
         if gap <= gap_tol:
             return STATUS_CONVERGED, epoch + 1, gap
         if largest_step <= STALL_STEP:

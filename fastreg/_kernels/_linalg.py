@@ -15,15 +15,17 @@ CONSTANT_RELATIVE = 1e-14
 
 
 @njit(reduction=True)
-def column_stats(X, weights, sum_weights, fit_intercept, x_mean, col_sqnorm):
-    """Fill ``x_mean`` (weighted means, 0 without intercept) and centered squared norms.
+def column_stats(X, weights, sum_weights, fit_intercept, features, x_mean, col_sqnorm):
+    """Fill ``x_mean[j]`` (weighted means, 0 without intercept) and the centered squared norms
+    ``col_sqnorm[j]`` of the columns ``j`` in ``features``.
 
     ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2``, computed from the two moments of
     the raw column so that sparse columns cost O(nnz).  A centered norm within rounding of the
     raw one (``<= CONSTANT_RELATIVE`` of it) is a constant column: 0, not rounding noise for
-    the solver to fit.
+    the solver to fit.  The logistic loss's Newton steps call it with their own weights on a
+    working set.
     """
-    for j in range(x_mean.shape[0]):
+    for j in features:
         total, squares = col_moments(X, j, weights)
         if fit_intercept:
             mean = total / sum_weights
@@ -46,14 +48,15 @@ def centered_dot(X, j, weights, sum_weights, x_mean, v, offset, v_weighted_sum):
 
 
 @njit(reduction=True)
-def correlations(X, weights, sum_weights, x_mean, v, offset, features, out):
-    """``out[j] = centered_dot(...)`` for each ``j`` in ``features`` (X^T v, centered).
+def correlations(X, weights, sum_weights, x_mean, v, offset, v_weighted_sum, features, out):
+    """``out[j] = sum_i s_i (X[i, j] - x_mean[j]) (v[i] + offset)`` for each ``j`` in
+    ``features`` (X^T v, centered; ``v_weighted_sum`` as in :func:`centered_dot`).
 
     Compiled with reassociation: the primitives are inlined at Numba's IR level and take their
     caller's options, and only then do dense dot products vectorize (2.4x on a tall matrix).
     """
     for j in features:
-        out[j] = centered_dot(X, j, weights, sum_weights, x_mean, v, offset, 0.0)
+        out[j] = centered_dot(X, j, weights, sum_weights, x_mean, v, offset, v_weighted_sum)
 
 
 @njit

@@ -1,91 +1,85 @@
-"""Working-set ranking and Gap Safe screening, from the correlations ``x_j^T S r``.
+"""Working-set ranking and Gap Safe screening, from the correlations ``x_j^T r``.
 
-Both look at the dual point ``theta = c r`` of ``fastreg._kernels._gap`` (the residual scaled
-into the dual feasible set) through ``x_j^T theta - c l2_reg f_j w_j``: how close feature j's
-dual constraint ``|.| <= l1_reg f_j`` is to being active.
+``r`` is minus the smooth part's gradient in sample space (the weighted residual for least
+squares, ``s_i y_i sigmoid(-y_i z_i)`` for the logistic loss); the datafit turns it into a
+dual point ``theta`` (``c r`` and, for the logistic loss with an intercept, a small
+correction bounded through ``radius``).  Both kernels look at feature j's dual constraint
+``|x_j^T theta| <= l1 f_j`` through the penalty (``fastreg._kernels._penalty``).
 """
 
 import numpy as np
 
-from ._gap import feature_penalty
 from ._jit import njit
-from ._primitives import col_axpy
+from ._penalty import dual_slope, factor, violation
 
 
 @njit
-def _dual_correlation(xtr, w_j, f_j, l2_reg, positive, scale):
-    xta = scale * (xtr - l2_reg * f_j * w_j)
-    return xta if positive else abs(xta)
-
-
-@njit
-def dual_scale(xtr, coef, penalty_factor, l1_reg, l2_reg, positive, candidates):
-    """``c = min(1, l1_reg / max_j |x_j^T r - l2_reg f_j w_j| / f_j)`` over penalized j."""
+def dual_scale(penalty, xtr, coef, candidates):
+    """``c = min(1, l1 / max_j slope_j)`` over the penalized candidates, with ``slope_j`` the
+    penalty's :func:`~fastreg._kernels._penalty.dual_slope` of ``x_j^T r - l2 f_j w_j`` (the
+    dual point of the augmented Lasso view of a least-squares Elastic Net)."""
     dual_norm = 0.0
     for j in candidates:
-        f_j = feature_penalty(penalty_factor, j)
+        f_j = factor(penalty, j)
         if f_j > 0.0:
             dual_norm = max(dual_norm,
-                            _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, 1.0) / f_j)
-    return 1.0 if dual_norm <= l1_reg else l1_reg / dual_norm
+                            dual_slope(penalty, j, xtr[j] - penalty.l2 * f_j * coef[j]))
+    return 1.0 if dual_norm <= penalty.l1 else penalty.l1 / dual_norm
 
 
 @njit
-def gap_safe_screen(X, col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, scale,
-                    radius, xtr, coef, residual, candidates):
+def gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates, dropped):
     """Gap Safe rule (Fercoq, Gramfort and Salmon 2015; Ndiaye et al. 2017).
 
-    The dual is 1-strongly concave, so the optimal dual point lies within ``radius =
-    sqrt(2 gap)`` of theta; where ``|x_j^T theta| + radius ||x_j|| < l1_reg f_j`` the
-    constraint cannot be active at the optimum and ``w_j = 0`` there.  For the Elastic Net
-    ``||x_j||`` is the augmented column's norm, ``sqrt(||x_j||^2 + l2_reg f_j)``.
+    The optimal dual point lies within ``radius`` of ``theta`` (in the norm in which the dual
+    is 1-strongly concave; the datafit computes the radius from the gap); where
+    ``c |x_j^T r - l2 f_j w_j| + radius ||x_j|| < l1 f_j`` the constraint cannot be active at
+    the optimum, and ``w_j = 0`` there.  ``||x_j||`` is the augmented column's norm,
+    ``sqrt(||x_j||^2 + l2 f_j)`` (a datafit whose dual is not the augmented one passes a
+    penalty view with ``l2 = 0``).
 
-    Screened features get ``coef = 0`` (the residual follows, unless it is empty: the Gram
-    solver keeps none); the kept ones are moved to the front of ``candidates``, whose new
-    length is returned.  Only valid when every feature is
-    penalized and ``l1_reg > 0`` (the gap is then a strict bound).
+    The kept features are moved to the front of ``candidates``; the screened ones with a
+    non-zero coefficient are written to ``dropped`` (sized for every non-zero) for the caller
+    to set to zero, with its own state following.  Returns ``(kept, n_dropped)``.  Only valid
+    when every feature is penalized and ``l1 > 0`` (the gap is then a strict bound).
     """
     kept = 0
+    n_dropped = 0
     for k in range(candidates.shape[0]):
         j = candidates[k]
-        f_j = feature_penalty(penalty_factor, j)
-        bound = (_dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, scale)
-                 + radius * (col_sqnorm[j] + l2_reg * f_j) ** 0.5)
-        if bound < l1_reg * f_j:
+        f_j = factor(penalty, j)
+        bound = (scale * abs(xtr[j] - penalty.l2 * f_j * coef[j]) if not penalty.positive
+                 else scale * (xtr[j] - penalty.l2 * f_j * coef[j]))
+        bound += radius * (col_sqnorm[j] + penalty.l2 * f_j) ** 0.5
+        if bound < penalty.l1 * f_j:
             if coef[j] != 0.0:
-                if residual.size:
-                    col_axpy(X, j, coef[j], residual)
-                coef[j] = 0.0
+                dropped[n_dropped] = j
+                n_dropped += 1
         else:
             candidates[kept] = j
             kept += 1
-    return kept
+    return kept, n_dropped
 
 
 @njit
-def violation_scores(col_sqnorm, penalty_factor, l1_reg, l2_reg, positive, xtr, coef,
-                     candidates, score):
-    """``score[k] = (l1_reg f_j - |x_j^T r - l2_reg f_j w_j|) / ||x_j||`` for
-    ``j = candidates[k]`` (``||x_j||`` of the augmented column, as in Gap Safe screening).
+def violation_scores(penalty, col_sqnorm, xtr, coef, candidates, score):
+    """``score[k]``: the penalty's :func:`~fastreg._kernels._penalty.violation` of feature
+    ``j = candidates[k]`` over ``||x_j||`` (the augmented column's norm, as in Gap Safe
+    screening).
 
-    Negative scores mark the features that violate their optimality condition, the most
-    negative those a step alone would improve most; positive ones, the distance of the
-    residual to the feature's dual constraint (Massias, Gramfort and Salmon 2018).  Active and
-    unpenalized features score ``-inf`` (always in a working set), zero columns (which never
-    move) ``+inf``.  Returns the number of violating zero features.
+    Active and unpenalized features score ``-inf`` (always in a working set), zero columns
+    (which never move) ``+inf``.  Returns the number of violating zero features.
     """
     violators = 0
     for k in range(candidates.shape[0]):
         j = candidates[k]
-        f_j = feature_penalty(penalty_factor, j)
-        norm = (col_sqnorm[j] + l2_reg * f_j) ** 0.5
+        f_j = factor(penalty, j)
         if coef[j] != 0.0 or f_j == 0.0:
             score[k] = -np.inf
         elif col_sqnorm[j] == 0.0:
             score[k] = np.inf
         else:
-            correlation = _dual_correlation(xtr[j], coef[j], f_j, l2_reg, positive, 1.0)
-            score[k] = (l1_reg * f_j - correlation) / norm
+            score[k] = violation(penalty, j, xtr[j], (col_sqnorm[j] + penalty.l2 * f_j) ** 0.5)
             if score[k] < 0.0:
                 violators += 1
     return violators

@@ -1,0 +1,335 @@
+"""The one outer loop every datafit and penalty share: warm starts, the strong set, working
+sets, Gap Safe screening, the final certificate.
+
+:func:`make_problem` bundles the data, the datafit and the penalty factors; a
+:class:`Solver` keeps the state of one problem across alphas (a path warm-starts from one
+alpha to the next) and solves each alpha with the inner solver its datafit pairs with
+(``fastreg._engine.solvers``).  See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _kernels as K
+from .._validation import check_coef_init, check_penalty_factor
+from .data import Design, make_design
+from .datafits import DATAFITS, Logistic
+from .penalties import ElasticNet
+from .solvers import CovarianceCD, ProxNewton, ResidualCD
+
+DEFAULT_MAX_ITER = 1000
+# Covariance updates may keep a p x p Gram matrix; "auto" never picks them for larger p.
+GRAM_MAX_FEATURES = 2048
+
+
+@dataclass(frozen=True, eq=False)
+class SolveResult:
+    """The solution of one fit and its certificate.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        The coefficients, in X's dtype (the solver itself works in float64).
+    intercept : float
+        The intercept (0.0 without ``fit_intercept``).
+    dual_gap : float
+        The duality gap reached, in the objective's units (an upper bound on the distance of
+        the objective to its minimum).
+    gap_tol : float
+        The gap the fit had to reach: ``tol`` times the null model's deviance over
+        ``sum_i s_i`` (for least squares ``tol * sum_i s_i (y_i - ybar)^2 / sum_i s_i``).
+    n_iter : int
+        Coordinate-descent epochs run, over all working sets (0 when the starting point is
+        already certified, e.g. at ``alpha >= alpha_max``).
+    converged : bool
+        Whether ``dual_gap <= gap_tol``.
+    mode : str
+        The inner solver: ``"residual"`` or ``"gram"`` (residual or covariance updates,
+        least squares), ``"newton"`` (proximal Newton, logistic loss).
+    alpha : float
+        The regularization strength solved for.
+    """
+
+    coef: np.ndarray
+    intercept: float
+    dual_gap: float
+    gap_tol: float
+    n_iter: int
+    converged: bool
+    mode: str
+    alpha: float = float("nan")
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """The data, the datafit and the penalty factors of a fit: what every alpha shares."""
+
+    design: Design
+    datafit: object
+    penalty_factor: np.ndarray  # empty: every factor is 1
+
+    @property
+    def X(self):
+        """X in canonical form (the caller's own array when it already was)."""
+        return self.design.X
+
+    @property
+    def n_samples(self) -> int:
+        return self.design.n_samples
+
+    @property
+    def n_features(self) -> int:
+        return self.design.n_features
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.design.dtype
+
+    @property
+    def sum_weights(self) -> float:
+        return self.design.sum_weights
+
+    def penalty(self, positive: bool = False) -> ElasticNet:
+        return ElasticNet(self.penalty_factor, positive)
+
+    def alpha_max(self, l1_ratio: float = 1.0, positive: bool = False) -> float:
+        """Smallest alpha with an all-zero solution (see :meth:`ElasticNet.alpha_max`)."""
+        return self.penalty(positive).alpha_max(self.datafit.null_correlations(), l1_ratio,
+                                                self.sum_weights)
+
+
+def make_problem(X, y, *, sample_weight=None, penalty_factor=None, fit_intercept=True,
+                 loss: str = "squared", design: Design | None = None) -> Problem:
+    """Validate the data once and compute what every alpha shares.
+
+    ``loss`` is ``"squared"`` or ``"logistic"`` (labels -1 and +1).  A ``design`` made by
+    :func:`~fastreg._engine.data.make_design` for the same X, weights and intercept may be
+    passed to share its column statistics among several targets.
+    """
+    if design is None:
+        design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
+    datafit = DATAFITS[loss](design, y)
+    factors = check_penalty_factor(penalty_factor, design.n_features, np.float64)
+    return Problem(design, datafit, factors)
+
+
+def check_precompute(precompute) -> bool | str:
+    if isinstance(precompute, str) and precompute == "auto":
+        return precompute
+    if isinstance(precompute, (bool, np.bool_)):
+        return bool(precompute)
+    raise ValueError(
+        f"precompute must be 'auto', True or False, got {precompute!r} (a precomputed Gram "
+        "matrix is not supported: fastreg computes the Gram columns it needs).")
+
+
+def choose_mode(problem: Problem, precompute, n_alphas: int = 1) -> str:
+    """The inner solver: "newton" for the logistic loss; for least squares "gram"
+    (correlations and full Gram columns) or "residual".
+
+    "auto" keeps Gram columns only along a path on data with ``n >= p`` (and a p x p Gram
+    that fits in memory): one column costs as much as one pass over X, which a path pays
+    for every working-set round of every alpha, so the columns of the features that ever
+    enter are the cheaper currency there (DESIGN.md's tall_dense path: 0.95 s against 13 s).
+    A single fit keeps the residual, and covariance updates run on each working set's own
+    Gram block when its epochs pay for it (see ``ResidualCD._block_after``): full
+    columns cost n p per feature where a block costs n k, and tall_dense fits ran 1.2-1.7x
+    faster without them.
+    """
+    precompute = check_precompute(precompute)
+    if isinstance(problem.datafit, Logistic):
+        return "newton"
+    if precompute == "auto":
+        precompute = (n_alphas > 1 and problem.n_samples >= problem.n_features
+                      and problem.n_features <= GRAM_MAX_FEATURES)
+    return "gram" if precompute else "residual"
+
+
+class Solver:
+    """Solver state for one problem, reused across alphas (warm starts).
+
+    Each :meth:`run` solves one alpha with working sets (Massias, Gramfort and Salmon 2018,
+    "Celer"; Bertrand et al. 2022, "skglm"): the inner solver runs on a small set of
+    features ranked by how far they are from meeting their optimality condition, and the set
+    grows until the duality gap of the *whole* problem certifies the solution.  Gap Safe
+    screening (Fercoq, Gramfort and Salmon 2015; Ndiaye et al. 2017) discards, at each full
+    pass, features whose coefficient is provably zero at this alpha.  Along a path, each
+    alpha first solves the sequential strong set (Tibshirani et al. 2012) from the previous
+    alpha's correlations.  The inner solvers use Anderson extrapolation (Bertrand and Massias
+    2021).  Nothing here depends on the loss: the datafit's inner solver computes the gap
+    and the correlations the loop ranks and screens by.
+
+    Parameters
+    ----------
+    problem : Problem
+    precompute : {"auto", True, False}
+        Least squares only: True keeps full Gram columns (see :func:`choose_mode`), False
+        keeps the residual and never builds a Gram block, "auto" chooses.
+    coef_init : ndarray of shape (n_features,), optional
+        Starting coefficients (copied).
+    working_set : bool, default=True
+        Solve on growing working sets; False runs the inner solver on every feature.
+    screening : bool, default=True
+        Gap Safe screening.  It is skipped when some feature is unpenalized or the penalty has
+        no L1 part, where the gap is not a strict bound.
+    n_alphas : int, default=1
+        How many alphas will be solved (a path amortizes Gram columns).
+    intercept_init : float, optional
+        Starting intercept of the logistic loss (default: the intercept-only model's); least
+        squares profiles the intercept out and needs none.
+    """
+
+    # Epochs between two gap evaluations of the residual kernel (a gap costs an epoch).
+    gap_every = 10
+    # The first working set's size, and the inner tolerance as a fraction of the global gap.
+    min_working_set = 10
+    inner_gap_ratio = 0.3
+    # Working-set rounds per alpha (each adds the features nearest to violating optimality).
+    max_outer = 100
+    # Iterates per Anderson extrapolation of the inner solvers (0: no acceleration).
+    anderson = 5
+
+    def __init__(self, problem: Problem, precompute="auto", coef_init=None, *,
+                 working_set: bool = True, screening: bool = True, n_alphas: int = 1,
+                 intercept_init: float | None = None):
+        self.problem = problem
+        design = problem.design
+        self.mode = choose_mode(problem, precompute, n_alphas)
+        self.working_set = working_set
+        self.screening = screening
+        self.coef = check_coef_init(coef_init, problem.n_features, np.float64)
+        # X_c^T r at the last full pass: the gap, the ranking and the strong rule use it.
+        # The covariance solver updates it in place (its "q").
+        self.xtr = np.zeros(problem.n_features)
+        options = dict(anderson=self.anderson, gap_every=self.gap_every)
+        unpenalized = np.flatnonzero(problem.penalty_factor == 0.0).astype(np.int32)
+        if self.mode == "newton":
+            self.inner = ProxNewton(design, problem.datafit, self.coef, self.xtr,
+                                    intercept_init=intercept_init, **options)
+        elif self.mode == "residual":
+            self.inner = ResidualCD(design, problem.datafit, self.coef, self.xtr,
+                                    unpenalized=unpenalized,
+                                    blocks=check_precompute(precompute) == "auto", **options)
+        else:
+            self.inner = CovarianceCD(design, problem.datafit, self.coef, self.xtr,
+                                      unpenalized=unpenalized, all_columns=n_alphas > 1,
+                                      **options)
+        self.previous_l1 = None
+        self.fresh = None
+
+    def run(self, alpha: float, l1_ratio: float, *, positive: bool, tol: float,
+            max_iter: int, shuffle_seed: int = -1) -> SolveResult:
+        """Minimise for one alpha from the current state; the state moves to the solution.
+
+        ``max_iter`` bounds the coordinate-descent epochs on each working set; the result's
+        ``n_iter`` counts the epochs on all of them.  ``shuffle_seed >= 0`` visits the
+        features in a random order drawn from that seed each epoch (scikit-learn's
+        ``selection="random"``); -1 cycles through them in order.
+        """
+        problem, inner = self.problem, self.inner
+        spec = problem.penalty(positive)
+        penalty = spec.kernel(alpha, l1_ratio, problem.sum_weights)
+        gap_tol = tol * problem.datafit.null_deviance
+        can_screen = self.screening and penalty.l1 > 0 and spec.all_penalized()
+        candidates = problem.design.all_features()
+        strong = (self._strong_set(spec, penalty.l1)
+                  if self.working_set and penalty.l1 > 0 else None)
+        self.previous_l1 = penalty.l1
+        n_epochs = 0
+        if strong is not None:
+            # Along a path the previous alpha's last pass gives the correlations: the strong
+            # set is solved before any pass over X, and often needs only the certifying one.
+            _, n_epochs, _ = inner.solve(strong, penalty, gap_tol, max_iter, tol, shuffle_seed)
+        ws_size = max(self.min_working_set, 0 if strong is None else strong.size,
+                      2 * int(np.count_nonzero(self.coef)))
+        gap = inner.full_gap(penalty, candidates)
+        for _ in range(self.max_outer):
+            if gap <= gap_tol:
+                break
+            if can_screen:
+                candidates = self._screen(penalty, gap, candidates)
+            if self.working_set and penalty.l1 > 0 and ws_size < candidates.size:
+                ws = self._working_set(penalty, candidates, ws_size)
+            else:
+                ws = candidates.copy()
+            everything = ws.size == candidates.size
+            inner_tol = gap_tol if everything else max(gap_tol, self.inner_gap_ratio * gap)
+            status, epochs, _ = inner.solve(ws, penalty, inner_tol, max_iter, tol,
+                                            shuffle_seed)
+            n_epochs += epochs
+            gap = inner.full_gap(penalty, candidates)
+            if everything and status != K.STATUS_CONVERGED:
+                break
+            ws_size = max(ws.size, 2 * int(np.count_nonzero(self.coef)))
+        self.fresh = candidates  # the features whose correlations xtr holds at this point
+        return SolveResult(
+            coef=self.coef.astype(problem.dtype),
+            intercept=inner.intercept(),
+            dual_gap=gap / problem.sum_weights,
+            gap_tol=gap_tol / problem.sum_weights,
+            n_iter=n_epochs,
+            converged=bool(gap <= gap_tol),
+            mode=self.mode,
+            alpha=alpha,
+        )
+
+    def deviance(self) -> float:
+        """The datafit's deviance at the current coefficients (twice the loss; for least
+        squares ``sum_i s_i r_i^2`` of the centered residual)."""
+        return self.inner.deviance()
+
+    def _screen(self, penalty, gap, candidates) -> np.ndarray:
+        """The candidates Gap Safe screening keeps; screened coefficients are set to zero."""
+        view, scale, radius = self.inner.screening(penalty, gap, candidates)
+        dropped = np.empty(np.count_nonzero(self.coef), dtype=np.int32)
+        kept, n_dropped = K.gap_safe_screen(self.problem.design.col_sqnorm, view, scale, radius,
+                                            self.xtr, self.coef, candidates, dropped)
+        if n_dropped:
+            self.inner.drop(dropped[:n_dropped])
+        return candidates[:kept]
+
+    def _strong_set(self, spec: ElasticNet, l1: float) -> np.ndarray | None:
+        """The active features and those the sequential strong rule expects to enter, from
+        the correlations of the previous alpha's last pass; None without a larger previous
+        alpha, or if empty."""
+        if self.fresh is None or self.previous_l1 is None or self.previous_l1 <= l1:
+            return None
+        strong = spec.strong_features(self.xtr, self.fresh, l1, self.previous_l1)
+        strong = np.union1d(strong, np.flatnonzero(self.coef)).astype(np.int32)
+        return strong if strong.size else None
+
+    def _working_set(self, penalty, candidates, size) -> np.ndarray:
+        """The candidates nearest to violating their optimality condition, sorted: ``size``
+        of them, or up to twice as many while many violate it.
+
+        Features are ranked by ``(l1 f_j - |x_j^T r - l2 f_j w_j|) / ||x_j||`` at the
+        current point: the most negative, the largest decrease a step on that feature alone
+        would bring.  The dual point scaled into the feasible set (celer's ranking) ranks the
+        same way when the column norms are equal; on text data, where they span orders of
+        magnitude, it put the rare words' violations last and the solver needed 17 rounds on
+        DESIGN.md's text_like instead of 4.
+        """
+        problem = self.problem
+        score = np.empty(candidates.size)
+        args = (penalty, problem.design.col_sqnorm, self.xtr, self.coef, candidates, score)
+        violators = K.violation_scores(*args)
+        # While many features violate their optimality condition, the set doubles: growing
+        # it by 2 x (active features) alone took 16 rounds on DESIGN.md's text_like.  Not
+        # beyond n_samples, a Lasso's largest support: with p >> n a set of several times n
+        # correlated features took 3x more epochs (wide_dense).
+        active = int(np.count_nonzero(self.coef))
+        grown = min(2 * size, active + violators, problem.n_samples)
+        size = min(max(size, grown), candidates.size)
+        # Partitioning in place and scoring again costs O(p) time but no index array of size
+        # p (memory matters when p is in the millions).
+        score.partition(size - 1)
+        threshold = score[size - 1]
+        K.violation_scores(*args)
+        chosen = np.flatnonzero(score < threshold)
+        if chosen.size < size and threshold < np.inf:  # ties at the threshold fill the rest
+            ties = np.flatnonzero(score == threshold)[:size - chosen.size]
+            chosen = np.sort(np.concatenate([chosen, ties]))
+        return candidates[chosen]

@@ -1,0 +1,74 @@
+"""Penalties: what the user asks for (alpha, l1_ratio, penalty factors, positive), turned
+into the tuple the kernels take, plus the penalty's share of the outer loop's decisions
+(alpha_max, the strong rule, which features can be screened).
+
+The kernels' side (proximal step, value, conjugate, dual constraint, violation score) is in
+``fastreg._kernels._penalty``.  See docs/architecture.md for how to add a penalty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _kernels as K
+
+
+@dataclass(frozen=True, eq=False)
+class ElasticNet:
+    r"""``alpha (l1_ratio sum_j f_j |w_j| + (1 - l1_ratio) / 2 sum_j f_j w_j^2)``, with
+    ``w >= 0`` under ``positive``.
+
+    ``factors`` is empty when every factor is 1 (the kernels then need not store them);
+    ``f_j = 0`` leaves feature j unpenalized.
+    """
+
+    factors: np.ndarray
+    positive: bool = False
+
+    def factor_array(self, n_features: int) -> np.ndarray:
+        """The penalty factors as an array of ``n_features`` values."""
+        return self.factors if self.factors.size else np.ones(n_features)
+
+    def unpenalized(self) -> np.ndarray:
+        """Indices of the features with ``f_j = 0``."""
+        return np.flatnonzero(self.factors == 0.0).astype(np.int32)
+
+    def all_penalized(self) -> bool:
+        return bool((self.factors > 0).all())
+
+    def kernel(self, alpha: float, l1_ratio: float, sum_weights: float) -> K.ElasticNetPenalty:
+        """The one place where the objective's scaling is converted for the kernels.
+
+        The user's objective divides the loss by ``S = sum_i s_i``; the kernels minimise ``S``
+        times it, so ``l1 = S alpha l1_ratio`` and ``l2 = S alpha (1 - l1_ratio)``.
+        """
+        scale = sum_weights * alpha
+        return K.ElasticNetPenalty(scale * l1_ratio, scale * (1.0 - l1_ratio), self.factors,
+                                   bool(self.positive))
+
+    def alpha_max(self, xtr0: np.ndarray, l1_ratio: float, sum_weights: float) -> float:
+        """Smallest alpha with an all-zero solution, from the correlations ``xtr0 = X_c^T r``
+        at ``w = 0``: ``max_j |xtr0_j| / (S l1_ratio f_j)``.
+
+        With ``positive`` only positive correlations count (a negative one cannot make a
+        non-negative coefficient enter).
+        """
+        factors = self.factor_array(xtr0.size)
+        penalized = factors > 0
+        if l1_ratio <= 0.0 or not penalized.any():
+            return np.inf
+        xtr = xtr0[penalized]
+        ratios = (np.maximum(xtr, 0.0) if self.positive else np.abs(xtr)) / factors[penalized]
+        return float(ratios.max() / (sum_weights * l1_ratio))
+
+    def strong_features(self, xtr: np.ndarray, candidates: np.ndarray, l1: float,
+                        previous_l1: float) -> np.ndarray:
+        """The candidates the sequential strong rule (Tibshirani et al. 2012) expects to be
+        active at ``l1``, from their correlations at the solution for ``previous_l1``:
+        ``|x_j^T r| >= f_j (2 l1 - l1_previous)``."""
+        threshold = 2 * l1 - previous_l1
+        if self.factors.size:
+            threshold = threshold * self.factors[candidates]
+        return candidates[np.abs(xtr[candidates]) >= threshold]

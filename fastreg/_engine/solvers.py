@@ -1,0 +1,486 @@
+"""Inner solvers: the state a fit keeps in sample space, and how a working set is solved.
+
+Each class pairs with one datafit and offers the outer loop (``fastreg._engine.outer``) the
+same five operations:
+
+- ``full_gap(penalty, candidates)``: the duality gap over the candidates, filling the shared
+  correlations ``xtr[j] = x_j^T r`` (``r`` minus the loss's gradient in sample space);
+- ``screening(penalty, gap, candidates)``: the Gap Safe test's inputs;
+- ``drop(features)``: set screened coefficients to zero, the state following;
+- ``solve(ws, penalty, inner_tol, max_epochs, tol, seed)``: minimise on a working set;
+- ``deviance()`` and ``intercept()``.
+
+:class:`ResidualCD` (least squares, residual updates, moving long solves to the working
+set's Gram block), :class:`CovarianceCD` (least squares, full Gram columns) and
+:class:`ProxNewton` (logistic loss: Newton steps whose weighted least-squares problems run
+through the residual kernel).  See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _kernels as K
+from .data import BLOCK_MAX_FEATURES, BlockCache, Design, GramCache, gram_columns
+from .datafits import Logistic, Quadratic
+
+# With at most this many unpenalized features, the least-squares gap is certified by
+# projecting the residual off their columns (whose p x k Gram columns that takes); beyond, it
+# measures stationarity.
+CERTIFY_MAX_UNPENALIZED = 256
+
+
+class _Inner:
+    """What the inner solvers share: the problem, the shared coefficient and correlation
+    arrays, and the epoch settings."""
+
+    mode = ""
+
+    def __init__(self, design: Design, datafit, coef: np.ndarray, xtr: np.ndarray, *,
+                 anderson: int, gap_every: int):
+        self.design = design
+        self.datafit = datafit
+        self.coef = coef
+        self.xtr = xtr
+        self.anderson = anderson
+        self.gap_every = gap_every
+
+
+class _QuadraticInner(_Inner):
+    """Least squares: the gap (certified when some features are unpenalized), screening,
+    covariance-update epochs on a Gram block."""
+
+    datafit: Quadratic
+
+    def __init__(self, *args, unpenalized: np.ndarray, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unpenalized = unpenalized
+        self._unpenalized_gram = None
+
+    def full_gap(self, penalty, candidates) -> float:
+        gap = self._gap(penalty, candidates)
+        if penalty.l1 > 0 and 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED:
+            return self._certified_gap(penalty)
+        return gap
+
+    def screening(self, penalty, gap, candidates):
+        """``(penalty view, dual scale, radius)`` of Gap Safe's test."""
+        scale = K.dual_scale(penalty, self.xtr, self.coef, candidates)
+        return penalty, scale, self.datafit.dual_radius(gap)
+
+    def deviance(self) -> float:
+        return self.sums()[0]
+
+    def intercept(self) -> float:
+        if not self.design.fit_intercept:
+            return 0.0
+        return float(self.datafit.y_offset - K.dot(self.design.x_mean, self.coef))
+
+    def _block_epochs(self, block, has_column, ws, penalty, inner_tol, max_epochs,
+                      shuffle_seed):
+        """Covariance-update CD on ``ws`` with its Gram block; ``coef`` and ``xtr`` follow."""
+        fit = self.datafit
+        w = self.coef[ws]
+        q = self.xtr[ws]
+        local = penalty._replace(factors=penalty.factors[ws]) if penalty.factors.size else (
+            penalty)
+        result = K.block_cd(block, has_column, self.design.col_sqnorm[ws], local, w, q,
+                            fit.xty_of(ws), fit.y_sqnorm, max_epochs, inner_tol, shuffle_seed,
+                            self.anderson)
+        self.coef[ws] = w
+        self.xtr[ws] = q
+        return result
+
+    def _certified_gap(self, penalty) -> float:
+        """A duality gap that bounds the suboptimality although some features are unpenalized.
+
+        Their dual constraints ``x_j^T theta = 0`` hold for the residual projected off their
+        columns, ``r' = r - X_U beta`` with ``G_UU beta = X_U^T S r``; scaled into the
+        penalized features' constraints, ``r'`` is a dual point, and ``r' -> r`` at the
+        solution.  Needs the correlations of every feature (no screening runs with unpenalized
+        features) and the Gram columns of the unpenalized ones, computed once.
+        """
+        design, fit, w, unpenalized = self.design, self.datafit, self.coef, self.unpenalized
+        l1_reg, l2_reg, positive = penalty.l1, penalty.l2, penalty.positive
+        if self._unpenalized_gram is None:
+            self._unpenalized_gram = gram_columns(design, unpenalized)
+        gram = self._unpenalized_gram
+        # Under ``positive`` the constraint of an unpenalized feature is x_j^T theta <= 0:
+        # only those that move or would move are projected off (an active set, grown while
+        # the projection makes another one's correlation positive).
+        projected = (w[unpenalized] > 0) | (self.xtr[unpenalized] > 0) if positive else (
+            np.ones(unpenalized.size, dtype=bool))
+        for _ in range(unpenalized.size + 1):
+            columns = gram[:, projected]
+            beta = np.linalg.lstsq(columns[unpenalized[projected]],
+                                   self.xtr[unpenalized[projected]], rcond=None)[0]
+            correlations = self.xtr - columns @ beta
+            grown = projected | (correlations[unpenalized] > 0)
+            if not positive or (grown == projected).all():
+                break
+            projected = grown
+        unpenalized = unpenalized[projected]
+        r_sqnorm, r_dot_y = self.sums()
+        projected_sqnorm = max(r_sqnorm - beta @ self.xtr[unpenalized], 0.0)
+        projected_dot_y = r_dot_y - beta @ fit.xty_of(unpenalized)
+        factors = penalty.factors
+        penalized = factors > 0
+        f, w_pen = factors[penalized], w[penalized]
+        slopes = (correlations[penalized] - l2_reg * f * w_pen) / f
+        dual_norm = max((slopes.max() if positive else np.abs(slopes).max())
+                        if slopes.size else 0.0, 0.0)
+        scale = min(1.0, l1_reg / dual_norm) if dual_norm > 0 else 1.0
+        ridge = l2_reg * (f @ (w_pen * w_pen))
+        primal = 0.5 * (r_sqnorm + ridge) + l1_reg * (f @ np.abs(w_pen))
+        dual = scale * projected_dot_y - 0.5 * scale**2 * (projected_sqnorm + ridge)
+        return float(primal - dual)
+
+
+class ResidualCD(_QuadraticInner):
+    """Least squares with the residual ``y - X w``: one pass over X per working-set round;
+    a working set whose epochs pay for it moves to covariance updates on its own cached Gram
+    block (``blocks=True``)."""
+
+    mode = "residual"
+
+    def __init__(self, *args, blocks: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        design = self.design
+        self.blocks = blocks
+        self.block_cache = BlockCache(design)
+        self.residual = np.empty(design.n_samples)
+        K.init_residual(design.X_kernel, self.datafit.y, self.coef, self.residual)
+
+    def sums(self) -> tuple[float, float]:
+        """``(r.r, r.y)`` (weighted, centered) at the current coefficients."""
+        weights = self.design.weights
+        offset = K.dot(self.design.x_mean, self.coef)
+        return (K.weighted_sums(weights, self.residual, offset, self.residual, offset),
+                K.weighted_sums(weights, self.residual, offset, self.datafit.y, 0.0))
+
+    def _gap(self, penalty, candidates) -> float:
+        design = self.design
+        offset = K.dot(design.x_mean, self.coef)
+        design.correlations(self.residual, offset, 0.0, candidates, self.xtr)
+        return K.gap_from_correlations(self.datafit.y, design.weights, design.col_sqnorm,
+                                       penalty, candidates, self.coef, self.residual, offset,
+                                       self.xtr)
+
+    def drop(self, features: np.ndarray) -> None:
+        K.add_columns(self.design.X_kernel, features, self.coef[features], self.residual)
+        self.coef[features] = 0.0
+
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+        """Residual-update CD on ``ws``, moving to the working set's Gram block when the
+        epochs it has taken show that the block would pay for itself (:meth:`_block_after`)."""
+        switch = min(self._block_after(ws), max_epochs)
+        status, epochs, gap = self._residual_epochs(ws, penalty, inner_tol, switch, tol,
+                                                    shuffle_seed)
+        if status == K.STATUS_CONVERGED or epochs == max_epochs:
+            return status, epochs, gap
+        # residual_cd evaluated the gap at its last epoch: xtr holds the correlations of ws.
+        block = self.block_cache.block(ws)
+        old = self.coef[ws]
+        status, more, gap = self._block_epochs(block, np.ones(ws.size, dtype=np.bool_), ws,
+                                               penalty, inner_tol, max_epochs - epochs,
+                                               shuffle_seed)
+        K.add_columns(self.design.X_kernel, ws, old - self.coef[ws], self.residual)
+        epochs += more
+        if status == K.STATUS_STALLED:
+            # Rounding in the block's correlations is above this problem's tolerance: the
+            # residual, whose correlations are exact dot products, takes over for good.
+            self.blocks = False
+            status, more, gap = self._residual_epochs(ws, penalty, inner_tol,
+                                                      max_epochs - epochs, tol, shuffle_seed)
+            epochs += more
+        return status, epochs, gap
+
+    def _residual_epochs(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+        """``residual_cd`` on ``ws``, on a compact copy of its columns when sparse
+        (:class:`~fastreg._engine.data.WorkingColumns`)."""
+        design = self.design
+        columns = design.working_columns(ws)
+        w, xtr = columns.take(self.coef), columns.take(self.xtr)
+        result = K.residual_cd(
+            columns.X_kernel, self.datafit.y, design.weights, design.sum_weights,
+            columns.take(design.x_mean), columns.take(design.col_sqnorm),
+            penalty._replace(factors=columns.take(penalty.factors)), columns.index.copy(),
+            w, self.residual, xtr, max_epochs, inner_tol, tol, self.gap_every, shuffle_seed,
+            self.anderson)
+        columns.put(self.coef, w)
+        columns.put(self.xtr, xtr)
+        return result
+
+    def _block_after(self, ws) -> int:
+        """Residual-CD epochs on ``ws`` after which its Gram block is worth building.
+
+        A block epoch costs O(k) per moving feature instead of O(n): on a working set of k
+        features of which m move, about ``k + m k`` against ``nnz + m n / k nnz`` for residual
+        updates (dense columns: ``nnz = n k``).  The block's missing columns cost
+        ``n k_rows k_new`` BLAS operations on dense data (counted as a quarter of a CD
+        operation) or a sparse product of about ``nnz_new nnz_rows / n`` operations; a block
+        already cached costs nothing, and is used after ``gap_every`` epochs.  Switching after
+        the break-even number of epochs costs at most twice the better choice made in
+        hindsight (the ski-rental argument).
+        """
+        design = self.design
+        size = ws.size
+        if size > BLOCK_MAX_FEATURES or not self.blocks:
+            return np.iinfo(np.int64).max
+        n = design.n_samples
+        new, rows = self.block_cache.missing(ws)
+        stored = design.stored_values(ws)
+        if design.sparse:
+            # The sparse product, for values spread evenly over the samples.
+            block_cost = (stored * new / size) * (stored * rows / size) / n + rows * new
+        else:
+            block_cost = 0.25 * n * rows * new
+        if new == 0:
+            return self.gap_every
+        moving = max(1, int(np.count_nonzero(self.coef[ws])))
+        saving = stored * (1.0 + moving / size) - size * (1.0 + moving)
+        if saving <= 0.0:
+            return np.iinfo(np.int64).max
+        return max(self.gap_every, int(np.ceil(block_cost / saving)))
+
+
+class CovarianceCD(_QuadraticInner):
+    """Least squares with the correlations ``X^T S r`` from full Gram columns (all of them
+    along a path on tall data, else those of features about to leave zero), so that neither
+    rounds nor epochs touch X."""
+
+    mode = "gram"
+    # Gram columns computed per pass over X (missing ones padded with likely entrants).
+    gram_batch = 16
+
+    def __init__(self, *args, all_columns: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gram_cache = GramCache(self.design)
+        # A path on tall data needs many columns: the whole Gram in one BLAS product costs
+        # less than the columns computed in batches as features enter (DESIGN.md's
+        # tall_dense path: 0.26 s for all 500 columns, 0.44 s for the 144 computed).
+        self.gram_cache.ensure(self.design.all_features() if all_columns
+                               else np.flatnonzero(self.coef).astype(np.int32))
+
+    def sums(self) -> tuple[float, float]:
+        """``(r.r, r.y)`` from the correlations, current for every non-zero coefficient after a
+        full pass."""
+        fit, w = self.datafit, self.coef
+        r_dot_y = fit.y_sqnorm - w @ fit.xty
+        return max(r_dot_y - w @ self.xtr, 0.0), r_dot_y
+
+    def _gap(self, penalty, candidates) -> float:
+        fit, cache = self.datafit, self.gram_cache
+        K.gram_correlations(fit.xty, cache.gram, cache.slot_of, self.coef,
+                            np.flatnonzero(self.coef).astype(np.int32), candidates, self.xtr)
+        return K.gram_gap(fit.xty, fit.y_sqnorm, self.design.col_sqnorm, penalty, candidates,
+                          self.coef, self.xtr)
+
+    def drop(self, features: np.ndarray) -> None:
+        self.coef[features] = 0.0  # the next gap recomputes the correlations
+
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+        """Covariance-update CD on ``ws``, computing Gram columns only for features that move.
+
+        A column costs a pass over X, so it is computed when a feature is about to leave
+        zero (glmnet's rule), in batches: each time, for every feature of ``ws`` whose
+        correlation then exceeds its threshold.  The epochs run on the block of the cached
+        columns gathered for ``ws``.
+        """
+        del tol  # the Gram gap costs O(|ws|): it is checked every epoch
+        cache = self.gram_cache
+        epochs = 0
+        while True:
+            self._ensure_columns(ws[self._moving(ws, penalty)], penalty)
+            slots = cache.slot_of[ws]
+            has_column = slots >= 0
+            block = np.zeros((ws.size, ws.size), order="F")
+            block[:, has_column] = cache.gram[np.ix_(ws, slots[has_column])]
+            status, done, gap = self._block_epochs(block, has_column, ws, penalty, inner_tol,
+                                                   max_epochs - epochs, shuffle_seed)
+            epochs += done
+            if status != K.STATUS_NEEDS_GRAM_COLUMN:
+                return status, epochs, gap
+
+    def _ensure_columns(self, needed: np.ndarray, penalty) -> None:
+        """Compute the missing Gram columns of ``needed``, padded with likely next entrants.
+
+        Each batch reads X once whatever its size, so a batch of one column costs nearly as
+        much as a batch of ``gram_batch``: missing columns are computed together with those
+        of the features most correlated with the residual (the next to enter a path).
+        """
+        cache = self.gram_cache
+        missing = needed[cache.slot_of[needed] < 0]
+        if not missing.size:
+            return
+        n_features = self.design.n_features
+        pad = min(self.gram_batch - missing.size, n_features - cache.count - missing.size)
+        if pad > 0:
+            factors = penalty.factors if penalty.factors.size else np.ones(n_features)
+            scores = np.full(n_features, np.inf)  # unpenalized features enter first
+            np.divide(np.abs(self.xtr), factors, out=scores, where=factors > 0)
+            scores[cache.slot_of >= 0] = -np.inf
+            scores[missing] = -np.inf
+            likely = np.argpartition(scores, -pad)[-pad:]
+            missing = np.concatenate([missing, likely[scores[likely] > -np.inf]])
+        cache.ensure(missing.astype(np.int32))
+
+    def _moving(self, ws, penalty) -> np.ndarray:
+        """Mask of the features of ``ws`` that are non-zero or would leave zero now."""
+        threshold = penalty.l1 * (penalty.factors[ws] if penalty.factors.size else 1.0)
+        return (self.coef[ws] != 0.0) | (np.abs(self.xtr[ws]) > threshold)
+
+
+class ProxNewton(_Inner):
+    """Logistic loss with the linear predictor ``z = X w + b``: proximal Newton steps on each
+    working set (Lee, Sun and Saunders 2014; glmnet's IRLS, celer's and skglm's working-set
+    Newton solvers).
+
+    Each step solves, by the residual CD kernel with the Newton weights as sample weights,
+    the penalized weighted least-squares problem of the loss's quadratic model at ``z``
+    (the intercept profiled out, as for least squares), then moves along the direction
+    found with a backtracking line search on the true objective.  The step stops when the
+    working set's logistic gap reaches the inner tolerance.
+    """
+
+    mode = "newton"
+    datafit: Logistic
+    # Newton steps per working-set solve, and the weighted least-squares problem's accuracy
+    # as a fraction of the working set's gap before the step.
+    max_newton = 50
+    subproblem_ratio = 0.1
+    # Armijo's sufficient decrease, and the line search's halvings before giving up.
+    armijo = 1e-4
+    max_halvings = 30
+
+    def __init__(self, *args, intercept_init: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        design, n = self.design, self.design.n_samples
+        self.offset = 0.0
+        if design.fit_intercept:
+            self.offset = (self.datafit.null_intercept if intercept_init is None
+                           else float(intercept_init))
+        self.z = np.empty(n)
+        K.init_residual(design.X_kernel, np.full(n, -self.offset), self.coef, self.z)
+        self.z *= -1.0  # init_residual gives -offset - X w
+        self.v = np.empty(n)
+        self.sums = K.logistic_residual(self.datafit.y, design.weights, self.z, self.v)
+        self.scale = 1.0
+        self.delta = 0.0
+        self._curvature = np.empty(n)
+        self._response = np.empty(n)
+        self._residual = np.empty(n)
+        self._moments = None  # p-vectors for working sets read in place (allocated lazily)
+
+    def deviance(self) -> float:
+        return 2.0 * self.sums[0]
+
+    def intercept(self) -> float:
+        return float(self.offset)
+
+    def full_gap(self, penalty, candidates) -> float:
+        design = self.design
+        self.sums = K.logistic_residual(self.datafit.y, design.weights, self.z, self.v)
+        design.correlations(self.v, 0.0, self.sums[1] - self.sums[2], candidates, self.xtr)
+        gap, self.scale, self.delta = K.logistic_gap(
+            penalty, self.datafit.y, design.weights, self.v, self.sums, design.fit_intercept,
+            design.col_sqnorm, candidates, self.coef, self.xtr)
+        return gap
+
+    def screening(self, penalty, gap, candidates):
+        """``(penalty view, dual scale, radius)``: the logistic dual is the plain Fenchel
+        dual (no augmented rows), and the intercept correction widens the ball."""
+        del candidates
+        radius = self.scale * self.delta + self.datafit.dual_radius(gap)
+        return penalty._replace(l2=0.0), self.scale, radius
+
+    def drop(self, features: np.ndarray) -> None:
+        K.add_columns(self.design.X_kernel, features, -self.coef[features], self.z)
+        self.coef[features] = 0.0
+
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+        design, fit = self.design, self.datafit
+        y, weights = fit.y, design.weights
+        columns = design.working_columns(ws)
+        index = columns.index
+        local = penalty._replace(factors=columns.take(penalty.factors))
+        w = columns.take(self.coef)
+        if columns.compact:
+            means, sqnorms = np.zeros(ws.size), np.zeros(ws.size)
+        else:
+            if self._moments is None:
+                self._moments = (np.zeros(design.n_features), np.zeros(design.n_features))
+            means, sqnorms = self._moments
+        x_mean, col_sqnorm = columns.take(design.x_mean), columns.take(design.col_sqnorm)
+        xtr = columns.take(self.xtr)
+        gap = self._working_gap(columns, local, x_mean, col_sqnorm, w, xtr)
+        epochs, status = 0, K.STATUS_MAX_ITER
+        h, t, residual = self._curvature, self._response, self._residual
+        for _ in range(self.max_newton):
+            if gap <= inner_tol:
+                status = K.STATUS_CONVERGED
+                break
+            if epochs >= max_epochs:
+                break
+            total = K.newton_weights(y, weights, self.z, h, t)
+            K.column_stats(columns.X_kernel, h, total, design.fit_intercept, index, means,
+                           sqnorms)
+            # The weighted least-squares problem in (w', b'): targets t + z, weights h; with
+            # an intercept it is profiled out by centering (b' = ybar - means . w').
+            target = t + self.z
+            ybar = float(h @ target) / total if design.fit_intercept else 0.0
+            target -= ybar
+            np.subtract(t, ybar - self.offset, out=residual)  # target - X w
+            before = w[index].copy()
+            if index.size:  # else a step on the intercept alone
+                _, done, _ = K.residual_cd(
+                    columns.X_kernel, target, h, total, means, sqnorms, local, index.copy(),
+                    w, residual, xtr, max_epochs - epochs,
+                    max(self.subproblem_ratio * gap, 1e-3 * inner_tol), tol, self.gap_every,
+                    shuffle_seed, self.anderson)
+                epochs += done
+            after = w[index].copy()
+            new_offset = ybar - float(means[index] @ after) if design.fit_intercept else 0.0
+            # X (w' - w) = old residual - new residual; the predictor's direction adds b' - b.
+            direction = t - residual + (new_offset - ybar)
+            if not self._line_search(local, index, w, before, after, direction, new_offset):
+                status = K.STATUS_STALLED
+                break
+            gap = self._working_gap(columns, local, x_mean, col_sqnorm, w, xtr)
+        columns.put(self.coef, w)
+        columns.put(self.xtr, xtr)
+        return status, epochs, gap
+
+    def _working_gap(self, columns, penalty, x_mean, col_sqnorm, w, xtr) -> float:
+        """The logistic gap of the working set's problem (its correlations into ``xtr``)."""
+        design, fit = self.design, self.datafit
+        self.sums = K.logistic_residual(fit.y, design.weights, self.z, self.v)
+        K.correlations(columns.X_kernel, design.weights, design.sum_weights, x_mean, self.v,
+                       0.0, self.sums[1] - self.sums[2], columns.index, xtr)
+        gap, _, _ = K.logistic_gap(penalty, fit.y, design.weights, self.v, self.sums,
+                                   design.fit_intercept, col_sqnorm, columns.index, w, xtr)
+        return gap
+
+    def _line_search(self, penalty, index, w, before, after, direction, new_offset) -> bool:
+        """Move ``(w, b, z)`` along the Newton direction by the largest step in 1, 1/2, ...
+        that decreases the objective enough (Armijo's rule for proximal Newton: the decrease
+        predicted by the loss's slope plus the penalty's change); False if none does."""
+        fit, weights = self.datafit, self.design.weights
+        loss = self.sums[0]
+        penalty_before = K.total_value(penalty, before, index)
+        # The loss's slope along the direction: minus sum_i s_i v_i direction_i.
+        slope = -K.weighted_sums(weights, self.v, 0.0, direction, 0.0)
+        predicted = slope + K.total_value(penalty, after, index) - penalty_before
+        step = 1.0
+        for _ in range(self.max_halvings):
+            trial = before + step * (after - before)
+            value = (K.logistic_loss(fit.y, weights, self.z, direction, step)
+                     + K.total_value(penalty, trial, index))
+            if value <= loss + penalty_before + self.armijo * step * min(predicted, 0.0):
+                w[index] = trial
+                self.z += step * direction
+                self.offset += step * (new_offset - self.offset)
+                return True
+            step *= 0.5
+        w[index] = before
+        return False
