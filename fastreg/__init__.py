@@ -1,4 +1,5 @@
-"""fastreg: fast Lasso, Elastic Net and Ridge regression with a Numba coordinate-descent engine.
+"""fastreg: fast Lasso, Elastic Net, Ridge and sparse logistic regression with a Numba
+coordinate-descent engine.
 
 Estimators follow scikit-learn (:class:`Lasso`, :class:`ElasticNet`, :class:`Ridge`), paths
 its path functions (:func:`lasso_path`, :func:`enet_path`), and :func:`solve` is the low-level
@@ -22,11 +23,14 @@ _EXPORTS = {
     "RidgeCV": ".cv",
     "StabilitySelection": ".selection",
     "Lasso": "._estimators",
+    "LogisticRegression": "._classifiers",
     "Ridge": "._estimators",
     "SolveResult": "._solver",
     "solve": "._solver",
     "enet_path": ".path",
     "iter_enet_path": ".path",
+    "iter_logistic_path": ".path",
+    "logistic_path": ".path",
     "lasso_path": ".path",
     "plot_cv": ".plotting",
     "plot_path": ".plotting",
@@ -39,6 +43,7 @@ __all__ = [
     "Lasso",
     "LassoCV",
     "LassoIC",
+    "LogisticRegression",
     "Ridge",
     "RidgeCV",
     "SolveResult",
@@ -46,7 +51,9 @@ __all__ = [
     "__version__",
     "enet_path",
     "iter_enet_path",
+    "iter_logistic_path",
     "lasso_path",
+    "logistic_path",
     "plot_cv",
     "plot_path",
     "solve",
@@ -54,11 +61,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ._classifiers import LogisticRegression
     from ._estimators import ElasticNet, Lasso, Ridge
     from ._solver import SolveResult, solve
     from ._warmup import warmup
     from .cv import ElasticNetCV, LassoCV, RidgeCV
-    from .path import enet_path, iter_enet_path, lasso_path
+    from .path import (
+        enet_path,
+        iter_enet_path,
+        iter_logistic_path,
+        lasso_path,
+        logistic_path,
+    )
     from .plotting import plot_cv, plot_path
     from .selection import LassoIC, StabilitySelection
 

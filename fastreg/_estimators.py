@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._ridge import ridge_solve
 from ._solver import (
     DEFAULT_MAX_ITER,
-    CoordinateDescent,
+    Solver,
     check_penalty,
     check_precompute,
     make_problem,
@@ -217,7 +217,7 @@ class ElasticNet(_LinearRegressor):
             problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
                                    penalty_factor=self.penalty_factor,
                                    fit_intercept=fit_intercept)
-            solver = CoordinateDescent(problem, self.precompute,
+            solver = Solver(problem, self.precompute,
                                        None if previous is None else previous[k])
             seed = (-1 if self.selection == "cyclic"
                     else int(random_state.randint(np.iinfo(np.int32).max)))
@@ -382,7 +382,7 @@ class Ridge(_LinearRegressor):
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
                                    fit_intercept=self.fit_intercept)
-            solver = CoordinateDescent(problem)
+            solver = Solver(problem)
             # Ridge's loss is not divided by S: the equivalent Elastic Net alpha is alpha / S.
             enet_alpha = alphas[k] / problem.sum_weights
             result = solver.run(enet_alpha, 0.0, positive=True, tol=tol,

@@ -185,3 +185,31 @@ def check_random_state(seed, name="random_state"):
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be None, an integer in [0, 2**32 - 1] or a "
                          f"numpy.random.RandomState, got {seed!r} ({error}).") from None
+
+
+def check_binary_labels(y, n_samples, name="y"):
+    """Validate two-valued labels; return ``(classes, labels)``: the two values sorted, and the
+    labels as float64 -1 (the first class) and +1 (the second)."""
+    if y is None:
+        raise TypeError(f"{name} must be array-like, got None.")
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {labels.shape}.")
+    if labels.shape[0] != n_samples:
+        raise ValueError(f"{name} has {labels.shape[0]} samples but X has {n_samples}.")
+    if labels.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported in {name}.")
+    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+        raise ValueError(f"{name} contains NaN or infinity.")
+    try:
+        classes = np.unique(labels)
+    except TypeError as error:  # objects that cannot be ordered
+        raise TypeError(f"{name} must hold labels that can be sorted: {error}") from None
+    if classes.size != 2:
+        found = ", ".join(repr(c) for c in classes[:5].tolist())
+        raise ValueError(
+            f"The logistic model needs exactly 2 classes in {name}, got {classes.size}"
+            f"{' (' + found + (', ...' if classes.size > 5 else '') + ')' if found else ''}.")
+    return classes, np.where(labels == classes[1], 1.0, -1.0)

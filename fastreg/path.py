@@ -7,18 +7,26 @@ from numbers import Integral
 
 import numpy as np
 
+from ._engine import make_design
 from ._solver import (
     DEFAULT_MAX_ITER,
-    CoordinateDescent,
     Problem,
+    Solver,
     SolveResult,
     check_penalty,
     make_problem,
     warn_if_not_converged,
 )
-from ._validation import check_bool, check_scalar
+from ._validation import check_binary_labels, check_bool, check_scalar
 
-__all__ = ["alpha_grid", "enet_path", "iter_enet_path", "lasso_path"]
+__all__ = [
+    "alpha_grid",
+    "enet_path",
+    "iter_enet_path",
+    "iter_logistic_path",
+    "lasso_path",
+    "logistic_path",
+]
 
 # glmnet's early stop of a path: the fraction of deviance explained reaches STOP_EXPLAINED, or
 # grows by less than STOP_CHANGE of itself between two alphas (Friedman, Hastie and
@@ -84,28 +92,31 @@ def resolve_grid(problem: Problem, alphas, eps: float, l1_ratio: float, positive
 def walk_path(problem: Problem, grid: np.ndarray, l1_ratio: float, *, precompute="auto",
               positive: bool = False, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
               coef_init=None, working_set: bool = True, screening: bool = True,
-              seed: int = -1, stop_early: bool = False) -> Iterator[SolveResult]:
+              seed: int = -1, stop_early: bool = False, intercept_init: float | None = None
+              ) -> Iterator[SolveResult]:
     """The engine's walk down a decreasing grid: one :class:`SolveResult` per alpha.
 
     One solver state walks the whole grid, so each alpha starts from the previous solution
-    with its residual, Gram entries and strong set.  Everything that fits a path (the path
+    with its residual (or linear predictor), Gram entries and strong set.  The problem's
+    datafit decides the loss (least squares or logistic).  Everything that fits a path (the path
     functions, cross-validation folds, information criteria, stability selection, the
     command line) iterates over this generator, so that the caller can report progress or
     stop between two alphas.  ``seed >= 0`` visits features in random order
     (``selection="random"``).  With ``stop_early`` the walk ends, as glmnet's does, once the
-    fraction of the deviance explained reaches ``STOP_EXPLAINED`` or grows by less than
+    fraction of the null deviance explained reaches ``STOP_EXPLAINED`` or grows by less than
     ``STOP_CHANGE`` of itself from one alpha to the next.  Non-convergence is reported in
     each result, not warned about: the caller decides.
     """
-    solver = CoordinateDescent(problem, precompute, coef_init, working_set=working_set,
-                               screening=screening, n_alphas=len(grid))
+    solver = Solver(problem, precompute, coef_init, working_set=working_set,
+                    screening=screening, n_alphas=len(grid), intercept_init=intercept_init)
     explained = 0.0
     for k, alpha in enumerate(grid):
         result = solver.run(float(alpha), l1_ratio, positive=positive, tol=tol,
                             max_iter=max_iter, shuffle_seed=seed)
         yield result
-        if stop_early and problem.y_sqnorm > 0:
-            previous, explained = explained, 1.0 - solver.residual_sqnorm() / problem.y_sqnorm
+        null = problem.datafit.null_deviance
+        if stop_early and null > 0:
+            previous, explained = explained, 1.0 - solver.deviance() / null
             if explained >= STOP_EXPLAINED or (
                     k > 0 and explained - previous < STOP_CHANGE * explained):
                 return
@@ -246,11 +257,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
             print(f"alpha {len(results)} = {result.alpha:.4g}: "
                   f"{np.count_nonzero(result.coef)} non-zeros, gap {result.dual_gap:.2e}, "
                   f"{result.n_iter} epochs")
-    grid = np.array([result.alpha for result in results])
-    coefs = np.empty((results[0].coef.size, len(results)), dtype=results[0].coef.dtype)
-    for k, result in enumerate(results):
-        coefs[:, k] = result.coef
-    dual_gaps = np.array([result.dual_gap for result in results])
+    grid, coefs, dual_gaps = _stack(results)
     if return_n_iter:
         return grid, coefs, dual_gaps, [result.n_iter for result in results]
     return grid, coefs, dual_gaps
@@ -268,3 +275,132 @@ def lasso_path(X, y, *, eps: float = 1e-3, n_alphas: int = 100, alphas=None,
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                      precompute=precompute, copy_X=copy_X, coef_init=coef_init,
                      verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params)
+
+
+def iter_logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: int = 100,
+                       alphas=None, coef_init=None, positive: bool = False,
+                       fit_intercept: bool = True, sample_weight=None, penalty_factor=None,
+                       tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
+                       working_set: bool = True, screening: bool = True,
+                       stop_early: bool = False) -> Iterator[SolveResult]:
+    """The penalized logistic regression path one alpha at a time: :func:`logistic_path` as
+    a generator, yielding a :class:`~fastreg.SolveResult` per alpha (see
+    :func:`iter_enet_path`)."""
+    _, l1_ratio, tol, max_iter = check_penalty(0.0, l1_ratio, tol, max_iter)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    positive = check_bool(positive, "positive")
+    stop_early = check_bool(stop_early, "stop_early")
+    eps = check_scalar(eps, "eps", low=0.0, low_open=True)
+    grid, n_alphas = _check_alphas(alphas, n_alphas)
+    design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
+    _, labels = check_binary_labels(y, design.n_samples)
+    problem = make_problem(X, labels, penalty_factor=penalty_factor, loss="logistic",
+                           design=design)
+    if grid is None:
+        grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=positive)
+    for result in walk_path(problem, grid, l1_ratio, positive=positive, tol=tol,
+                            max_iter=max_iter, coef_init=coef_init, working_set=working_set,
+                            screening=screening, stop_early=stop_early):
+        warn_if_not_converged(result, result.alpha)
+        yield result
+
+
+def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: int = 100,
+                  alphas=None, coef_init=None, positive: bool = False,
+                  fit_intercept: bool = True, sample_weight=None, penalty_factor=None,
+                  tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
+                  working_set: bool = True, screening: bool = True, stop_early: bool = False,
+                  return_n_iter: bool = False):
+    r"""Compute the penalized logistic regression path with warm starts.
+
+    Solves, for each alpha (from the largest down), on the scale of the mean loss (glmnet's
+    and skglm's; scikit-learn's ``LogisticRegression(C)`` is ``alpha = 1 / (C S)``),
+
+    .. math::
+
+        \frac{1}{S}\sum_i s_i \log\big(1 + e^{-y_i (x_i^T w + b)}\big)
+        + \alpha \Big(\rho \sum_j f_j |w_j| + \frac{1-\rho}{2} \sum_j f_j w_j^2\Big)
+
+    with labels :math:`y_i \in \{-1, +1\}` (the larger of y's two values is +1), sample
+    weights :math:`s_i` (:math:`S = \sum_i s_i`), penalty factors :math:`f_j` and
+    :math:`\rho` = ``l1_ratio``.  Each fit starts from the previous solution; each alpha
+    first solves the sequential strong rule's features; proximal Newton steps on working sets,
+    certified by the logistic duality gap.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        See :func:`fastreg.solve` for what is and is not copied.
+    y : array-like of shape (n_samples,)
+        Labels of exactly two values.
+    l1_ratio : float, default=1.0
+        Mix of L1 and L2 in [0, 1] (1 is the L1 penalty).
+    eps : float, default=1e-3
+        Length of the path: ``alpha_min = eps * alpha_max``.
+    n_alphas : int, default=100
+        Number of alphas when ``alphas`` is not given.
+    alphas : int or array-like, optional
+        A number of alphas, or the alphas themselves (sorted in decreasing order).
+    coef_init : ndarray of shape (n_features,), optional
+        Starting point of the first fit.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    sample_weight : ndarray of shape (n_samples,), optional
+    penalty_factor : ndarray of shape (n_features,), optional
+        Per-feature penalty multipliers (0: unpenalized).
+    tol : float, default=1e-4
+        Stop each fit when its duality gap is at most ``tol`` times the deviance of the
+        intercept-only model, over ``S``.
+    max_iter : int, default=1000
+        Maximum coordinate-descent epochs on each working set, for each alpha.
+    working_set, screening : bool, default=True
+        Working sets and Gap Safe screening; they only change the time to the solution.
+    stop_early : bool, default=False
+        Stop the path, as glmnet does, once the fraction of the null deviance explained grows
+        by less than ``1e-5`` of itself from one alpha to the next, or reaches ``0.999``.
+    return_n_iter : bool, default=False
+        Also return the epochs used for each alpha.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        Fewer with ``stop_early``.
+    coefs : ndarray of shape (n_features, n_alphas)
+        In X's dtype.
+    intercepts : ndarray of shape (n_alphas,)
+    dual_gaps : ndarray of shape (n_alphas,)
+        The duality gap reached at each alpha (objective units).
+    n_iters : list of int
+        Only with ``return_n_iter=True``.
+
+    Examples
+    --------
+    >>> import numpy as np, fastreg
+    >>> X = np.asfortranarray(np.random.default_rng(0).normal(size=(100, 10)))
+    >>> y = (X[:, 0] - X[:, 1] > 0).astype(int)
+    >>> alphas, coefs, intercepts, gaps = fastreg.logistic_path(X, y, n_alphas=5)
+    >>> [int(np.count_nonzero(coefs[:, k])) for k in range(5)]
+    [0, 2, 2, 4, 6]
+    """
+    steps = iter_logistic_path(
+        X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alphas,
+        coef_init=coef_init, positive=positive, fit_intercept=fit_intercept,
+        sample_weight=sample_weight, penalty_factor=penalty_factor, tol=tol,
+        max_iter=max_iter, working_set=working_set, screening=screening, stop_early=stop_early)
+    results = list(steps)
+    grid, coefs, dual_gaps = _stack(results)
+    intercepts = np.array([result.intercept for result in results])
+    if return_n_iter:
+        return grid, coefs, intercepts, dual_gaps, [result.n_iter for result in results]
+    return grid, coefs, intercepts, dual_gaps
+
+
+def _stack(results: list[SolveResult]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(alphas, coefs of shape (n_features, n_alphas), dual_gaps)`` of a path's results."""
+    grid = np.array([result.alpha for result in results])
+    coefs = np.empty((results[0].coef.size, len(results)), dtype=results[0].coef.dtype)
+    for k, result in enumerate(results):
+        coefs[:, k] = result.coef
+    return grid, coefs, np.array([result.dual_gap for result in results])
