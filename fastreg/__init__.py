@@ -24,6 +24,7 @@ _EXPORTS = {
     "StabilitySelection": ".selection",
     "Lasso": "._estimators",
     "LogisticRegression": "._classifiers",
+    "LogisticRegressionCV": "._classifiers",
     "Ridge": "._estimators",
     "SolveResult": "._solver",
     "solve": "._solver",
@@ -44,6 +45,7 @@ __all__ = [
     "LassoCV",
     "LassoIC",
     "LogisticRegression",
+    "LogisticRegressionCV",
     "Ridge",
     "RidgeCV",
     "SolveResult",
@@ -61,7 +63,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._classifiers import LogisticRegression
+    from ._classifiers import LogisticRegression, LogisticRegressionCV
     from ._estimators import ElasticNet, Lasso, Ridge
     from ._solver import SolveResult, solve
     from ._warmup import warmup

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import check_cv
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._engine import make_design
 from ._estimators import keep_state_on_error
+from ._resampling import check_parallel, warn_paths_not_converged
 from ._solver import (
     DEFAULT_MAX_ITER,
     Solver,
@@ -28,8 +32,10 @@ from ._validation import (
     check_sample_weight,
     check_scalar,
 )
+from .cv import _RULES, _check_cv, _choose, _fold_path, _walk_to
+from .path import _check_alphas, alpha_grid
 
-__all__ = ["LogisticRegression"]
+__all__ = ["LogisticRegression", "LogisticRegressionCV"]
 
 
 def check_classification_labels(estimator, X, y, sample_weight, class_weight):
@@ -278,3 +284,227 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_class = False
         return tags
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-validation
+
+_SCORINGS = ("neg_log_loss", "accuracy", "roc_auc")
+
+
+def _path_scores(steps, X, labels, sample_weight, test, scoring) -> tuple[np.ndarray, int]:
+    """The score on the rows ``test`` of each step of a logistic path (higher is better):
+    the mean log-likelihood, the accuracy or the ROC AUC, weighted by ``sample_weight``.
+
+    Returns the scores, one per step, and the number of steps that did not converge.  Only
+    the columns of the features that are non-zero somewhere on the path are gathered.
+    """
+    results = list(steps)
+    n_failed = sum(not result.converged for result in results)
+    coefs = np.column_stack([result.coef for result in results]).astype(np.float64)
+    active = np.flatnonzero(np.any(coefs != 0, axis=1))
+    X_test = X[test][:, active] if sp.issparse(X) else X[np.ix_(test, active)]
+    margins = (np.asarray(X_test @ coefs[active])
+               + np.array([result.intercept for result in results]))
+    y = labels[test]
+    weights = None if sample_weight is None else sample_weight[test]
+    if scoring == "roc_auc":
+        if np.unique(y).size < 2:
+            raise ValueError("A test fold holds a single class: ROC AUC is undefined there. "
+                             "Use stratified folds (the default) or another scoring.")
+        scores = [roc_auc_score(y, margins[:, k], sample_weight=weights)
+                  for k in range(margins.shape[1])]
+        return np.array(scores), n_failed
+    if scoring == "accuracy":
+        values = (margins * y[:, None] > 0).astype(np.float64)
+    else:
+        values = log_expit(margins * y[:, None])
+    return np.average(values, axis=0, weights=weights), n_failed
+
+
+def _fold_scores(X, labels, sample_weight, train_weight, train, test, grid, l1_ratio, *,
+                 scoring, **options):
+    """One cross-validation job: the logistic path on ``train``, its scores on ``test``."""
+    steps = _fold_path(X, labels, train_weight, train, grid, l1_ratio, loss="logistic",
+                       precompute="auto", seed=-1, **options)
+    return _path_scores(steps, X, labels, sample_weight, test, scoring)
+
+
+class LogisticRegressionCV(LogisticRegression):
+    r"""Binary logistic regression with its penalty chosen by cross-validation.
+
+    For each ``l1_ratio``, a grid of ``Cs`` regularization strengths is computed on all the
+    data (from the largest useful one, where every coefficient is zero, down by a factor
+    ``eps``, evenly on a log scale; or the given ``C`` values); on each training fold a
+    warm-started logistic path over that grid is fitted; each C is scored on the held-out
+    fold; the C (and ``l1_ratio``) with the best mean score wins, or, with ``rule="1se"``,
+    the smallest C whose mean score is within one standard error of the best (glmnet's
+    ``lambda.1se``: a sparser model as good within noise); a final fit on all the data walks
+    the grid down to it.  The (fold, ``l1_ratio``) paths run on threads through
+    :class:`joblib.Parallel` (the kernels release the GIL).
+
+    Parameters
+    ----------
+    Cs : int or array-like, default=10
+        A number of C values (the grid described above), or the values themselves.
+    l1_ratios : array-like of float, default=(1.0,)
+        The ``l1_ratio`` values to choose from.
+    eps : float, default=1e-3
+        The smallest C of a generated grid is the largest over ``eps`` (on the alpha scale,
+        ``alpha_min = eps * alpha_max``).
+    fit_intercept : bool, default=True
+    cv : int, cross-validation splitter or iterable, default=None
+        5 stratified folds by default.
+    scoring : {"neg_log_loss", "accuracy", "roc_auc"}, default="neg_log_loss"
+        The test folds' score: mean log-likelihood, accuracy or ROC AUC (weighted by the
+        sample weights).
+    rule : {"min", "1se"}, default="min"
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the training loss (not in the scores).
+    tol : float, default=1e-4
+    max_iter : int, default=1000
+    n_jobs : int, default=None
+        Jobs for the folds' paths (threads).
+    verbose : int, default=0
+    penalty_factor : array-like of shape (n_features,), optional
+    positive : bool, default=False
+
+    Attributes
+    ----------
+    C_ : float
+        The chosen C.
+    alpha_ : float
+        The chosen regularization on the mean-loss scale, ``1 / (C_ S)``.
+    C_min_, C_1se_ : float
+        The C of the best mean score, and that of the one-standard-error rule.
+    l1_ratio_ : float
+    Cs_ : ndarray of shape (n_Cs,) or (n_l1_ratios, n_Cs)
+        The grid(s), increasing (decreasing alpha: the order of the paths).
+    scores_ : ndarray of shape (n_folds, n_Cs) or (n_l1_ratios, n_folds, n_Cs)
+        The score of each fold and C.
+    classes_, coef_, intercept_, n_iter_, dual_gap_
+        Of the final fit, as in :class:`LogisticRegression`.
+    """
+
+    def __init__(self, Cs=10, *, l1_ratios=(1.0,), eps=1e-3, fit_intercept=True, cv=None,
+                 scoring="neg_log_loss", rule="min", class_weight=None, tol=1e-4,
+                 max_iter=DEFAULT_MAX_ITER, n_jobs=None, verbose=0, penalty_factor=None,
+                 positive=False):
+        self.Cs = Cs
+        self.l1_ratios = l1_ratios
+        self.eps = eps
+        self.fit_intercept = fit_intercept
+        self.cv = cv
+        self.scoring = scoring
+        self.rule = rule
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+
+    @keep_state_on_error
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Choose C (and ``l1_ratio``) by cross-validation, then fit on all the data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Each training and test fold is a copy of its rows.
+        y : array-like of shape (n_samples,)
+            Labels of exactly two classes.
+        sample_weight : float or array-like of shape (n_samples,), optional
+            Weights of the training loss and of the test scores.
+        groups : array-like of shape (n_samples,), optional
+            Group labels passed to the splitter's ``split``.
+
+        Returns
+        -------
+        self
+        """
+        _, _, tol, max_iter = check_penalty(0.0, 1.0, self.tol, self.max_iter)
+        eps = check_scalar(self.eps, "eps", low=0.0, low_open=True)
+        l1_ratios = np.atleast_1d(np.asarray(self.l1_ratios, dtype=np.float64))
+        if l1_ratios.ndim != 1 or not l1_ratios.size:
+            raise ValueError(f"l1_ratios must be a non-empty list of numbers, got "
+                             f"{self.l1_ratios!r}.")
+        for ratio in l1_ratios:
+            check_scalar(float(ratio), "l1_ratios", low=0.0, high=1.0)
+        if self.scoring not in _SCORINGS:
+            raise ValueError(f"scoring must be one of {_SCORINGS}, got {self.scoring!r}.")
+        if self.rule not in _RULES:
+            raise ValueError(f"rule must be one of {_RULES}, got {self.rule!r}.")
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        positive = check_bool(self.positive, "positive")
+        _check_cv(self.cv)
+        check_parallel(self.n_jobs, self.verbose)
+        given_Cs, n_Cs = self._check_Cs()
+        if given_Cs is None and (l1_ratios == 0).any():
+            raise ValueError("A C grid cannot be generated for l1_ratio=0 (every C keeps "
+                             "features): pass the Cs explicitly.")
+        raw_weights = (None if sample_weight is None or isinstance(sample_weight, Real)
+                       else check_sample_weight(sample_weight, np.shape(X)[0], np.float64))
+        X, classes, labels, weights = check_classification_labels(
+            self, X, y, sample_weight, self.class_weight)
+        design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
+        problem = make_problem(X, labels, penalty_factor=self.penalty_factor, loss="logistic",
+                               design=design)
+        total = design.sum_weights
+        if given_Cs is None:
+            grids = np.array([alpha_grid(problem, r, eps, n_Cs, positive=positive)
+                              for r in l1_ratios])
+        else:
+            grid, _ = _check_alphas(1.0 / (given_Cs * total), None)
+            grids = np.tile(grid, (l1_ratios.size, 1))
+
+        folds = list(check_cv(self.cv, labels, classifier=True).split(X, labels, groups))
+        options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
+                       positive=positive, tol=tol, max_iter=max_iter, scoring=self.scoring)
+        jobs = (delayed(_fold_scores)(X, labels, raw_weights, weights, train, test, grid,
+                                      float(ratio), **options)
+                for ratio, grid in zip(l1_ratios, grids, strict=True)
+                for train, test in folds)
+        outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
+        warn_paths_not_converged(sum(failed for _, failed in outputs), len(outputs),
+                                 "the training folds")
+        scores = np.reshape([fold for fold, _ in outputs],
+                            (l1_ratios.size, len(folds), grids.shape[1]))
+
+        best_ratio, best_index, index_min, index_1se = _choose(-scores, self.rule)
+        grid = grids[best_ratio]
+        result = _walk_to(problem, grid, best_index, float(l1_ratios[best_ratio]),
+                          precompute="auto", positive=positive, tol=tol, max_iter=max_iter,
+                          seed=-1)
+        warn_if_not_converged(result, grid[best_index])
+        self.alpha_ = float(grid[best_index])
+        self.C_ = 1.0 / (self.alpha_ * total)
+        self.C_min_ = 1.0 / (grid[index_min] * total)
+        self.C_1se_ = 1.0 / (grid[index_1se] * total)
+        self.l1_ratio_ = float(l1_ratios[best_ratio])
+        Cs = 1.0 / (grids * total)
+        self.Cs_ = Cs[0] if l1_ratios.size == 1 else Cs
+        self.scores_ = scores[0] if l1_ratios.size == 1 else scores
+        self.classes_ = classes
+        self.coef_ = result.coef[np.newaxis, :]
+        self.intercept_ = np.array([result.intercept])
+        self.n_iter_ = np.array([result.n_iter])
+        self.dual_gap_ = float(result.dual_gap)
+        return self
+
+    def _check_Cs(self) -> tuple[np.ndarray | None, int]:
+        """``Cs`` as ``(values or None, count)``: a count (>= 1) or positive finite values."""
+        Cs = self.Cs
+        if isinstance(Cs, Integral) and not isinstance(Cs, bool):
+            return None, check_scalar(Cs, "Cs", kind=Integral, low=1)
+        try:
+            values = np.asarray(Cs, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"Cs must be a count or an array of positive numbers, got "
+                            f"{Cs!r}.") from None
+        if values.ndim != 1 or not values.size:
+            raise ValueError(f"Cs must be a count or a non-empty 1-D array, got {Cs!r}.")
+        if not np.isfinite(values).all() or (values <= 0).any():
+            raise ValueError("Cs must be finite and positive.")
+        return values, values.size

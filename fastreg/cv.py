@@ -66,15 +66,18 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
 
 
 def _fold_path(X, y, sample_weight, train, grid, l1_ratio, *, fit_intercept, penalty_factor,
-               precompute, positive, tol, max_iter, seed) -> Iterator[SolveResult]:
+               precompute, positive, tol, max_iter, seed, loss="squared"
+               ) -> Iterator[SolveResult]:
     """The warm-started path on the rows ``train`` of a canonical X: one result per alpha.
 
     The training rows are validated now, when this is called; the alphas are solved as the
     returned generator is consumed, so that a caller (the command line) can report each one.
+    ``loss`` is the problem's datafit (``"logistic"`` takes labels -1 and +1).
     """
     problem = make_problem(take_rows(X, train), y[train],
                            sample_weight=subset(sample_weight, train),
-                           penalty_factor=penalty_factor, fit_intercept=fit_intercept)
+                           penalty_factor=penalty_factor, fit_intercept=fit_intercept,
+                           loss=loss)
     return walk_path(problem, grid, l1_ratio, precompute=precompute, positive=positive,
                      tol=tol, max_iter=max_iter, seed=seed)
 
