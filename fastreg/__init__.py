@@ -25,6 +25,7 @@ _EXPORTS = {
     "Lasso": "._estimators",
     "LogisticRegression": "._classifiers",
     "LogisticRegressionCV": "._classifiers",
+    "LogisticRegressionIC": ".selection",
     "Ridge": "._estimators",
     "SolveResult": "._solver",
     "solve": "._solver",
@@ -46,6 +47,7 @@ __all__ = [
     "LassoIC",
     "LogisticRegression",
     "LogisticRegressionCV",
+    "LogisticRegressionIC",
     "Ridge",
     "RidgeCV",
     "SolveResult",
@@ -76,7 +78,7 @@ if TYPE_CHECKING:
         logistic_path,
     )
     from .plotting import plot_cv, plot_path
-    from .selection import LassoIC, StabilitySelection
+    from .selection import LassoIC, LogisticRegressionIC, StabilitySelection
 
 
 def __getattr__(name: str):

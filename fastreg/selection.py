@@ -1,12 +1,13 @@
-r"""Selecting features: information criteria over the Lasso path, and stability selection.
+r"""Selecting features: information criteria over one path, and stability selection.
 
-:class:`LassoIC` picks alpha on one Lasso path by AIC, BIC or the extended BIC, without
-refitting folds.  :class:`StabilitySelection` (Meinshausen and Buehlmann 2010, with the
-complementary pairs of Shah and Samworth 2013) fits the path on many random halves of the
-data and keeps the features selected in most of them, with a bound on the expected number of
-false positives; it is a scikit-learn transformer (``get_support``, ``transform``).  The
-subsample paths are independent jobs for :class:`joblib.Parallel`, so they run on threads or,
-under ``joblib.parallel_config(backend="dask")``, on a Dask cluster.
+:class:`LassoIC` (and :class:`LogisticRegressionIC` for a class label) picks alpha on one
+path by AIC, BIC or the extended BIC, without refitting folds.  :class:`StabilitySelection`
+(Meinshausen and Buehlmann 2010, with the complementary pairs of Shah and Samworth 2013)
+fits the path on many random halves of the data and keeps the features selected in most of
+them, with a bound on the expected number of false positives; it is a scikit-learn
+transformer (``get_support``, ``transform``).  The subsample paths are independent jobs for
+:class:`joblib.Parallel`, so they run on threads or, under
+``joblib.parallel_config(backend="dask")``, on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.linear_model import LinearRegression
 from sklearn.utils.validation import check_is_fitted
 
+from ._classifiers import LogisticRegression, check_classification_labels
+from ._engine import make_design
 from ._estimators import _LinearRegressor, keep_state_on_error
 from ._resampling import (
     as_single_target,
@@ -38,7 +41,7 @@ from ._solver import (
 from ._validation import check_bool, check_random_state, check_scalar
 from .path import resolve_grid, walk_path
 
-__all__ = ["LassoIC", "StabilitySelection"]
+__all__ = ["LassoIC", "LogisticRegressionIC", "StabilitySelection"]
 
 _CRITERIA = ("aic", "bic", "ebic")
 
@@ -46,6 +49,16 @@ _CRITERIA = ("aic", "bic", "ebic")
 
 # --------------------------------------------------------------------------------------------
 # Information criteria
+
+
+def information_criterion(minus_two_loglik, df, n, p, criterion, gamma):
+    """``-2 log L + c df`` (``c = 2`` for the AIC, ``log n`` for the BIC), plus
+    ``2 gamma log C(p, df)`` for the extended BIC (Chen and Chen 2008)."""
+    df = np.asarray(df, dtype=np.float64)
+    values = minus_two_loglik + (2.0 if criterion == "aic" else np.log(n)) * df
+    if criterion == "ebic":
+        values = values + 2 * gamma * (gammaln(p + 1) - gammaln(df + 1) - gammaln(p - df + 1))
+    return values
 
 
 class LassoIC(_LinearRegressor):
@@ -214,18 +227,15 @@ class LassoIC(_LinearRegressor):
                       f"RSS {rss[k]:.4g}")
 
         fitted = np.isfinite(rss)
-        factor = 2.0 if self.criterion == "aic" else np.log(n)
-        criterion = np.full(grid.size, np.inf)
-        df = n_nonzero[fitted].astype(np.float64)
         if noise_variance is None:
             variance = np.maximum(rss[fitted], np.finfo(np.float64).tiny) / n
-            criterion[fitted] = n * np.log(2 * np.pi * variance) + n + factor * df
+            minus_two_loglik = n * np.log(2 * np.pi * variance) + n
         else:
-            criterion[fitted] = (n * np.log(2 * np.pi * noise_variance)
-                                 + rss[fitted] / noise_variance + factor * df)
-        if self.criterion == "ebic":
-            log_binomial = gammaln(p + 1) - gammaln(df + 1) - gammaln(p - df + 1)
-            criterion[fitted] += 2 * gamma * log_binomial
+            minus_two_loglik = (n * np.log(2 * np.pi * noise_variance)
+                                + rss[fitted] / noise_variance)
+        criterion = np.full(grid.size, np.inf)
+        criterion[fitted] = information_criterion(minus_two_loglik, n_nonzero[fitted], n, p,
+                                                  self.criterion, gamma)
 
         best = int(np.argmin(criterion))
         result = results[best]
@@ -254,12 +264,144 @@ class LassoIC(_LinearRegressor):
         return tags
 
 
+class LogisticRegressionIC(LogisticRegression):
+    r"""L1-penalized logistic regression with the penalty chosen by an information criterion
+    on one path (AIC, BIC, EBIC).
+
+    The logistic path is fitted once on all the data over a grid of alphas (mean-loss scale,
+    as :func:`fastreg.logistic_path`; ``C = 1 / (alpha S)``), and alpha minimises
+
+    .. math::
+
+        \mathrm{IC}(\alpha) = D(\alpha) + c \,\mathrm{df}(\alpha)
+            \;[\, + \, 2 \gamma \log \tbinom{p}{\mathrm{df}(\alpha)} \,]
+
+    with :math:`D = -2 \log L = 2 \sum_i s_i \log(1 + e^{-y_i z_i})` the deviance,
+    :math:`\mathrm{df}` the number of non-zero coefficients (the usual estimate of the L1
+    model's degrees of freedom for generalized linear models, Park and Hastie 2007), and
+    :math:`c` as in :class:`LassoIC`.  Sample weights (times class weights) are frequency
+    weights: :math:`n = \sum_i s_i`.  The path stops at a saturated model
+    (:math:`\mathrm{df} + 1 \ge n`).
+
+    Parameters
+    ----------
+    criterion : {"aic", "bic", "ebic"}, default="aic"
+    fit_intercept : bool, default=True
+    alphas : int or array-like, default=100
+        Number of alphas, or the alphas themselves.
+    eps : float, default=1e-3
+        Length of the path: ``alpha_min = eps * alpha_max``.
+    class_weight : dict, "balanced" or None, default=None
+    tol : float, default=1e-4
+    max_iter : int, default=1000
+    ebic_gamma : float, default=1.0
+        :math:`\gamma \in [0, 1]` of the extended BIC.
+    penalty_factor : array-like of shape (n_features,), optional
+    positive : bool, default=False
+    verbose : bool, default=False
+        Print one line per alpha.
+
+    Attributes
+    ----------
+    alpha_, C_ : float
+        The chosen alpha, and the same as scikit-learn's C.
+    alphas_ : ndarray of shape (n_alphas,)
+    criterion_ : ndarray of shape (n_alphas,)
+        ``inf`` past the point where the path stopped.
+    n_nonzero_ : ndarray of shape (n_alphas,)
+        -1 where not fitted.
+    classes_, coef_, intercept_, n_iter_, dual_gap_
+        Of the fit at ``alpha_``, as in :class:`~fastreg.LogisticRegression`.
+    """
+
+    def __init__(self, criterion="aic", *, fit_intercept=True, alphas=100, eps=1e-3,
+                 class_weight=None, tol=1e-4, max_iter=DEFAULT_MAX_ITER, ebic_gamma=1.0,
+                 penalty_factor=None, positive=False, verbose=False):
+        self.criterion = criterion
+        self.fit_intercept = fit_intercept
+        self.alphas = alphas
+        self.eps = eps
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.ebic_gamma = ebic_gamma
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.verbose = verbose
+
+    @keep_state_on_error
+    def fit(self, X, y, sample_weight=None):
+        """Fit the logistic path and keep the model of smallest criterion.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Labels of exactly two classes.
+        sample_weight : float or array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        if self.criterion not in _CRITERIA:
+            raise ValueError(f"criterion must be one of {_CRITERIA}, got {self.criterion!r}.")
+        _, _, tol, max_iter = check_penalty(0.0, 1.0, self.tol, self.max_iter)
+        eps = check_scalar(self.eps, "eps", low=0.0, low_open=True)
+        gamma = check_scalar(self.ebic_gamma, "ebic_gamma", low=0.0, high=1.0)
+        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
+        positive = check_bool(self.positive, "positive")
+        check_parallel(None, self.verbose)
+        X, classes, labels, weights = check_classification_labels(
+            self, X, y, sample_weight, self.class_weight)
+        design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
+        problem = make_problem(X, labels, penalty_factor=self.penalty_factor,
+                               loss="logistic", design=design)
+        n, p = design.sum_weights, X.shape[1]
+        grid = resolve_grid(problem, self.alphas, eps, 1.0, positive)
+        deviance = np.full(grid.size, np.inf)
+        n_nonzero = np.full(grid.size, -1)
+        results = []
+        for k, result in enumerate(walk_path(problem, grid, 1.0, positive=positive, tol=tol,
+                                              max_iter=max_iter)):
+            warn_if_not_converged(result, grid[k])
+            support = np.flatnonzero(result.coef)
+            n_nonzero[k] = support.size
+            if support.size + fit_intercept >= n:
+                break  # saturated: the deviance is (near) zero and the criterion meaningless
+            margins = labels * (result.intercept + np.asarray(
+                X[:, support] @ result.coef[support].astype(np.float64)).ravel())
+            losses = np.logaddexp(0.0, -margins)
+            deviance[k] = 2.0 * (losses @ weights if weights is not None else losses.sum())
+            results.append(result)
+            if self.verbose:
+                print(f"alpha {k + 1}/{grid.size} = {grid[k]:.4g}: {support.size} non-zeros, "
+                      f"deviance {deviance[k]:.4g}")
+        fitted = np.isfinite(deviance)
+        criterion = np.full(grid.size, np.inf)
+        criterion[fitted] = information_criterion(deviance[fitted], n_nonzero[fitted], n, p,
+                                                  self.criterion, gamma)
+        best = int(np.argmin(criterion))
+        result = results[best]
+        self.alphas_ = grid
+        self.alpha_ = float(grid[best])
+        self.C_ = 1.0 / (self.alpha_ * n)
+        self.criterion_ = criterion
+        self.n_nonzero_ = n_nonzero
+        self.classes_ = classes
+        self.coef_ = result.coef[np.newaxis, :]
+        self.intercept_ = np.array([result.intercept])
+        self.n_iter_ = np.array([result.n_iter])
+        self.dual_gap_ = float(result.dual_gap)
+        return self
+
+
 # --------------------------------------------------------------------------------------------
 # Stability selection
 
 
 def _subsample_selection(X, y, sample_weight, rows, grid, l1_ratio, *, fit_intercept,
-                         penalty_factor, precompute, positive, tol, max_iter):
+                         penalty_factor, precompute, positive, tol, max_iter, loss):
     """One stability-selection job: which features the path on ``rows`` selects at each alpha.
 
     Returns ``(indices, indptr, n_failed, max_epochs)``: the features non-zero at
@@ -269,7 +411,8 @@ def _subsample_selection(X, y, sample_weight, rows, grid, l1_ratio, *, fit_inter
     """
     problem = make_problem(take_rows(X, rows), y[rows],
                            sample_weight=None if sample_weight is None else sample_weight[rows],
-                           penalty_factor=penalty_factor, fit_intercept=fit_intercept)
+                           penalty_factor=penalty_factor, fit_intercept=fit_intercept,
+                           loss=loss)
     supports = []
     n_failed = max_epochs = 0
     for result in walk_path(problem, grid, l1_ratio, precompute=precompute,
@@ -314,6 +457,10 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
     ----------
     l1_ratio : float, default=1.0
         1 is the Lasso; below 1 the Elastic Net, which keeps correlated features together.
+    loss : {"squared", "logistic"}, default="squared"
+        Keyword-only.  The model fitted on each subsample: the Lasso / Elastic Net of a
+        numeric target, or the penalized logistic regression of a two-class label (the
+        alpha scale of :func:`fastreg.logistic_path`).
     alphas : int or array-like, default=50
         Number of alphas on the grid (computed on all the data), or the alphas.
     eps : float, default=1e-2
@@ -383,12 +530,13 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, l1_ratio=1.0, *, alphas=50, eps=1e-2, threshold=0.6, pfer=1.0,
-                 n_resampling=50, sample_fraction=0.5, complementary_pairs=True,
+    def __init__(self, l1_ratio=1.0, *, loss="squared", alphas=50, eps=1e-2, threshold=0.6,
+                 pfer=1.0, n_resampling=50, sample_fraction=0.5, complementary_pairs=True,
                  fit_intercept=True, precompute="auto", max_iter=DEFAULT_MAX_ITER, tol=1e-4,
                  positive=False, penalty_factor=None, n_jobs=None, random_state=None,
                  verbose=0):
         self.l1_ratio = l1_ratio
+        self.loss = loss
         self.alphas = alphas
         self.eps = eps
         self.threshold = threshold
@@ -453,20 +601,27 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
         precompute = check_precompute(self.precompute)
         check_parallel(self.n_jobs, self.verbose)
         check_random_state(self.random_state)
-        # _LinearRegressor's checks, borrowed: this is a transformer, not a regressor.
-        X, y, sample_weight = _LinearRegressor._validate_fit_input(self, X, y, sample_weight)
-        y = as_single_target(self, y)
+        if self.loss not in ("squared", "logistic"):
+            raise ValueError(f"loss must be 'squared' or 'logistic', got {self.loss!r}.")
+        if self.loss == "logistic":
+            X, _, y, sample_weight = check_classification_labels(self, X, y, sample_weight,
+                                                                 None)
+        else:
+            # _LinearRegressor's checks, borrowed: this is a transformer, not a regressor.
+            X, y, sample_weight = _LinearRegressor._validate_fit_input(self, X, y,
+                                                                       sample_weight)
+            y = as_single_target(self, y)
         n, p = X.shape
         problem = make_problem(X, y, sample_weight=sample_weight,
                                penalty_factor=self.penalty_factor,
-                               fit_intercept=fit_intercept)
+                               fit_intercept=fit_intercept, loss=self.loss)
         grid = resolve_grid(problem, self.alphas, eps, l1_ratio, positive)
         subsamples = self._subsamples(n)
 
         jobs = (delayed(_subsample_selection)(
             X, y, sample_weight, rows, grid, l1_ratio, fit_intercept=fit_intercept,
             penalty_factor=self.penalty_factor, precompute=precompute, positive=positive,
-            tol=tol, max_iter=max_iter) for rows in subsamples)
+            tol=tol, max_iter=max_iter, loss=self.loss) for rows in subsamples)
         outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
         warn_paths_not_converged(sum(out[2] for out in outputs), len(outputs), "subsamples")
 
