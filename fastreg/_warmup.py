@@ -26,9 +26,9 @@ def warmup(verbose: bool = False) -> dict[str, float]:
     """Compile fastreg's kernels for every canonical input into Numba's on-disk cache.
 
     The canonical inputs are dense Fortran-ordered and CSC (int32 indices) matrices, each in
-    float32 and float64; for each, both coordinate-descent modes (residual and Gram updates),
-    weighted and unweighted, are run once.  Later processes load the compiled code from the
-    cache instead of compiling it.
+    float32 and float64; for each, both least-squares modes (residual and Gram updates) and
+    the logistic loss's Newton steps, weighted and unweighted, are run once.  Later processes
+    load the compiled code from the cache instead of compiling it.
 
     Parameters
     ----------
@@ -47,7 +47,10 @@ def warmup(verbose: bool = False) -> dict[str, float]:
             problem = make_problem(X, y, sample_weight=sample_weight)
             for precompute in (False, True):
                 Solver(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,
-                                                           max_iter=5)
+                                                max_iter=5)
+            labels = np.where(y > np.median(y), 1.0, -1.0)
+            logistic = make_problem(X, labels, sample_weight=sample_weight, loss="logistic")
+            Solver(logistic).run(0.01, 0.5, positive=False, tol=1e-4, max_iter=5)
         # Kernels the tiny fits do not reach: a sparse working set's compact copy, and the
         # residual's update after a Gram block's epochs.
         problem = make_problem(X, y)

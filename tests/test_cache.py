@@ -13,15 +13,17 @@ FIT_AND_REPORT = textwrap.dedent("""
     from numba.core.registry import CPUDispatcher
     start = time.perf_counter()
     import fastreg
-    from fastreg._kernels import _cd, _gram, _linalg
+    from fastreg._kernels import _cd, _gram, _linalg, _logistic, _screening
     rng = np.random.default_rng(0)
     X = np.asfortranarray(rng.normal(size=(60, 30)))
     y = X[:, 0] + rng.normal(size=60)
     for data in (X, sp.csc_matrix(X), X.astype(np.float32)):
         for precompute in (False, True):
             fastreg.Lasso(alpha=0.05, precompute=precompute).fit(data, y)
+        fastreg.LogisticRegression(C=1.0, l1_ratio=0.5).fit(data, y > 0)
     elapsed = time.perf_counter() - start
-    kernels = [obj for module in (_cd, _gram, _linalg) for obj in vars(module).values()
+    kernels = [obj for module in (_cd, _gram, _linalg, _logistic, _screening)
+               for obj in vars(module).values()
                if isinstance(obj, CPUDispatcher)]
     print(json.dumps({
         "hits": sum(sum(k.stats.cache_hits.values()) for k in kernels),
