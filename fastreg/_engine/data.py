@@ -127,7 +127,7 @@ class WorkingColumns:
 
     The columns of a sparse working set lie scattered through X, and an epoch over them waits
     on memory (about 3 cache misses per column: 4 ms an epoch for 19000 columns of
-    DESIGN.md's sparse_wide); copied together they stay in cache across epochs.  So a sparse
+    the benchmarks' sparse_wide); copied together they stay in cache across epochs.  So a sparse
     working set holding at most ``COMPACT_MAX_FRACTION`` of X's stored values is copied into
     a compact CSC matrix, and the kernels then index it, and every per-feature array, by
     position in ``ws`` (``index`` is ``0..k-1`` and :meth:`take` gathers ``array[ws]``).
@@ -219,7 +219,7 @@ def _sparse_gram_block(design: Design, rows: np.ndarray, features: np.ndarray) -
 
     A sparse product costs the sum over samples of (stored values among ``rows``) x (among
     ``features``), where densifying a centered column costs n per feature and its products
-    every stored value of ``rows``: 20x less on DESIGN.md's text_like.  The price is the
+    every stored value of ``rows``: 20x less on the benchmarks' text_like.  The price is the
     rank-one centering term, subtracted after the product: a column whose mean is large
     against its spread loses digits (relative error about eps (1 + mean^2 / variance)); the
     block solver hands over to the residual when its rounding shows (``STATUS_STALLED``).

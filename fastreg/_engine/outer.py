@@ -133,7 +133,7 @@ def choose_mode(problem: Problem, precompute, n_alphas: int = 1) -> str:
     "auto" keeps Gram columns only along a path on data with ``n >= p`` (and a p x p Gram
     that fits in memory): one column costs as much as one pass over X, which a path pays
     for every working-set round of every alpha, so the columns of the features that ever
-    enter are the cheaper currency there (DESIGN.md's tall_dense path: 0.95 s against 13 s).
+    enter are the cheaper currency there (the benchmarks' tall_dense path: 0.95 s against 13 s).
     A single fit keeps the residual, and covariance updates run on each working set's own
     Gram block when its epochs pay for it (see ``ResidualCD._block_after``): full
     columns cost n p per feature where a block costs n k, and tall_dense fits ran 1.2-1.7x
@@ -310,14 +310,14 @@ class Solver:
         would bring.  The dual point scaled into the feasible set (celer's ranking) ranks the
         same way when the column norms are equal; on text data, where they span orders of
         magnitude, it put the rare words' violations last and the solver needed 17 rounds on
-        DESIGN.md's text_like instead of 4.
+        the benchmarks' text_like instead of 4.
         """
         problem = self.problem
         score = np.empty(candidates.size)
         args = (penalty, problem.design.col_sqnorm, self.xtr, self.coef, candidates, score)
         violators = K.violation_scores(*args)
         # While many features violate their optimality condition, the set doubles: growing
-        # it by 2 x (active features) alone took 16 rounds on DESIGN.md's text_like.  Not
+        # it by 2 x (active features) alone took 16 rounds on the benchmarks' text_like.  Not
         # beyond n_samples, a Lasso's largest support: with p >> n a set of several times n
         # correlated features took 3x more epochs (wide_dense).
         active = int(np.count_nonzero(self.coef))

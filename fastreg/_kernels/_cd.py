@@ -96,7 +96,7 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, feature
     same kernel, with the Newton weights as ``weights``.
 
     Compiled with reassociation so that dense columns' dot products vectorize (3x faster
-    epochs on DESIGN.md's diabetes_poly); the order of every sum is still fixed at compile
+    epochs on the benchmarks' diabetes_poly); the order of every sum is still fixed at compile
     time, so a run is repeatable bit for bit.
     """
     if shuffle_seed >= 0:
