@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fastreg.datasets import make_correlated_regression
+from fastreg.datasets import make_correlated_classification, make_correlated_regression
 
 
 def test_shapes_layout_and_dtype():
@@ -96,3 +96,44 @@ def test_infinite_snr_is_noiseless():
 def test_invalid_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         make_correlated_regression(**kwargs)
+
+
+# --- make_correlated_classification -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_classification_shares_the_regression_design(dtype):
+    X, y, w = make_correlated_classification(40, 90, n_informative=10, rho=0.7,
+                                             random_state=6, dtype=dtype)
+    X_reg, _, w_reg = make_correlated_regression(40, 90, n_informative=10, rho=0.7,
+                                                 random_state=6, dtype=dtype)
+    np.testing.assert_array_equal(X, X_reg)
+    np.testing.assert_array_equal(w, w_reg)
+    assert X.flags.f_contiguous and X.dtype == w.dtype == dtype
+    assert y.shape == (40,) and y.dtype == np.int64 and set(np.unique(y)) <= {0, 1}
+
+
+def test_classification_labels_follow_the_logistic_model():
+    X, y, w = make_correlated_classification(20000, 30, n_informative=4, rho=0.5,
+                                             random_state=2)
+    logit = X @ w
+    # Binned by the true probability, the share of ones matches it (the model is right).
+    probability = 1.0 / (1.0 + np.exp(-logit))
+    for low, high in [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0)]:
+        inside = (probability >= low) & (probability < high)
+        assert inside.sum() > 300
+        assert abs(y[inside].mean() - probability[inside].mean()) < 0.03
+    assert np.mean((logit > 0) == (y == 1)) > 0.8
+
+
+def test_classification_is_deterministic_and_checks_its_arguments():
+    a = make_correlated_classification(30, 60, random_state=4)
+    b = make_correlated_classification(30, 60, random_state=4)
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[1], make_correlated_classification(30, 60, random_state=5)[1])
+    for kwargs, name in [({"n_samples": 0}, "n_samples"), ({"rho": -1.0}, "rho"),
+                         ({"n_informative": 61}, "n_informative"),
+                         ({"dtype": np.int32}, "dtype"), ({"group_size": 0}, "group_size")]:
+        with pytest.raises(ValueError, match=name):
+            make_correlated_classification(**{"n_samples": 30, "n_features": 60, **kwargs})
