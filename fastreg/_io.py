@@ -18,6 +18,8 @@ CSV (``.csv``, or ``.tsv`` for tab-separated; optionally ``.gz`` / ``.bz2``)
     A header line of column names, then one sample a line; ``target`` names the response
     column, every other column is a feature named by its header. Parsed once by
     :func:`numpy.loadtxt` (no pandas needed), then copied once into a Fortran-ordered ``X``.
+    With ``text_labels=True`` a target column of words (class labels such as ``yes`` and
+    ``no``) is read as strings; the features must still be numbers.
 ``.npz``
     A NumPy archive (``numpy.savez`` or ``numpy.savez_compressed``) holding the target ``y``
     (shape ``(n_samples,)``) and either
@@ -28,7 +30,8 @@ CSV (``.csv``, or ``.tsv`` for tab-separated; optionally ``.gz`` / ``.bz2``)
     - a dense 2-D array ``X``;
 
     and optionally ``feature_names`` (an array of strings). CSC is used as stored; CSR and COO
-    are converted to CSC once. :func:`save_npz` writes this layout.
+    are converted to CSC once. :func:`save_npz` writes this layout. With
+    ``text_labels=True`` a ``y`` of strings (class labels) is accepted.
 
 Files whose extension is none of these are recognized by their content when they are
 ``.npz`` archives or svmlight text (LIBSVM's data sets are often named ``news20.binary``).
@@ -87,7 +90,9 @@ class Dataset:
         The features: a Fortran-ordered float array or a CSC matrix, both used by the
         solvers without a copy.
     y : ndarray of shape (n_samples,)
-        The target.
+        The target: float64, or strings (class labels) when loaded with
+        ``text_labels=True`` from a CSV target column of words or an ``.npz`` ``y`` of
+        strings.
     path : str
         The file read.
     format : {"svmlight", "csv", "npz"}
@@ -189,7 +194,8 @@ def detect_format(path: str, format: str = "auto") -> str:
     )
 
 
-def load_data(path: str, *, format: str = "auto", target: str | None = None) -> Dataset:
+def load_data(path: str, *, format: str = "auto", target: str | None = None,
+              text_labels: bool = False) -> Dataset:
     """Load a data file for fitting.
 
     Parameters
@@ -202,6 +208,11 @@ def load_data(path: str, *, format: str = "auto", target: str | None = None) -> 
     target : str, optional
         The name of the CSV column to predict (required for CSV files, not accepted for
         the others, whose target is part of the format).
+    text_labels : bool, default=False
+        Accept a target of words, class labels such as ``yes`` and ``no``: a CSV target
+        column with a value that is not a number, or an ``.npz`` ``y`` of strings, is then
+        returned as an array of strings (a missing label is still an error). svmlight
+        labels are always numbers.
 
     Returns
     -------
@@ -219,11 +230,11 @@ def load_data(path: str, *, format: str = "auto", target: str | None = None) -> 
         if target is None:
             raise DataError(f"{path}: a CSV file needs --target COLUMN, one of "
                             f"{_list_names(_read_header(path, _delimiter(path)))}")
-        return _load_csv(path, target)
+        return _load_csv(path, target, text_labels)
     if target is not None:
         raise DataError(f"--target names a CSV column; {path} is {kind}, whose target is the "
                         + ("first value of each line" if kind == "svmlight" else "array 'y'"))
-    return _load_svmlight(path) if kind == "svmlight" else _load_npz(path)
+    return _load_svmlight(path) if kind == "svmlight" else _load_npz(path, text_labels)
 
 
 def save_npz(path: str, X, y, feature_names: Sequence[str] | None = None,
@@ -427,7 +438,7 @@ def _read_header(path: str, delimiter: str) -> list[str]:
     return [name.strip() for name in header]
 
 
-def _load_csv(path: str, target: str) -> Dataset:
+def _load_csv(path: str, target: str, text_labels: bool = False) -> Dataset:
     delimiter = _delimiter(path)
     header = _read_header(path, delimiter)
     positions = [k for k, name in enumerate(header) if name == target]
@@ -444,12 +455,12 @@ def _load_csv(path: str, target: str) -> Dataset:
         raise DataError(f"{path}: the only column is the target {target!r}: no features")
     t = positions[0]
     try:
-        with _open_text(path) as file, warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "no data": reported below
-            data = np.loadtxt(file, delimiter=delimiter, skiprows=1, ndmin=2, comments=None,
-                              quotechar='"', dtype=np.float64)
+        data = _parse_csv(path, delimiter)
     except (ValueError, UnicodeDecodeError, EOFError, OSError) as error:
-        raise DataError(_diagnose_csv(path, delimiter, header, error)) from None
+        labels = _text_labels(path, delimiter, header, t) if text_labels else None
+        if labels is None:
+            raise DataError(_diagnose_csv(path, delimiter, header, error)) from None
+        return _load_csv_labelled(path, delimiter, header, t, labels)
     if data.shape[0] == 0:
         raise DataError(f"{path}: no data lines after the header")
     if data.shape[1] != len(header):
@@ -465,6 +476,56 @@ def _load_csv(path: str, target: str) -> Dataset:
     names = header[:t] + header[t + 1:]
     _check_finite_dense(path, delimiter, header, X, y, t)
     return Dataset(X, y, path, "csv", names, 0)
+
+
+def _parse_csv(path: str, delimiter: str, usecols: Sequence[int] | None = None) -> np.ndarray:
+    """The numbers of a CSV file's data lines (of the columns ``usecols``), one row each."""
+    with _open_text(path) as file, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "no data": reported by the caller
+        return np.loadtxt(file, delimiter=delimiter, skiprows=1, ndmin=2, comments=None,
+                          quotechar='"', dtype=np.float64, usecols=usecols)
+
+
+def _text_labels(path: str, delimiter: str, header: list[str], t: int) -> np.ndarray | None:
+    """The target column ``t`` as strings when it holds a word before any malformed line,
+    None when it does not (the numeric diagnosis then names the first problem)."""
+    labels, missing, words = [], None, False
+    try:
+        for number, fields in _data_lines(path, delimiter):
+            if len(fields) != len(header):
+                if not words:
+                    return None
+                problem = ValueError(f"line {number} has {len(fields)} fields")
+                raise DataError(_diagnose_csv(path, delimiter, header, problem, skip=t))
+            label = fields[t].strip()
+            if label.lower() in _MISSING:
+                missing = missing or (number, label)
+            else:
+                words = words or not _is_number(label)
+            labels.append(label)
+    except (OSError, UnicodeDecodeError, EOFError, csv.Error):
+        return None
+    if not words:
+        return None
+    if missing is not None:
+        raise DataError(f"{path}, line {missing[0]}, column {header[t]!r}: missing label "
+                        f"({missing[1]!r}); {_MISSING_HINT}")
+    return np.array(labels, dtype=str)
+
+
+def _load_csv_labelled(path: str, delimiter: str, header: list[str], t: int,
+                       labels: np.ndarray) -> Dataset:
+    """A CSV file whose target column ``t`` holds class labels: the features parsed alone."""
+    features = [k for k in range(len(header)) if k != t]
+    try:
+        data = _parse_csv(path, delimiter, features)
+    except (ValueError, UnicodeDecodeError, EOFError, OSError) as error:
+        raise DataError(_diagnose_csv(path, delimiter, header, error, skip=t)) from None
+    # Fortran order: the one copy of the parsed rows, as for numeric targets.
+    X = np.asfortranarray(data)
+    del data
+    _check_finite_dense(path, delimiter, header, X, None, t)
+    return Dataset(X, labels, path, "csv", header[:t] + header[t + 1:], 0)
 
 
 def _is_number(text: str) -> bool:
@@ -487,14 +548,18 @@ def _data_lines(path: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
                 yield start, fields
 
 
-def _diagnose_csv(path: str, delimiter: str, header: list[str], error: Exception) -> str:
-    """A one-line message naming the line and column of the first unreadable CSV value."""
+def _diagnose_csv(path: str, delimiter: str, header: list[str], error: Exception,
+                  skip: int | None = None) -> str:
+    """A one-line message naming the line and column of the first unreadable CSV value
+    (column ``skip``, a target of class labels, is not read as numbers)."""
     try:
         for number, fields in _data_lines(path, delimiter):
             if len(fields) != len(header):
                 return (f"{path}, line {number}: {len(fields)} fields, but the header has "
                         f"{len(header)}")
-            for name, field in zip(header, fields, strict=True):
+            for k, (name, field) in enumerate(zip(header, fields, strict=True)):
+                if k == skip:
+                    continue
                 text = field.strip()
                 if text.lower() in _MISSING:
                     return (f"{path}, line {number}, column {name!r}: missing value "
@@ -508,9 +573,10 @@ def _diagnose_csv(path: str, delimiter: str, header: list[str], error: Exception
 
 
 def _check_finite_dense(path: str, delimiter: str, header: list[str], X: np.ndarray,
-                        y: np.ndarray, t: int) -> None:
-    """Raise a DataError naming the line and column of the first NaN or infinity."""
-    bad_y = _first_nonfinite(y)
+                        y: np.ndarray | None, t: int) -> None:
+    """Raise a DataError naming the line and column of the first NaN or infinity (of X, and
+    of y unless it is None: class labels)."""
+    bad_y = None if y is None else _first_nonfinite(y)
     # (row, column in the file, value) of the first bad value, rows first.
     first = None if bad_y is None else (bad_y, t, y[bad_y])
     with np.errstate(over="ignore", invalid="ignore"):
@@ -531,7 +597,7 @@ def _check_finite_dense(path: str, delimiter: str, header: list[str], X: np.ndar
 # --- npz --------------------------------------------------------------------------------------
 
 
-def _load_npz(path: str) -> Dataset:
+def _load_npz(path: str, text_labels: bool = False) -> Dataset:
     try:
         archive = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
@@ -557,10 +623,13 @@ def _load_npz(path: str) -> Dataset:
                         f"{X.shape[1]} features")
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise DataError(f"{path}: X has shape {X.shape}: no samples or no features")
-    y = _as_float(path, "y", y).astype(np.float64, copy=False)
-    bad = _first_nonfinite(y)
-    if bad is not None:
-        raise DataError(f"{path}: y[{bad}] is {_what(y[bad])}; {_MISSING_HINT}")
+    if text_labels and y.dtype.kind in "US":
+        y = _npz_labels(path, y)
+    else:
+        y = _as_float(path, "y", y).astype(np.float64, copy=False)
+        bad = _first_nonfinite(y)
+        if bad is not None:
+            raise DataError(f"{path}: y[{bad}] is {_what(y[bad])}; {_MISSING_HINT}")
     if sp.issparse(X):
         bad = _first_nonfinite(X.data)
         if bad is not None:
@@ -577,6 +646,19 @@ def _load_npz(path: str) -> Dataset:
                 raise DataError(f"{path}: X[{bad}, {j}] is {_what(X[bad, j])}; "
                                 f"{_MISSING_HINT}")
     return Dataset(X, y, path, "npz", None if names is None else names.tolist(), 0)
+
+
+def _npz_labels(path: str, y: np.ndarray) -> np.ndarray:
+    """A ``y`` of strings (bytes decoded as UTF-8) as class labels; none may be empty."""
+    if y.dtype.kind == "S":
+        try:
+            y = np.char.decode(y, "utf-8")
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: 'y' holds bytes that are not UTF-8 text") from None
+    empty = np.flatnonzero(np.char.str_len(np.char.strip(y)) == 0)
+    if empty.size:
+        raise DataError(f"{path}: y[{empty[0]}] is an empty label; {_MISSING_HINT}")
+    return y.astype(str)
 
 
 def _npz_array(path: str, archive, key: str, keys: set[str]) -> np.ndarray:

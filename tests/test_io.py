@@ -297,3 +297,62 @@ def test_npz_errors(tmp_path):
     np.savez(broken, format=np.array("csr"), shape=np.array([2, 2]), data=np.ones(2),
              indices=np.array([0, 5]), indptr=np.array([0, 1, 2]), y=y[:2])
     assert "inconsistent sparse csr arrays" in error_of(broken)
+
+
+# --- class labels as words (text_labels=True) --------------------------------------------------
+
+
+def test_csv_text_labels_are_read_as_strings_only_when_asked(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text('a,class,b\n1.5,yes,2\n-1,no,0\n3," yes ",4e-1\n')
+    data = load_data(str(path), target="class", text_labels=True)
+    assert data.y.dtype.kind == "U" and data.y.tolist() == ["yes", "no", "yes"]
+    assert data.X.flags.f_contiguous and data.X.dtype == np.float64
+    np.testing.assert_array_equal(data.X, [[1.5, 2.0], [-1.0, 0.0], [3.0, 0.4]])
+    assert data.feature_names == ["a", "b"]
+    # Without text_labels a word in the target is a value that is not a number, as before.
+    assert "line 2, column 'class': 'yes' is not a number" in error_of(path, target="class")
+
+
+def test_csv_numeric_target_stays_float_with_text_labels(tmp_path):
+    X, y = small_problem()
+    path = write_csv(tmp_path / "numbers.csv", ["a", "b", "c", "d", "e", "y"],
+                     np.column_stack([X, y]))
+    data = load_data(str(path), target="y", text_labels=True)
+    assert data.y.dtype == np.float64
+    np.testing.assert_allclose(data.y, y)
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("1,yes\n2,NA\n", "line 3, column 'class': missing label ('NA')"),
+        ("1,yes\n,no\n", "line 3, column 'a': missing value ('')"),
+        ("x,yes\n2,no\n", "line 2, column 'a': 'x' is not a number"),
+        ("1,yes\n2,no,3\n", "line 3: 3 fields, but the header has 2"),
+        ("1,yes\ninf,no\n", "line 3, column 'a': an infinite value"),
+    ],
+)
+def test_csv_text_label_errors_name_line_and_column(tmp_path, body, expected):
+    path = tmp_path / "labels.csv"
+    path.write_text("a,class\n" + body)
+    assert expected in error_of(path, target="class", text_labels=True)
+
+
+def test_npz_text_labels(tmp_path):
+    X, _ = small_problem()
+    words = np.array(["spam", "ham"] * 6)
+    path = tmp_path / "words.npz"
+    np.savez(path, X=X, y=words)
+    assert "not numbers" in error_of(path)  # a y of strings only when asked
+    data = load_data(str(path), text_labels=True)
+    assert data.y.tolist() == words.tolist()
+    encoded = tmp_path / "bytes.npz"
+    np.savez(encoded, X=X, y=words.astype("S"))
+    assert load_data(str(encoded), text_labels=True).y.tolist() == words.tolist()
+    empty = tmp_path / "empty.npz"
+    np.savez(empty, X=X, y=np.array(["a"] * 11 + [" "]))
+    assert "y[11] is an empty label" in error_of(empty, text_labels=True)
+    latin = tmp_path / "latin.npz"
+    np.savez(latin, X=X[:2], y=np.array([b"\xe9", b"a"]))
+    assert "not UTF-8" in error_of(latin, text_labels=True)
