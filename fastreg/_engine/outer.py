@@ -187,6 +187,9 @@ class Solver:
     # The first working set's size, and the inner tolerance as a fraction of the global gap.
     min_working_set = 10
     inner_gap_ratio = 0.3
+    # A global gap within this factor of the last working set's own gap: nothing outside the
+    # set matters any more.
+    settled_ratio = 1.5
     # Working-set rounds per alpha (each adds the features nearest to violating optimality).
     max_outer = 100
     # Iterates per Anderson extrapolation of the inner solvers (0: no acceleration).
@@ -246,22 +249,27 @@ class Solver:
         ws_size = max(self.min_working_set, 0 if strong is None else strong.size,
                       2 * int(np.count_nonzero(self.coef)))
         gap = inner.full_gap(penalty, candidates)
+        ws_gap = 0.0
         for _ in range(self.max_outer):
             if gap <= gap_tol:
                 break
             if can_screen:
                 candidates = self._screen(penalty, gap, candidates)
             if self.working_set and penalty.l1 > 0 and ws_size < candidates.size:
-                ws = self._working_set(penalty, candidates, ws_size)
+                ws, covered = self._working_set(penalty, candidates, ws_size)
+                # The last round's working set held nearly all of the global gap, and this one
+                # holds every violating feature: the rest of the problem is settled, and
+                # solving the set to a fraction of the gap, round after round, would only
+                # restart the inner solver (for the logistic loss, its Newton steps).
+                final = covered and gap <= self.settled_ratio * ws_gap
             else:
-                ws = candidates.copy()
-            everything = ws.size == candidates.size
-            inner_tol = gap_tol if everything else max(gap_tol, self.inner_gap_ratio * gap)
-            status, epochs, _ = inner.solve(ws, penalty, inner_tol, max_iter, tol,
-                                            shuffle_seed)
+                ws, final = candidates.copy(), True
+            inner_tol = gap_tol if final else max(gap_tol, self.inner_gap_ratio * gap)
+            status, epochs, ws_gap = inner.solve(ws, penalty, inner_tol, max_iter, tol,
+                                                 shuffle_seed)
             n_epochs += epochs
             gap = inner.full_gap(penalty, candidates)
-            if everything and status != K.STATUS_CONVERGED:
+            if final and status != K.STATUS_CONVERGED:
                 break
             ws_size = max(ws.size, 2 * int(np.count_nonzero(self.coef)))
         self.fresh = candidates  # the features whose correlations xtr holds at this point
@@ -301,9 +309,10 @@ class Solver:
         strong = np.union1d(strong, np.flatnonzero(self.coef)).astype(np.int32)
         return strong if strong.size else None
 
-    def _working_set(self, penalty, candidates, size) -> np.ndarray:
+    def _working_set(self, penalty, candidates, size) -> tuple[np.ndarray, bool]:
         """The candidates nearest to violating their optimality condition, sorted: ``size``
-        of them, or up to twice as many while many violate it.
+        of them, or up to twice as many while many violate it; and whether every violating
+        candidate is among them.
 
         Features are ranked by ``(l1 f_j - |x_j^T r - l2 f_j w_j|) / ||x_j||`` at the
         current point: the most negative, the largest decrease a step on that feature alone
@@ -332,4 +341,6 @@ class Solver:
         if chosen.size < size and threshold < np.inf:  # ties at the threshold fill the rest
             ties = np.flatnonzero(score == threshold)[:size - chosen.size]
             chosen = np.sort(np.concatenate([chosen, ties]))
-        return candidates[chosen]
+        # Active and unpenalized features score -inf and violators below 0: they come first.
+        covered = threshold >= 0.0 or size >= violators + np.count_nonzero(score == -np.inf)
+        return candidates[chosen], bool(covered)
