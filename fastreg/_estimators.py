@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._engine import make_design
 from ._ridge import ridge_solve
 from ._solver import (
     DEFAULT_MAX_ITER,
@@ -213,10 +214,11 @@ class ElasticNet(_LinearRegressor):
                 previous = None
 
         results = []
+        # The column statistics do not depend on the target: one design for every target.
+        design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
         for k in range(targets.shape[1]):
-            problem = make_problem(X, targets[:, k], sample_weight=sample_weight,
-                                   penalty_factor=self.penalty_factor,
-                                   fit_intercept=fit_intercept)
+            problem = make_problem(X, targets[:, k], penalty_factor=self.penalty_factor,
+                                   design=design)
             solver = Solver(problem, self.precompute,
                                        None if previous is None else previous[k])
             seed = (-1 if self.selection == "cyclic"
