@@ -22,6 +22,21 @@ def make_regression_data(n_samples=40, n_features=60, *, density=0.5, n_informat
     return X, y, sample_weight
 
 
+def make_classification_data(n_samples=80, n_features=20, *, density=0.6, seed=0):
+    """Dense float64 X (exact zeros, a column with a large mean), labels -1/+1 drawn from a
+    logistic model (the classes overlap: the optimum is finite at every C) and weights."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    X[rng.random(X.shape) > density] = 0.0
+    X[:, 0] += 2.0  # a column with a large mean: the intercept matters
+    coef = np.zeros(n_features)
+    coef[:4] = [1.5, -1.0, 0.8, -0.5]
+    z = X @ coef - 1.5
+    y = np.where(rng.random(n_samples) < 1 / (1 + np.exp(-z)), 1.0, -1.0)
+    sample_weight = rng.uniform(0.2, 3.0, size=n_samples)
+    return X, y, sample_weight
+
+
 def as_format(X, fmt, dtype):
     """X (a dense float64 array) in the requested format and dtype."""
     X = np.asarray(X, dtype=dtype)
