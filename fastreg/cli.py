@@ -1,11 +1,14 @@
 """The ``fastreg`` command line: ``demo``, ``fit`` and ``path``.
 
 ``fastreg demo`` fits the Lasso, the Elastic Net and Ridge to one synthetic problem with
-correlated groups of informative features and prints what each model selects; ``--plot``
-draws their three coefficient paths. ``fastreg fit DATA`` fits one model to a data file
-(svmlight/libsvm, CSV with a header, or ``.npz``), its alpha given or chosen by K-fold
+correlated groups of informative features and prints what each model selects, then L1 and
+Elastic Net logistic regression to a class label drawn from the same features; ``--plot``
+draws the three regression coefficient paths. ``fastreg fit DATA`` fits one model to a data
+file (svmlight/libsvm, CSV with a header, or ``.npz``), its alpha given or chosen by K-fold
 cross-validation, and prints the features it selects; ``fastreg path DATA`` computes the whole
-regularization path as a CSV table and a plot.
+regularization path as a CSV table and a plot. A target of exactly two values (0/1, -1/+1 or
+two words) is a class label, fitted by penalized logistic regression; any other numeric
+target by least squares (``--task`` overrides the choice).
 
 A progress bar over the path and the cross-validation folds is drawn on stderr when stderr is
 a terminal (never with ``--quiet``). Errors a person can act on (a missing file, an unknown
@@ -21,25 +24,28 @@ import csv
 import json
 import os
 import sys
+import textwrap
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, StratifiedKFold
 
-from . import ElasticNet, Lasso, Ridge, __version__
+from . import ElasticNet, Lasso, LogisticRegression, Ridge, __version__
+from ._classifiers import _path_scores
 from ._io import FORMATS, DataError, Dataset, load_data
 from ._progress import Progress
 from ._resampling import take_rows
 from ._solver import Problem, make_problem, warn_if_not_converged
+from ._validation import check_binary_labels
 from .cv import _choose, _fold_path, _test_mse, _walk_to
-from .datasets import make_correlated_regression
-from .path import alpha_grid, iter_enet_path, walk_path
+from .datasets import make_correlated_classification, make_correlated_regression
+from .path import alpha_grid, iter_enet_path, iter_logistic_path, walk_path
 from .plotting import MissingMatplotlibError, require_matplotlib
 
 __all__ = ["main"]
@@ -55,6 +61,8 @@ _DEMO_RHO = 0.9
 _DEMO_SNR = 3.0
 # The paths drawn by ``demo --plot``.
 _DEMO_PLOT_ALPHAS = 50
+# The width of the demo's paragraphs, that of its regression explanation.
+_DEMO_WIDTH = 103
 
 # ``fit`` and ``path``: scikit-learn's path defaults (LassoCV's 100 alphas down to 1e-3
 # alpha_max), and Ridge's grid, from 1e2 to 1e-4 times the data's scale as in the demo.
@@ -69,6 +77,16 @@ _RIDGE_ONE_FIT_MAX_ENTRIES = 2**24
 _RIDGE_SOLVERS = {"cholesky": "a Cholesky factorization", "eigen": "an eigendecomposition",
                   "cg": "conjugate gradients", "cd": "coordinate descent"}
 _PENALTY_NAMES = {"l1": "Lasso (L1)", "elasticnet": "Elastic Net (L1 + L2)", "l2": "Ridge (L2)"}
+_LOGISTIC_NAMES = {"l1": "L1 logistic regression",
+                   "elasticnet": "Elastic Net (L1 + L2) logistic regression",
+                   "l2": "L2 logistic regression"}
+_TASKS = ("auto", "regression", "classification")
+# The l2 logistic path's grid starts at the alpha_max of l1_ratio 1e-3, glmnet's rule for
+# its ridge penalty: that of l1_ratio 0 is infinite (every alpha keeps every feature).
+_L2_GRID_RATIO = 1e-3
+# The scores of LogisticRegressionCV that ``fit`` reports for classification; alpha is
+# chosen by the first (the mean log-likelihood, LogisticRegressionCV's default).
+_SCORINGS = ("neg_log_loss", "accuracy", "roc_auc")
 
 _NPZ_HELP = """\
 data files:
@@ -139,10 +157,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fastreg",
         description=(
-            "Fast Lasso, Elastic Net and Ridge regression. 'fastreg demo' shows what L1, L2 "
-            "and Elastic Net do to correlated features; 'fastreg fit DATA' tells which "
-            "features of a data file matter; 'fastreg path DATA' writes the whole "
-            "regularization path. 'fastreg COMMAND --help' explains each command's options."
+            "Fast Lasso, Elastic Net and Ridge regression, and L1 / Elastic Net logistic "
+            "regression for a two-class target. 'fastreg demo' shows what L1, L2 and Elastic "
+            "Net do to correlated features; 'fastreg fit DATA' tells which features of a data "
+            "file matter; 'fastreg path DATA' writes the whole regularization path. "
+            "'fastreg COMMAND --help' explains each command's options."
         ),
     )
     parser.add_argument("--version", action="version", version=f"fastreg {__version__}")
@@ -156,12 +175,15 @@ def _build_parser() -> argparse.ArgumentParser:
 def _add_demo_parser(commands) -> None:
     demo = commands.add_parser(
         "demo",
-        help="compare Lasso, Elastic Net and Ridge on a problem with correlated groups",
+        help="compare Lasso, Elastic Net and Ridge (and L1 logistic regression) on a problem "
+        "with correlated groups",
         description=(
             "Generate a sparse regression problem whose informative features come in "
             "groups of correlated neighbours, choose each model's alpha on a validation "
             "split of the training samples, refit, and report what each model selects and "
-            "how well it predicts the test samples."
+            "how well it predicts the test samples; then do the same for L1 and Elastic Net "
+            "logistic regression on a class label drawn from the same features, "
+            "y ~ Bernoulli(sigmoid(X w_true))."
         ),
     )
     demo.add_argument(
@@ -192,13 +214,15 @@ def _add_demo_parser(commands) -> None:
         "--snr",
         type=_float_in(0.0, np.inf),
         default=_DEMO_SNR,
-        help="signal-to-noise ratio ||X w|| / ||noise|| (default: %(default)s)",
+        help="signal-to-noise ratio ||X w|| / ||noise|| of the regression target (the class "
+        "label's noise is the logistic model's own) (default: %(default)s)",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     demo.add_argument(
         "--plot",
         metavar="FILE",
-        help="also draw the three coefficient paths, the true features in colour, to FILE "
+        help="also draw the three regression coefficient paths, the true features in colour, "
+        "to FILE "
         "(.png, .svg or .pdf; needs matplotlib: pip install 'fastreg[plot]')",
     )
     demo.set_defaults(run=_run_demo)
@@ -227,12 +251,23 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--task",
+        choices=_TASKS,
+        default="auto",
+        help="regression: least squares (Lasso, Elastic Net, Ridge) on a numeric target; "
+        "classification: penalized logistic regression of a target of exactly two values "
+        "(0/1, -1/+1, or two words in a CSV column or an .npz y of strings), the larger (or "
+        "later in alphabetical order) being the positive class; auto: classification when "
+        "the target takes exactly two values, regression otherwise (default: %(default)s)",
+    )
+    parser.add_argument(
         "--penalty",
         choices=("l1", "l2", "elasticnet"),
         default="l1",
-        help="l1: the Lasso, which selects features; l2: Ridge, which shrinks every "
-        "coefficient and selects none; elasticnet: L1 + L2 (--l1-ratio), which keeps "
-        "correlated features together (default: %(default)s)",
+        help="l1: the Lasso (L1 logistic regression for classification), which selects "
+        "features; l2: Ridge (L2 logistic regression), which shrinks every coefficient and "
+        "selects none; elasticnet: L1 + L2 (--l1-ratio), which keeps correlated features "
+        "together (default: %(default)s)",
     )
     parser.add_argument(
         "--l1-ratio",
@@ -264,14 +299,16 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
         default=_FIT_EPS,
         help="l1 and elasticnet: the path runs from alpha_max (the smallest alpha at which "
         "every coefficient is 0) down to eps * alpha_max (default: %(default)s); the l2 "
-        "path spans 1e2 to 1e-4 times the mean eigenvalue of X^T X",
+        "regression path spans 1e2 to 1e-4 times the mean eigenvalue of X^T X, the l2 "
+        "logistic path starts at the alpha_max of l1_ratio 1e-3 (glmnet's rule)",
     )
     parser.add_argument(
         "--tol",
         type=_float_in(0.0, np.inf),
         default=1e-4,
         help="stop each fit when its duality gap is at most tol * ||y - mean(y)||^2 / "
-        "n_samples, scikit-learn's convention (default: %(default)s)",
+        "n_samples, scikit-learn's convention (classification: tol times the deviance of "
+        "the intercept-only model, over n_samples) (default: %(default)s)",
     )
     parser.add_argument(
         "--max-iter",
@@ -293,11 +330,13 @@ def _add_fit_parser(commands) -> None:
         "fit",
         help="fit a model to a data file and list the features it selects",
         description=(
-            "Fit the Lasso, the Elastic Net or Ridge to a data file, with alpha given "
-            "(--alpha) or chosen by K-fold cross-validation over the regularization path "
-            "(--cv K, the default with K=5), and print a summary: the alpha, the number of "
-            "selected (non-zero) features, the largest ones, the duality gap reached and "
-            "the time taken."
+            "Fit the Lasso, the Elastic Net or Ridge to a data file (penalized logistic "
+            "regression when the target is a class label of two values, see --task), with "
+            "alpha given (--alpha) or chosen by K-fold cross-validation over the "
+            "regularization path (--cv K, the default with K=5), and print a summary: the "
+            "task, the alpha, the number of selected (non-zero) features, the largest ones, "
+            "the duality gap reached, for classification the log-loss, accuracy and ROC AUC "
+            "(cross-validated, or on the training samples with --alpha), and the time taken."
         ),
         epilog=_NPZ_HELP,
         formatter_class=_Formatter,
@@ -308,15 +347,20 @@ def _add_fit_parser(commands) -> None:
     choice.add_argument(
         "--alpha",
         type=_float_in(0.0, np.inf),
-        help="the regularization strength, > 0 (for l2, scikit-learn Ridge's alpha, whose "
-        "loss is not divided by the number of samples)",
+        help="the regularization strength, > 0, on the mean-loss scale for both tasks: "
+        "the penalty weighs against the loss divided by n_samples, as in scikit-learn's "
+        "Lasso and glmnet (for classification scikit-learn's LogisticRegression C is "
+        "1 / (alpha n_samples)); the one exception is l2 regression, whose alpha is "
+        "scikit-learn Ridge's, for a loss not divided by n_samples",
     )
     choice.add_argument(
         "--cv",
         type=_int_at_least(2),
         metavar="K",
         help=f"choose alpha by K-fold cross-validation: the alpha of the path with the "
-        f"smallest mean test error (default: {_DEFAULT_FOLDS} folds, without --alpha)",
+        f"smallest mean test error, the mean squared error for regression, the log-loss "
+        f"for classification (on stratified folds, as LogisticRegressionCV's) "
+        f"(default: {_DEFAULT_FOLDS} folds, without --alpha)",
     )
     fit.add_argument(
         "--rule",
@@ -343,8 +387,9 @@ def _add_fit_parser(commands) -> None:
         "--out",
         metavar="FILE",
         help="write the selected features and their coefficients, largest first, to FILE: "
-        ".csv (feature,coefficient) or .json (with the alpha, intercept and duality gap); "
-        "features are named from the CSV header, the .npz feature_names, or their index",
+        ".csv (feature,coefficient) or .json (with the task, the alpha (and C and the "
+        "classes), intercept, duality gap and the metrics of the summary); features are "
+        "named from the CSV header, the .npz feature_names, or their index",
     )
     fit.add_argument(
         "--plot",
@@ -361,12 +406,12 @@ def _add_path_parser(commands) -> None:
         "path",
         help="compute the whole regularization path of a data file: a CSV table and a plot",
         description=(
-            "Fit the model at every alpha of the path, from the strongest regularization "
-            "down, each fit warm-started from the previous one, and write the path as a CSV "
-            "table: one row per alpha with its number of non-zero coefficients, the "
-            "intercept, the duality gap reached (l1 and elasticnet) and the coefficient of "
-            "every feature that is non-zero somewhere on the path, in the order the "
-            "features enter it."
+            "Fit the model (logistic regression for a two-class target, see --task) at "
+            "every alpha of the path, from the strongest regularization down, each fit "
+            "warm-started from the previous one, and write the path as a CSV table: one row "
+            "per alpha with its number of non-zero coefficients, the intercept, the duality "
+            "gap reached (all but l2 regression) and the coefficient of every feature that "
+            "is non-zero somewhere on the path, in the order the features enter it."
         ),
         epilog=_NPZ_HELP,
         formatter_class=_Formatter,
@@ -474,14 +519,92 @@ def _check_directory(path: str, option: str) -> None:
         raise _CommandError(f"{option} {path}: is a directory")
 
 
+# --- tasks: regression or classification ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What ``fit`` and ``path`` predict, and why.
+
+    ``y`` is the numeric target for regression, the labels -1 and +1 for classification
+    (``classes`` are then the file's two values, the second the positive class); ``how``
+    says whether the task was detected or given by --task; ``n_values`` counts the
+    target's distinct values.
+    """
+
+    task: str
+    y: np.ndarray
+    classes: np.ndarray | None
+    how: str
+    n_values: int
+
+    def describe(self) -> str:
+        """The ``Task:`` line of a summary."""
+        why = ("--task" if self.how == "given"
+               else f"detected: {self.n_values} distinct target "
+                    f"value{'' if self.n_values == 1 else 's'}; --task overrides")
+        if self.task == "regression":
+            return f"regression ({why})"
+        negative, positive = (_label(value) for value in self.classes)
+        n_positive = int(np.count_nonzero(self.y > 0))
+        return (f"classification, P(y = {positive}) vs {negative}, {n_positive} of "
+                f"{self.y.size} samples are {positive} ({why})")
+
+
+def _label(value) -> str:
+    """A class label as the file writes it: 1 rather than 1.0."""
+    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
+
+
+def _shown(values: np.ndarray, limit: int = 5) -> str:
+    text = ", ".join(repr(_label(value)) if isinstance(value, str) else _label(value)
+                     for value in values[:limit])
+    return text + (", ..." if values.size > limit else "")
+
+
+def _target(data: Dataset, task: str) -> _Target:
+    """The task ``task`` ("auto", "regression" or "classification") of the data's target.
+
+    "auto" is classification exactly when the target takes two values; words (from a CSV
+    column or an .npz y of strings) can only be class labels.
+    """
+    y = data.y
+    values = np.unique(y)
+    words = y.dtype.kind in "US"
+    how = "detected" if task == "auto" else "given"
+    if task == "regression" and words:
+        raise _CommandError(f"--task regression needs a numeric target; {data.path} has "
+                            f"labels that are words ({_shown(values)})")
+    if task == "classification" or (task == "auto" and (values.size == 2 or words)):
+        if values.size != 2:
+            asked = "--task classification" if task == "classification" else "a target of words"
+            raise _CommandError(
+                f"{asked} needs exactly 2 classes (the logistic model is binary); "
+                f"{data.path} has {values.size} distinct target value"
+                f"{'' if values.size == 1 else 's'} ({_shown(values)})")
+        classes, labels = check_binary_labels(y, y.shape[0])
+        return _Target("classification", labels, classes, how, 2)
+    return _Target("regression", y, None, how, int(values.size))
+
+
+def _check_classes_for_folds(target: _Target, n_folds: int, data: Dataset) -> None:
+    """Stratified folds need each class in every test fold (ROC AUC needs both there)."""
+    for sign, name in ((-1.0, target.classes[0]), (1.0, target.classes[1])):
+        count = int(np.count_nonzero(target.y == sign))
+        if count < n_folds:
+            raise _CommandError(f"--cv {n_folds} needs at least {n_folds} samples of each "
+                                f"class; {data.path} has {count} of class {_label(name)}")
+
+
 # --- models, alpha grids, paths and cross-validation -------------------------------------------
-# The fits are the library's (fastreg.path.walk_path, LassoCV's folds in fastreg.cv, Ridge):
-# only the progress bar, the widened grid and Ridge's grid are the command line's own.
+# The fits are the library's (fastreg.path.walk_path, the folds of LassoCV and
+# LogisticRegressionCV in fastreg.cv and fastreg._classifiers, Ridge): only the progress
+# bar, the widened grid and the l2 grids are the command line's own.
 
 
 @dataclass(frozen=True)
 class _Spec:
-    """The model the options of ``fit`` and ``path`` describe."""
+    """The model the options of ``fit`` and ``path`` describe, for the task of the data."""
 
     penalty: str
     l1_ratio: float
@@ -489,9 +612,28 @@ class _Spec:
     positive: bool
     tol: float
     max_iter: int
+    task: str = "regression"
+
+    @property
+    def classification(self) -> bool:
+        return self.task == "classification"
+
+    @property
+    def ridge(self) -> bool:
+        """Ridge regression: solved by the Ridge estimator, on its own alpha scale."""
+        return self.penalty == "l2" and not self.classification
+
+    @property
+    def grid_ratio(self) -> float:
+        """The l1_ratio whose alpha_max starts the path (not Ridge's)."""
+        return _L2_GRID_RATIO if self.penalty == "l2" else self.l1_ratio
+
+    @property
+    def name(self) -> str:
+        return (_LOGISTIC_NAMES if self.classification else _PENALTY_NAMES)[self.penalty]
 
     def describe(self) -> str:
-        text = _PENALTY_NAMES[self.penalty]
+        text = self.name
         if self.penalty == "elasticnet":
             text += f", l1_ratio={self.l1_ratio:g}"
         text += ", with an intercept" if self.fit_intercept else ", no intercept"
@@ -515,9 +657,10 @@ def _spec(args: argparse.Namespace) -> _Spec:
 
 @dataclass(frozen=True)
 class _Inputs:
-    """X and y of one command. For l1 and elasticnet, ``problem`` is the data validated
-    once, shared by the grid, the path, the folds' rows and the final fit, and ``X`` is its
-    canonical X; Ridge's estimator validates X itself (``problem`` is None)."""
+    """X and y of one command (y: the labels -1 and +1 for classification). Except for
+    Ridge, ``problem`` is the data validated once, shared by the grid, the path, the folds'
+    rows and the final fit, and ``X`` is its canonical X; Ridge's estimator validates X
+    itself (``problem`` is None)."""
 
     X: object
     y: np.ndarray
@@ -525,9 +668,10 @@ class _Inputs:
 
 
 def _inputs(X, y: np.ndarray, spec: _Spec) -> _Inputs:
-    if spec.penalty == "l2":
+    if spec.ridge:
         return _Inputs(X, y, None)
-    problem = make_problem(X, y, fit_intercept=spec.fit_intercept)
+    problem = make_problem(X, y, fit_intercept=spec.fit_intercept,
+                           loss="logistic" if spec.classification else "squared")
     return _Inputs(problem.X, y, problem)
 
 
@@ -547,14 +691,16 @@ def _alpha_grid(inputs: _Inputs, spec: _Spec, n_alphas: int, eps: float,
     """The path's alphas, decreasing; the grid is widened to reach ``include`` if given.
 
     l1 and elasticnet take fastreg's grid (:func:`fastreg.path.alpha_grid`, that of
-    :func:`fastreg.enet_path` and LassoCV), from alpha_max down to ``eps * alpha_max``; l2
+    :func:`fastreg.enet_path`, LassoCV and LogisticRegressionCV), from alpha_max down to
+    ``eps * alpha_max``; l2 logistic regression the same grid for ``l1_ratio=1e-3``; Ridge
     spans 1e2 to 1e-4 times the mean eigenvalue of ``X^T X``.
     """
-    if spec.penalty == "l2":
+    if spec.ridge:
         scale = _ridge_scale(inputs.X, spec.fit_intercept)
         high, low = _RIDGE_SPAN[0] * scale, _RIDGE_SPAN[1] * scale
     else:
-        grid = alpha_grid(inputs.problem, spec.l1_ratio, eps, n_alphas, positive=spec.positive)
+        grid = alpha_grid(inputs.problem, spec.grid_ratio, eps, n_alphas,
+                          positive=spec.positive)
         if include is None or grid[-1] <= include <= grid[0]:
             return grid
         if grid[0] == grid[-1]:
@@ -627,10 +773,11 @@ def _compute_path(inputs: _Inputs, alphas: np.ndarray, spec: _Spec,
                   progress: Progress) -> _Path:
     """The whole path, advancing ``progress`` by one step per alpha.
 
-    l1 and elasticnet walk the grid with one solver state (:func:`fastreg.path.walk_path`),
-    each alpha warm-started from the previous one; Ctrl-C stops it between two alphas.
+    All but Ridge walk the grid with one solver state (:func:`fastreg.path.walk_path`, that
+    of :func:`fastreg.enet_path` and :func:`fastreg.logistic_path`), each alpha
+    warm-started from the previous one; Ctrl-C stops it between two alphas.
     """
-    if spec.penalty == "l2":
+    if spec.ridge:
         steps = _ridge_steps(inputs.X, inputs.y, alphas, spec)
     else:
         steps = walk_path(inputs.problem, alphas, spec.l1_ratio, **spec.walk_options())
@@ -651,34 +798,86 @@ def _compute_path(inputs: _Inputs, alphas: np.ndarray, spec: _Spec,
     entered = np.argmax(coefs != 0, axis=1)
     order = np.lexsort((-np.abs(coefs[:, -1]), entered))
     features, coefs = active[order], coefs[order]
-    return _Path(alphas, features, coefs, intercepts, n_nonzero,
-                 None if spec.penalty == "l2" else gaps)
+    return _Path(alphas, features, coefs, intercepts, n_nonzero, None if spec.ridge else gaps)
+
+
+class _Step(NamedTuple):
+    """One alpha of a fold's path, as :func:`fastreg._classifiers._path_scores` reads it."""
+
+    coef: np.ndarray
+    intercept: float
+    converged: bool
+
+
+@dataclass
+class _CV:
+    """Each fold's test scores along its path.
+
+    ``loss``, of shape (n_alphas, n_folds), chooses alpha: the mean squared error for
+    regression, the log-loss (minus the mean log-likelihood) for classification. For
+    classification ``folds`` keeps each fold's test rows and the non-zero coefficients of
+    its path, so that the accuracy and ROC AUC of the chosen alpha can be scored once it is
+    known: scikit-learn's ROC AUC of every alpha of every fold would take longer than the
+    paths themselves.
+    """
+
+    loss: np.ndarray
+    folds: list[tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, float]]]] | None = None
+
+    def scores_at(self, index: int, inputs: _Inputs, scoring: str) -> np.ndarray:
+        """The score ``scoring`` of each fold's fit at ``grid[index]``, on its test rows."""
+        values = []
+        for test, path in self.folds:
+            support, nonzero, intercept = path[index]
+            coef = np.zeros(inputs.X.shape[1])
+            coef[support] = nonzero
+            values.append(_path_scores([_Step(coef, intercept, True)], inputs.X, inputs.y,
+                                       None, test, scoring)[0][0])
+        return np.array(values)
 
 
 def _cross_validate(inputs: _Inputs, alphas: np.ndarray, spec: _Spec, n_folds: int,
-                    seed: int, progress: Progress) -> np.ndarray:
-    """Test mean squared errors of shape (n_alphas, n_folds) along each fold's path.
+                    seed: int, progress: Progress) -> _CV:
+    """Each fold's test scores along its warm-started path.
 
     The folds, each fold's path and its test errors are those of :class:`fastreg.LassoCV`
     and :class:`fastreg.ElasticNetCV` with ``cv=KFold(n_folds, shuffle=True,
-    random_state=seed)`` (tests check that both choose the same alpha); the folds are walked
-    here one after the other, in this process, so that the progress bar follows each fold
-    alpha by alpha and Ctrl-C stops between two alphas.
+    random_state=seed)``, and for classification those of
+    :class:`fastreg.LogisticRegressionCV` with ``cv=StratifiedKFold(n_folds, shuffle=True,
+    random_state=seed)`` (its fold paths, scored by its ``_path_scores``; tests check that
+    each chooses the same alpha); the folds are walked here one after the other, in this
+    process, so that the progress bar follows each fold alpha by alpha and Ctrl-C stops
+    between two alphas.
     """
-    mse = np.empty((alphas.size, n_folds))
-    splits = KFold(n_folds, shuffle=True, random_state=seed).split(inputs.y)
-    for fold, (train, test) in enumerate(splits):
+    splitter = (StratifiedKFold if spec.classification else KFold)(
+        n_folds, shuffle=True, random_state=seed)
+    loss, folds = np.empty((alphas.size, n_folds)), []
+    for fold, (train, test) in enumerate(splitter.split(inputs.y, inputs.y)):
         progress.advance(0, label=f"CV fold {fold + 1}/{n_folds}")
-        if spec.penalty == "l2":
+        if spec.ridge:
             steps = _ridge_steps(take_rows(inputs.X, train), inputs.y[train], alphas, spec)
         else:
             steps = _fold_path(inputs.X, inputs.y, None, train, alphas, spec.l1_ratio,
                                fit_intercept=spec.fit_intercept, penalty_factor=None,
+                               loss="logistic" if spec.classification else "squared",
                                **spec.walk_options())
         # The fits that did not converge are counted by their warnings (_each_alpha).
-        mse[:, fold], _ = _test_mse(_each_alpha(steps, progress), inputs.X, inputs.y, None,
-                                    test)
-    return mse
+        if not spec.classification:
+            loss[:, fold], _ = _test_mse(_each_alpha(steps, progress), inputs.X, inputs.y,
+                                         None, test)
+            continue
+        # _fold_scores' scoring of its path, which is also kept (its non-zeros only).
+        results = list(_each_alpha(steps, progress))
+        likelihood, _ = _path_scores(results, inputs.X, inputs.y, None, test, "neg_log_loss")
+        loss[:, fold] = -likelihood
+        folds.append((test, [_compact(result) for result in results]))
+    return _CV(loss, folds if spec.classification else None)
+
+
+def _compact(result) -> tuple[np.ndarray, np.ndarray, float]:
+    """A fit as its support, non-zero coefficients and intercept."""
+    support = np.flatnonzero(result.coef)
+    return support, result.coef[support], float(result.intercept)
 
 
 @dataclass
@@ -697,11 +896,11 @@ class _Fit:
 def _final_fit(inputs: _Inputs, spec: _Spec, grid: np.ndarray, index: int) -> _Fit:
     """The fit at ``grid[index]`` on all the data.
 
-    l1 and elasticnet walk ``grid`` down to it, warm-started, as LassoCV's final fit does
-    (a given alpha is a grid of one); Ridge fits that alpha alone.
+    All but Ridge walk ``grid`` down to it, warm-started, as the final fits of LassoCV and
+    LogisticRegressionCV do (a given alpha is a grid of one); Ridge fits that alpha alone.
     """
     alpha = float(grid[index])
-    if spec.penalty == "l2":
+    if spec.ridge:
         model = Ridge(alpha, fit_intercept=spec.fit_intercept, positive=spec.positive)
         if spec.positive:
             model.set_params(tol=spec.tol, max_iter=spec.max_iter)
@@ -756,6 +955,20 @@ class _Row:
     fit_ms: float
 
 
+@dataclass
+class _ClassRow:
+    """A logistic model of the demo: its C and coefficients, and its test scores."""
+
+    model: str
+    alpha: float
+    C: float
+    coef: np.ndarray
+    accuracy: float
+    roc_auc: float
+    log_loss: float
+    fit_ms: float
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     X, y, coef_true = make_correlated_regression(
         args.n_samples,
@@ -791,6 +1004,13 @@ def _run_demo(args: argparse.Namespace) -> int:
             rows.append(_fit_row(name, model, alpha, X_train, y_train, X_test, y_test))
         alpha = _select_ridge_alpha(X_fit, y_fit, X_val, y_val)
         rows.append(_fit_row("Ridge", Ridge(alpha), alpha, X_train, y_train, X_test, y_test))
+        # The same X and true coefficients (make_correlated_classification draws them as
+        # make_correlated_regression does), the target a class label.
+        _, labels, _ = make_correlated_classification(
+            args.n_samples, args.n_features, args.n_informative, rho=args.rho,
+            random_state=args.seed)
+        class_rows = _classification_rows(X_train, labels[:n_train], X_test, labels[n_train:],
+                                          n_fit)
     # Convergence warnings (small alphas at the end of a path) are summed up in one line
     # under the table rather than printed one by one; any other warning is shown as is.
     n_unconverged = 0
@@ -808,6 +1028,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     _print_table(rows, coef_true)
     print()
     _print_explanation(rows, coef_true)
+    print()
+    _print_classification(class_rows, coef_true, labels[:n_train])
     if n_unconverged:
         print(f"({n_unconverged} fits stopped at max_iter before reaching tol.)")
     if args.plot is not None:
@@ -826,6 +1048,79 @@ def _select_l1_alpha(X_fit, y_fit, X_val, y_val, l1_ratio: float) -> float:
         alphas.append(step.alpha)
         errors.append(float(residual @ residual) / residual.size)
     return float(alphas[int(np.argmin(errors))])
+
+
+def _classification_rows(X_train, y_train, X_test, y_test, n_fit: int) -> list[_ClassRow]:
+    """L1 and Elastic Net logistic regression of the 0/1 labels, each alpha chosen by the
+    log-loss of the validation samples (the training rows after the first ``n_fit``), as
+    for regression; none when the fitting or the training samples hold one class only."""
+    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+
+    if min(np.unique(y_train[:n_fit]).size, np.unique(y_train).size) < 2:
+        return []
+    # The validation scores are LogisticRegressionCV's (on -1/+1 labels).
+    signs = np.where(y_train == 1, 1.0, -1.0)
+    validation = np.arange(n_fit, y_train.size)
+    rows = []
+    for name, l1_ratio in (("L1-logistic", 1.0), ("EN-logistic", 0.5)):
+        steps = list(iter_logistic_path(X_train[:n_fit], y_train[:n_fit], l1_ratio=l1_ratio,
+                                        eps=_PATH_EPS, n_alphas=_N_ALPHAS))
+        likelihood, _ = _path_scores(steps, X_train, signs, None, validation, "neg_log_loss")
+        alpha = float(steps[int(np.argmax(likelihood))].alpha)
+        C = 1.0 / (alpha * y_train.size)
+        model = LogisticRegression(C, l1_ratio=l1_ratio)
+        # As in _fit_row: the first fit loads the kernels, the second is timed.
+        model.fit(X_train, y_train)
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_ms = 1e3 * (time.perf_counter() - start)
+        probability = model.predict_proba(X_test)[:, 1]
+        auc = (roc_auc_score(y_test, probability) if np.unique(y_test).size == 2
+               else float("nan"))  # undefined for a test half of one class
+        rows.append(_ClassRow(name, alpha, C, model.coef_[0].copy(),
+                              accuracy_score(y_test, model.predict(X_test)), auc,
+                              log_loss(y_test, probability, labels=[0, 1]), fit_ms))
+    return rows
+
+
+def _print_classification(rows: list[_ClassRow], coef_true: np.ndarray,
+                          y_train: np.ndarray) -> None:
+    n_ones = int(np.count_nonzero(y_train))
+    print(textwrap.fill(
+        f"Classification: the same features, a class label y ~ Bernoulli(sigmoid(X w_true)) "
+        f"({n_ones} of {y_train.size} training samples are 1); L1 and Elastic Net logistic "
+        "regression, each alpha chosen by its validation log-loss.", _DEMO_WIDTH))
+    if not rows:
+        print("(Not fitted: the fitting or training samples hold a single class; raise "
+              "--n-samples.)")
+        return
+    print()
+    true = coef_true != 0
+    header = (
+        f"{'model':<11} {'alpha':>9} {'non-zeros':>9} {'true pos':>8} {'false pos':>9} "
+        f"{'test acc':>8} {'test AUC':>8} {'test log-loss':>13} {'fit (ms)':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        selected = row.coef != 0
+        print(
+            f"{row.model:<11} {row.alpha:>9.3g} {int(selected.sum()):>9d} "
+            f"{int((selected & true).sum()):>8d} {int((selected & ~true).sum()):>9d} "
+            f"{row.accuracy:>8.3f} {row.roc_auc:>8.3f} {row.log_loss:>13.3f} "
+            f"{row.fit_ms:>8.1f}"
+        )
+    l1, en = rows
+    k = int(true.sum())
+    found = [(int(np.count_nonzero((row.coef != 0) & true)), int(np.count_nonzero(row.coef)))
+             for row in rows]
+    print()
+    print(textwrap.fill(
+        f"L1 selects features for a class label too: {found[0][0]} of {k} true features "
+        f"found with {found[0][1]} non-zeros (alpha {l1.alpha:.3g} on the mean log-loss "
+        f"scale is scikit-learn's LogisticRegression(C={l1.C:.3g})). The Elastic Net again "
+        f"keeps correlated features together: {found[1][0]} of {k} found with "
+        f"{found[1][1]} non-zeros (C={en.C:.3g}).", _DEMO_WIDTH))
 
 
 def _select_ridge_alpha(X_fit, y_fit, X_val, y_val) -> float:
@@ -924,57 +1219,97 @@ def _plot_demo(out: str, X_train: np.ndarray, y_train: np.ndarray, rows: list[_R
 def _run_fit(args: argparse.Namespace) -> int:
     spec = _spec(args)
     start = time.perf_counter()
-    data = load_data(args.data, format=args.format, target=args.target)
+    data = load_data(args.data, format=args.format, target=args.target, text_labels=True)
     load_s = time.perf_counter() - start
-    X, y = data.X, data.y
+    target = _target(data, args.task)
+    spec = replace(spec, task=target.task)
     n_folds = None if args.alpha is not None else (args.cv or _DEFAULT_FOLDS)
     if n_folds is not None and n_folds > data.n_samples:
         raise _CommandError(f"--cv {n_folds} needs at least {n_folds} samples; {data.path} "
                             f"has {data.n_samples}")
+    if spec.classification and n_folds is not None:
+        _check_classes_for_folds(target, n_folds, data)
     start = time.perf_counter()
-    alphas = mse = path = None
+    alphas = cv = path = None
     with _ConvergenceCount() as unconverged:
-        inputs = _inputs(X, y, spec)
+        inputs = _inputs(data.X, target.y, spec)
         n_fits = 1
         if n_folds is None:
             grid, index = np.array([float(args.alpha)]), 0
         else:
             alphas = _alpha_grid(inputs, spec, args.n_alphas, args.eps)
             with Progress(n_folds * alphas.size, "CV", enabled=not args.quiet) as bar:
-                mse = _cross_validate(inputs, alphas, spec, n_folds, args.seed, bar)
-            # LassoCV's rule, on its errors' layout: (l1_ratio, fold, alpha).
-            grid, index = alphas, _choose(mse.T[np.newaxis], args.rule)[1]
-            n_fits += mse.size
+                cv = _cross_validate(inputs, alphas, spec, n_folds, args.seed, bar)
+            # The rule of LassoCV and LogisticRegressionCV, on their layout:
+            # (l1_ratio, fold, alpha).
+            grid, index = alphas, _choose(cv.loss.T[np.newaxis], args.rule)[1]
+            n_fits += cv.loss.size
         alpha = float(grid[index])
         fit = _final_fit(inputs, spec, grid, index)
+        metrics = _metrics(inputs, spec, fit, cv, index)
         fit_s = time.perf_counter() - start
-        if args.plot is not None and mse is None:
+        if args.plot is not None and cv is None:
             alphas = _alpha_grid(inputs, spec, args.n_alphas, args.eps, include=alpha)
             with Progress(alphas.size, "path", enabled=not args.quiet) as bar:
                 path = _compute_path(inputs, alphas, spec, bar)
             n_fits += alphas.size
 
-    _print_fit_summary(args, data, spec, alpha, alphas, mse, fit, load_s, fit_s)
+    _print_fit_summary(args, data, target, spec, alpha, alphas, cv, metrics, fit, load_s,
+                       fit_s)
     note = unconverged.note(n_fits)
     if note:
         print(note)
     if args.out is not None:
         chosen_by = ("given" if n_folds is None
                      else f"{n_folds}-fold cross-validation, rule {args.rule}")
-        count = _write_selected(args.out, data, spec, alpha, chosen_by, fit)
+        count = _write_selected(args.out, data, target, spec, alpha, chosen_by, fit, metrics)
         print(f"Wrote {count} selected features to {args.out}")
     if args.plot is not None:
-        from .plotting import plot_cv, plot_path
+        from .plotting import new_figure, plot_cv, plot_path, save_figure
 
-        title = f"{_PENALTY_NAMES[spec.penalty]}: {os.path.basename(data.path)}"
-        if mse is not None:
-            plot_cv(alphas, mse, alpha=alpha, title=title, out=args.plot)
+        title = f"{spec.name}: {os.path.basename(data.path)}"
+        if cv is not None:
+            figure, (ax,) = new_figure()
+            plot_cv(alphas, cv.loss, alpha=alpha, title=title, ax=ax)
+            if spec.classification:
+                ax.set_ylabel("test log-loss")
+            save_figure(figure, args.plot)
         else:
             plot_path(path.alphas, path.coefs, alpha=alpha,
                       feature_names=data.names(path.features), title=title, out=args.plot)
-        print(f"Wrote the {'cross-validation curve' if mse is not None else 'path'} to "
+        print(f"Wrote the {'cross-validation curve' if cv is not None else 'path'} to "
               f"{args.plot}")
     return 0
+
+
+@dataclass
+class _Metrics:
+    """How well the final fit predicts: on the test folds (the means over the folds, at the
+    chosen alpha) or on the training samples, which flatter it."""
+
+    on: str  # "cross-validation" or "training"
+    values: dict[str, float]  # log_loss, accuracy, roc_auc; or mse
+
+
+def _metrics(inputs: _Inputs, spec: _Spec, fit: _Fit, cv: _CV | None, index: int) -> _Metrics:
+    if cv is not None:
+        if spec.classification:
+            values = {"log_loss": cv.loss[index].mean(),
+                      "accuracy": cv.scores_at(index, inputs, "accuracy").mean(),
+                      "roc_auc": cv.scores_at(index, inputs, "roc_auc").mean()}
+        else:
+            values = {"mse": cv.loss[index].mean()}
+        return _Metrics("cross-validation", {k: float(v) for k, v in values.items()})
+    every = np.arange(inputs.y.size)
+    if spec.classification:
+        # LogisticRegressionCV's scores, on all the samples: the same definitions as above.
+        scores = {name: float(_path_scores([fit], inputs.X, inputs.y, None, every, name)[0][0])
+                  for name in _SCORINGS}
+        return _Metrics("training", {"log_loss": -scores["neg_log_loss"],
+                                     "accuracy": scores["accuracy"],
+                                     "roc_auc": scores["roc_auc"]})
+    mse, _ = _test_mse([fit], inputs.X, inputs.y, None, every)
+    return _Metrics("training", {"mse": float(mse[0])})
 
 
 def _selected_order(coef: np.ndarray) -> np.ndarray:
@@ -983,24 +1318,40 @@ def _selected_order(coef: np.ndarray) -> np.ndarray:
     return support[np.argsort(-np.abs(coef[support]), kind="stable")]
 
 
-def _print_fit_summary(args, data: Dataset, spec: _Spec, alpha: float, alphas, mse,
-                       fit: _Fit, load_s: float, fit_s: float) -> None:
+def _print_fit_summary(args, data: Dataset, target: _Target, spec: _Spec, alpha: float,
+                       alphas, cv: _CV | None, metrics: _Metrics, fit: _Fit, load_s: float,
+                       fit_s: float) -> None:
     print(f"Data:      {data.describe()}")
+    print(f"Task:      {target.describe()}")
     print(f"Model:     {spec.describe()}")
-    if mse is None:
+    if cv is None:
         print(f"Alpha:     {alpha:.6g} (given)")
     else:
         k = int(np.argmin(np.abs(alphas - alpha)))
         edge = ""
         if k == alphas.size - 1:
-            edge = ("; the smallest alpha of the grid" if spec.penalty == "l2"
+            edge = ("; the smallest alpha of the grid" if spec.ridge
                     else "; the end of the path: --eps extends it")
         elif k == 0:
-            edge = ("; the largest alpha of the grid" if spec.penalty == "l2"
-                    else "; alpha_max: no feature predicts better than the mean")
+            baseline = "the class frequencies" if spec.classification else "the mean"
+            edge = ("; the largest alpha of the grid" if spec.ridge
+                    else f"; alpha_max: no feature predicts better than {baseline}")
         rule = " (1se rule)" if args.rule == "1se" else ""
-        print(f"Alpha:     {alpha:.6g}, chosen by {mse.shape[1]}-fold cross-validation"
-              f"{rule} over {alphas.size} alphas (mean test MSE {mse[k].mean():.6g}{edge})")
+        error = "log-loss" if spec.classification else "MSE"
+        folds = "stratified " if spec.classification else ""
+        print(f"Alpha:     {alpha:.6g}, chosen by {cv.loss.shape[1]}-fold {folds}"
+              f"cross-validation{rule} over {alphas.size} alphas (mean test {error} "
+              f"{cv.loss[k].mean():.6g}{edge})")
+    if spec.classification:
+        print(f"C:         {_inverse_c(alpha, data.n_samples):.6g} (scikit-learn's "
+              f"LogisticRegression C: 1 / (alpha n_samples))")
+        values = metrics.values
+        where = ("means over the test folds at that alpha" if metrics.on == "cross-validation"
+                 else "on the training samples, which flatter the model; --cv estimates them "
+                      "on held-out folds")
+        key = "CV:      " if metrics.on == "cross-validation" else "Training:"
+        print(f"{key}  log-loss {values['log_loss']:.4g}, accuracy {values['accuracy']:.4g}, "
+              f"ROC AUC {values['roc_auc']:.4g} ({where})")
     order = _selected_order(fit.coef)
     print(f"Selected:  {order.size} of {data.n_features} features (non-zero coefficients)")
     if fit.dual_gap is not None:
@@ -1013,7 +1364,7 @@ def _print_fit_summary(args, data: Dataset, spec: _Spec, alpha: float, alphas, m
         print(f"Gap:       none to report: Ridge is solved by {fit.solver}{status}")
     if spec.fit_intercept:
         print(f"Intercept: {fit.intercept:.6g}")
-    selection = " (cross-validation and final fit)" if mse is not None else ""
+    selection = " (cross-validation and final fit)" if cv is not None else ""
     print(f"Time:      {fit_s:.3g} s to fit{selection}, {load_s:.3g} s to load")
     shown = order[: args.top]
     if shown.size:
@@ -1026,8 +1377,20 @@ def _print_fit_summary(args, data: Dataset, spec: _Spec, alpha: float, alphas, m
             print(f"{rank:>5}  {name:<{width}}  {fit.coef[j]:>12.6g}")
 
 
-def _write_selected(out: str, data: Dataset, spec: _Spec, alpha: float, chosen_by: str,
-                    fit: _Fit) -> int:
+def _inverse_c(alpha: float, n_samples: int) -> float:
+    """scikit-learn's C of a mean-loss alpha, computed as LogisticRegressionCV's ``C_``."""
+    return 1.0 / (alpha * float(n_samples))
+
+
+def _json_value(value):
+    """A class label as JSON holds it: a number as a number (1 rather than 1.0)."""
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else float(value)
+    return str(value)
+
+
+def _write_selected(out: str, data: Dataset, target: _Target, spec: _Spec, alpha: float,
+                    chosen_by: str, fit: _Fit, metrics: _Metrics) -> int:
     """Write the selected features, largest |coefficient| first; return how many."""
     order = _selected_order(fit.coef)
     names = data.names(order)
@@ -1039,22 +1402,31 @@ def _write_selected(out: str, data: Dataset, spec: _Spec, alpha: float, chosen_b
                     "data": data.path,
                     "n_samples": data.n_samples,
                     "n_features": data.n_features,
+                    "task": spec.task,
+                    "task_chosen_by": "--task" if target.how == "given" else "detected",
                     "penalty": spec.penalty,
                     "l1_ratio": spec.l1_ratio,
                     "positive": spec.positive,
                     "fit_intercept": spec.fit_intercept,
                     "alpha": alpha,
                     "alpha_chosen_by": chosen_by,
+                }
+                if spec.classification:
+                    document["C"] = _inverse_c(alpha, data.n_samples)
+                    document["classes"] = [_json_value(c) for c in target.classes]
+                    document["positive_class"] = _json_value(target.classes[1])
+                document.update({
                     "intercept": fit.intercept,
                     "dual_gap": fit.dual_gap,
                     "gap_tolerance": fit.gap_tol,
                     "converged": fit.converged,
+                    "metrics": {"evaluated_on": metrics.on, **metrics.values},
                     "n_selected": len(values),
                     "features": [
                         {"name": name, "feature_index": int(j), "coefficient": value}
                         for name, j, value in zip(names, order, values, strict=True)
                     ],
-                }
+                })
                 json.dump(document, file, indent=2)
                 file.write("\n")
             else:
@@ -1072,8 +1444,10 @@ def _write_selected(out: str, data: Dataset, spec: _Spec, alpha: float, chosen_b
 def _run_path(args: argparse.Namespace) -> int:
     spec = _spec(args)
     start = time.perf_counter()
-    data = load_data(args.data, format=args.format, target=args.target)
-    inputs = _inputs(data.X, data.y, spec)
+    data = load_data(args.data, format=args.format, target=args.target, text_labels=True)
+    target = _target(data, args.task)
+    spec = replace(spec, task=target.task)
+    inputs = _inputs(data.X, target.y, spec)
     alphas = _alpha_grid(inputs, spec, args.n_alphas, args.eps)
     with _ConvergenceCount() as unconverged:
         with Progress(alphas.size, "path", enabled=not args.quiet) as bar:
@@ -1090,6 +1464,7 @@ def _run_path(args: argparse.Namespace) -> int:
         except OSError as error:
             raise _CommandError(f"--out {args.out}: cannot write ({error.strerror})") from None
         print(f"Data:  {data.describe()}", file=report)
+        print(f"Task:  {target.describe()}", file=report)
         print(f"Model: {spec.describe()}", file=report)
         print(f"Path:  {alphas.size} alphas from {alphas[0]:.4g} down to {alphas[-1]:.4g}; "
               f"{path.features.size} features non-zero somewhere, {path.n_nonzero[-1]} at "
@@ -1102,8 +1477,7 @@ def _run_path(args: argparse.Namespace) -> int:
         from .plotting import plot_path
 
         plot_path(path.alphas, path.coefs, feature_names=data.names(path.features),
-                  title=f"{_PENALTY_NAMES[spec.penalty]}: {os.path.basename(data.path)}",
-                  out=args.plot)
+                  title=f"{spec.name}: {os.path.basename(data.path)}", out=args.plot)
         print(f"Wrote the path plot to {args.plot}", file=report)
     return 0
 

@@ -10,8 +10,10 @@ from importlib.metadata import entry_points
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.datasets import dump_svmlight_file
-from sklearn.model_selection import KFold
+from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold
 
 import fastreg
 import fastreg._solver
@@ -20,6 +22,7 @@ from fastreg import cli
 from fastreg._io import load_data
 from fastreg.cli import main
 from fastreg.cv import ElasticNetCV, LassoCV
+from fastreg.datasets import make_correlated_classification
 
 SMALL = ["demo", "--n-samples", "60", "--n-features", "200"]
 
@@ -67,7 +70,8 @@ def test_demo_small_problem(capsys):
 def test_demo_is_deterministic(capsys):
     def run():
         assert main(SMALL + ["--seed", "3"]) == 0
-        rows = parse_table(capsys.readouterr().out)
+        out = capsys.readouterr().out
+        rows = {**parse_table(out), **parse_class_table(out)}
         for row in rows.values():
             del row["ms"]  # timing is the only thing allowed to change
         return rows
@@ -690,3 +694,449 @@ def test_every_option_is_explained_in_the_help(capsys):
                 assert option in text, (name, option)
         if name != "demo":
             assert "scipy.sparse.save_npz" in text  # the .npz layout
+
+
+
+# --- classification: a target of two values --------------------------------------------------
+
+N_CLS, P_CLS = 120, 15
+# Three informative features of the logistic model (columns of X), and a small intercept.
+TRUE_CLS = {2: 2.5, 5: -2.0, 11: 1.5}
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    """X and 0/1 labels drawn from a sparse logistic model."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(N_CLS, P_CLS))
+    logit = X[:, list(TRUE_CLS)] @ np.array(list(TRUE_CLS.values())) + 0.3
+    return X, (rng.random(N_CLS) < expit(logit)).astype(int)
+
+
+@pytest.fixture(scope="module")
+def labelled_files(labelled, tmp_path_factory):
+    """The labels as -1/+1 (svmlight), 0/1 and two words (CSV), and strings (npz): the
+    positive class is always the samples whose 0/1 label is 1."""
+    X, y = labelled
+    folder = tmp_path_factory.mktemp("labelled")
+    dump_svmlight_file(X, 2 * y - 1, str(folder / "pm.svm"), zero_based=False)
+    names = [f"f{j}" for j in range(P_CLS)]
+    for name, labels in (("binary.csv", y.astype(str)),
+                         ("words.csv", np.where(y == 1, "yes", "no"))):
+        with open(folder / name, "w", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(names[:4] + ["label"] + names[4:])
+            for i in range(N_CLS):
+                writer.writerow([*(repr(float(v)) for v in X[i, :4]), labels[i],
+                                 *(repr(float(v)) for v in X[i, 4:])])
+    np.savez(folder / "words.npz", X=X, y=np.where(y == 1, "spam", "ham"),
+             feature_names=np.array([f"g{j}" for j in range(P_CLS)]))
+    return {"svm": str(folder / "pm.svm"), "binary": str(folder / "binary.csv"),
+            "words": str(folder / "words.csv"), "npz": str(folder / "words.npz")}
+
+
+CLS_FAST = ["--n-alphas", "15", "--cv", "3"]
+
+
+def features_of(document, n_features):
+    """The coefficient vector of a fit's JSON document."""
+    coef = np.zeros(n_features)
+    for feature in document["features"]:
+        coef[feature["feature_index"]] = feature["coefficient"]
+    return coef
+
+
+@pytest.mark.parametrize(
+    "kind, extra, classes, names",
+    [
+        ("svm", [], ("-1", "1"), ["3", "6", "12"]),
+        ("binary", ["--target", "label"], ("0", "1"), ["f2", "f5", "f11"]),
+        ("words", ["--target", "label"], ("no", "yes"), ["f2", "f5", "f11"]),
+        ("npz", [], ("ham", "spam"), ["g2", "g5", "g11"]),
+    ],
+)
+def test_a_two_valued_target_is_detected_as_classification(capsys, labelled_files, labelled,
+                                                           kind, extra, classes, names):
+    status, out, err = run(capsys, "fit", labelled_files[kind], *extra, *CLS_FAST)
+    assert status == 0, err
+    assert err == ""
+    fields = summary(out)
+    negative, positive = classes
+    n_positive = int(labelled[1].sum())
+    assert fields["Task"] == (f"classification, P(y = {positive}) vs {negative}, {n_positive} "
+                              f"of {N_CLS} samples are {positive} (detected: 2 distinct target "
+                              "values; --task overrides)")
+    assert fields["Model"] == "L1 logistic regression, with an intercept"
+    assert ("chosen by 3-fold stratified cross-validation over 15 alphas (mean test log-loss"
+            in fields["Alpha"])
+    alpha = float(fields["Alpha"].split(",")[0])
+    assert float(fields["C"].split()[0]) == pytest.approx(1 / (alpha * N_CLS), rel=1e-5)
+    cv = fields["CV"]
+    assert cv.startswith("log-loss ") and ", accuracy " in cv and ", ROC AUC " in cv
+    assert "converged" in fields["Gap"] and "NOT" not in fields["Gap"]
+    assert "Intercept" in fields and "Training" not in fields
+    top = top_features(out)
+    assert sorted(name for name, _ in top[:3]) == sorted(names)
+    signs = {name: np.sign(value) for name, value in top[:3]}
+    for name, weight in zip(names, TRUE_CLS.values(), strict=True):
+        assert signs[name] == np.sign(weight)
+
+
+def test_regression_summary_names_its_task(capsys, files):
+    status, out, _ = run(capsys, "fit", files["svm"], *FAST)
+    assert status == 0
+    fields = summary(out)
+    assert fields["Task"] == (f"regression (detected: {N_SAMPLES} distinct target values; "
+                              "--task overrides)")
+    assert "C" not in fields and "CV" not in fields and "Training" not in fields
+
+
+def test_task_option_overrides_the_detection(capsys, labelled_files, labelled, tmp_path):
+    X, y = labelled
+    out_file = tmp_path / "regression.json"
+    status, out, err = run(capsys, "fit", labelled_files["binary"], "--target", "label",
+                           "--task", "regression", "--alpha", "0.02", "--tol", "1e-10",
+                           "--out", out_file)
+    assert status == 0, err
+    fields = summary(out)
+    assert fields["Task"] == "regression (--task)"
+    assert fields["Model"] == "Lasso (L1), with an intercept"
+    assert "C" not in fields and "Training" not in fields
+    document = json.loads(out_file.read_text())
+    assert document["task"] == "regression" and document["task_chosen_by"] == "--task"
+    model = fastreg.Lasso(alpha=0.02, tol=1e-10).fit(X, y.astype(float))
+    np.testing.assert_allclose(features_of(document, P_CLS), model.coef_, rtol=1e-6,
+                               atol=1e-9)
+    # A given task of classification on a two-valued target is what auto detects.
+    status, out, _ = run(capsys, "fit", labelled_files["svm"], "--task", "classification",
+                         "--alpha", "0.02")
+    assert status == 0
+    assert summary(out)["Task"].endswith("samples are 1 (--task)")
+
+
+@pytest.mark.parametrize(
+    "make_argv, expected",
+    [
+        (lambda d: ["fit", write(d, "t.csv", "a,y\n1,no\n2,yes\n3,maybe\n"), "--target", "y"],
+         "a target of words needs exactly 2 classes (the logistic model is binary); "),
+        (lambda d: ["fit", write(d, "t.csv", "a,y\n1,no\n2,yes\n3,no\n"), "--target", "y",
+                    "--task", "regression"],
+         "--task regression needs a numeric target; "),
+        (lambda d: ["path", write(d, "t.svm", "1 1:2\n2 1:3\n3 1:1\n"), "--task",
+                    "classification"],
+         "--task classification needs exactly 2 classes (the logistic model is binary); "),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n1 1:3\n"), "--task", "classification",
+                    "--alpha", "1"],
+         "has 1 distinct target value (1)"),
+        (lambda d: ["fit", write(d, "t.svm", "1 1:2\n1 1:3\n1 1:1\n-1 1:4\n1 1:5\n"),
+                    "--cv", "2"],
+         "--cv 2 needs at least 2 samples of each class; "),
+        (lambda d: ["fit", write(d, "t.csv", "a,y\n1,no\n2,\n"), "--target", "y"],
+         "line 3, column 'y': missing label ('')"),
+    ],
+)
+def test_classification_errors_are_one_line_with_status_2(capsys, tmp_path, make_argv,
+                                                          expected):
+    status, out, err = run(capsys, *make_argv(tmp_path))
+    assert status == 2 and out == ""
+    assert err.startswith("fastreg: error: ") and err.count("\n") == 1, err
+    assert expected in err and "Traceback" not in err
+
+
+def test_bad_task_option(capsys):
+    status, out, err = run(capsys, "fit", "x.svm", "--task", "ranking")
+    assert status == 2 and out == "" and err.count("\n") == 1 and "--task" in err
+
+
+def test_given_alpha_reports_training_metrics_as_scikit_learn_computes_them(
+        capsys, labelled_files, labelled, tmp_path):
+    X, y = labelled
+    alpha = 0.03
+    out_file = tmp_path / "fit.json"
+    status, out, err = run(capsys, "fit", labelled_files["npz"], "--alpha", alpha, "--tol",
+                           "1e-10", "--out", out_file)
+    assert status == 0, err
+    fields = summary(out)
+    assert fields["Alpha"] == "0.03 (given)"
+    C = 1 / (alpha * N_CLS)
+    assert fields["C"].startswith(f"{C:.6g} ")
+    assert fields["Training"].endswith("(on the training samples, which flatter the model; "
+                                       "--cv estimates them on held-out folds)")
+    assert "CV" not in fields
+    document = json.loads(out_file.read_text())
+    model = fastreg.LogisticRegression(C=C, tol=1e-10).fit(X, np.where(y == 1, "spam", "ham"))
+    np.testing.assert_allclose(features_of(document, P_CLS), model.coef_[0], rtol=1e-6,
+                               atol=1e-9)
+    assert document["intercept"] == pytest.approx(model.intercept_[0], rel=1e-6)
+    assert document["C"] == C and document["alpha"] == alpha
+    assert document["classes"] == ["ham", "spam"] and document["positive_class"] == "spam"
+    assert document["task"] == "classification" and document["task_chosen_by"] == "detected"
+    assert document["converged"] and document["dual_gap"] <= document["gap_tolerance"]
+    metrics = document["metrics"]
+    probability = model.predict_proba(X)[:, 1]
+    assert metrics["evaluated_on"] == "training"
+    assert metrics["log_loss"] == pytest.approx(log_loss(y, probability), rel=1e-6)
+    assert metrics["accuracy"] == accuracy_score(np.where(y == 1, "spam", "ham"),
+                                                 model.predict(X))
+    assert metrics["roc_auc"] == pytest.approx(roc_auc_score(y, probability), rel=1e-12)
+    # The summary prints the same numbers.
+    assert fields["Training"].startswith(
+        f"log-loss {metrics['log_loss']:.4g}, accuracy {metrics['accuracy']:.4g}, "
+        f"ROC AUC {metrics['roc_auc']:.4g} ")
+
+
+@pytest.mark.parametrize("flags", [[], ["--rule", "1se"], ["--penalty", "elasticnet",
+                                   "--l1-ratio", "0.7"], ["--positive", "--no-intercept"]])
+def test_cv_chooses_the_c_of_logisticregressioncv(capsys, labelled_files, labelled, tmp_path,
+                                                  flags):
+    # The same stratified folds, grid, fold paths, log-likelihood scores, rule and final
+    # fit as LogisticRegressionCV: the C and every coefficient are equal, not merely close.
+    X, y = labelled
+    out_file = tmp_path / "cv.json"
+    status, _, err = run(capsys, "fit", labelled_files["binary"], "--target", "label", "--cv",
+                         "4", "--n-alphas", "20", "--seed", "5", "--out", out_file, *flags)
+    assert status == 0, err
+    model = fastreg.LogisticRegressionCV(
+        Cs=20, cv=StratifiedKFold(4, shuffle=True, random_state=5),
+        rule="1se" if "1se" in flags else "min",
+        l1_ratios=(0.7,) if "elasticnet" in flags else (1.0,),
+        positive="--positive" in flags, fit_intercept="--no-intercept" not in flags,
+    ).fit(X, y)
+    document = json.loads(out_file.read_text())
+    assert document["C"] == model.C_ and document["alpha"] == model.alpha_
+    np.testing.assert_array_equal(features_of(document, P_CLS), model.coef_[0])
+    assert document["intercept"] == model.intercept_[0]
+    assert document["dual_gap"] == model.dual_gap_
+    # The reported mean test log-loss is that of LogisticRegressionCV's scores at C_.
+    index = int(np.flatnonzero(model.Cs_ == model.C_)[0])
+    assert document["metrics"]["log_loss"] == pytest.approx(-model.scores_[:, index].mean(),
+                                                            rel=1e-12)
+
+
+def test_cv_metrics_are_scikit_learns_on_the_folds_predictions(capsys, labelled_files,
+                                                               labelled, tmp_path):
+    X, y = labelled
+    out_file = tmp_path / "cv.json"
+    status, out, _ = run(capsys, "fit", labelled_files["words"], "--target", "label", "--cv",
+                         "3", "--n-alphas", "12", "--seed", "2", "--out", out_file)
+    assert status == 0
+    document = json.loads(out_file.read_text())
+    grid = fastreg.logistic_path(X, y, n_alphas=12)[0]
+    index = int(np.flatnonzero(grid == document["alpha"])[0])
+    losses, accuracies, aucs = [], [], []
+    for train, test in StratifiedKFold(3, shuffle=True, random_state=2).split(X, y):
+        _, coefs, intercepts, _ = fastreg.logistic_path(X[train], y[train],
+                                                        alphas=grid[: index + 1])
+        probability = expit(X[test] @ coefs[:, -1] + intercepts[-1])
+        losses.append(log_loss(y[test], probability))
+        accuracies.append(accuracy_score(y[test], (probability > 0.5).astype(int)))
+        aucs.append(roc_auc_score(y[test], probability))
+    metrics = document["metrics"]
+    assert metrics["evaluated_on"] == "cross-validation"
+    assert metrics["log_loss"] == pytest.approx(np.mean(losses), rel=1e-9)
+    assert metrics["accuracy"] == pytest.approx(np.mean(accuracies), rel=1e-12)
+    assert metrics["roc_auc"] == pytest.approx(np.mean(aucs), rel=1e-12)
+    assert summary(out)["CV"] == (
+        f"log-loss {metrics['log_loss']:.4g}, accuracy {metrics['accuracy']:.4g}, ROC AUC "
+        f"{metrics['roc_auc']:.4g} (means over the test folds at that alpha)")
+
+
+def test_classification_out_csv_and_regression_json_metrics(capsys, labelled_files, files,
+                                                            problem, tmp_path):
+    out_file = tmp_path / "selected.csv"
+    status, out, _ = run(capsys, "fit", labelled_files["svm"], *CLS_FAST, "--out", out_file)
+    assert status == 0
+    rows = list(csv.reader(out_file.open(newline="")))
+    assert rows[0] == ["feature", "coefficient"]
+    values = [float(value) for _, value in rows[1:]]
+    assert len(values) == int(summary(out)["Selected"].split()[0])
+    assert np.all(np.diff(np.abs(values)) <= 0)
+    assert f"Wrote {len(values)} selected features to {out_file}" in out
+
+    # Regression's JSON carries its task and metrics too: the training MSE of a given alpha.
+    X, y = problem
+    out_file = tmp_path / "regression.json"
+    assert run(capsys, "fit", files["svm"], "--alpha", "0.05", "--out", out_file)[0] == 0
+    document = json.loads(out_file.read_text())
+    assert document["task"] == "regression" and "C" not in document
+    residual = y - X @ features_of(document, N_FEATURES) - document["intercept"]
+    assert document["metrics"] == {"evaluated_on": "training",
+                                   "mse": pytest.approx(np.mean(residual**2), rel=1e-9)}
+
+
+@pytest.mark.parametrize("flags, l1_ratio", [([], 1.0), (["--penalty", "elasticnet",
+                                              "--l1-ratio", "0.6", "--positive"], 0.6)])
+def test_path_of_a_class_label_is_logistic_path_exactly(capsys, labelled_files, labelled,
+                                                        flags, l1_ratio):
+    X, y = labelled
+    status, out, err = run(capsys, "path", labelled_files["words"], "--target", "label",
+                           "--n-alphas", "12", *flags)
+    assert status == 0 and err == ""
+    rows = list(csv.reader(io.StringIO(out)))
+    header, body = rows[0], np.array(rows[1:], dtype=float)
+    assert header[:4] == ["alpha", "n_nonzero", "intercept", "dual_gap"]
+    alphas, coefs, intercepts, gaps = fastreg.logistic_path(X, y, l1_ratio=l1_ratio,
+                                                            n_alphas=12, positive=bool(flags))
+    np.testing.assert_array_equal(body[:, 0], alphas)
+    np.testing.assert_array_equal(body[:, 1], np.count_nonzero(coefs, axis=0))
+    np.testing.assert_array_equal(body[:, 2], intercepts)
+    np.testing.assert_array_equal(body[:, 3], gaps)
+    columns = [int(name[1:]) for name in header[4:]]  # f0, f1, ... from the CSV header
+    np.testing.assert_array_equal(body[:, 4:], coefs[columns].T)
+    assert set(columns) == set(np.flatnonzero(np.abs(coefs).max(axis=1)))
+
+
+def test_l2_logistic_path_and_fit(capsys, labelled_files, tmp_path):
+    # L2 logistic regression: glmnet's grid (alpha_max of l1_ratio 1e-3), l1_ratio 0.
+    data = load_data(labelled_files["svm"])  # sparse X: the same kernels as the command's
+    X, y = data.X, data.y
+    out_file = tmp_path / "l2.csv"
+    status, out, _ = run(capsys, "path", labelled_files["svm"], "--penalty", "l2",
+                         "--n-alphas", "6", "--out", out_file)
+    assert status == 0
+    assert "Task:  classification, P(y = 1) vs -1" in out
+    assert "Model: L2 logistic regression, with an intercept" in out
+    rows = list(csv.reader(out_file.open(newline="")))
+    body = np.array(rows[1:], dtype=float)
+    grid = fastreg.logistic_path(X, y, l1_ratio=1e-3, n_alphas=6)[0]
+    alphas, coefs, intercepts, gaps = fastreg.logistic_path(X, y, l1_ratio=0.0, alphas=grid)
+    np.testing.assert_array_equal(body[:, 0], alphas)
+    np.testing.assert_array_equal(body[:, 3], gaps)
+    assert np.all(body[:, 1] == P_CLS)  # L2 selects nothing
+    columns = [int(name) - 1 for name in rows[0][4:]]
+    np.testing.assert_array_equal(body[:, 4:], coefs[columns].T)
+
+    status, out, _ = run(capsys, "fit", labelled_files["svm"], "--penalty", "l2", *CLS_FAST)
+    assert status == 0
+    fields = summary(out)
+    assert fields["Model"] == "L2 logistic regression, with an intercept"
+    assert fields["Selected"].startswith(f"{P_CLS} of {P_CLS}")
+    assert "duality gap" in fields["Gap"] and "CV" in fields
+
+
+def test_classification_plots(capsys, labelled_files, tmp_path):
+    pytest.importorskip("matplotlib")
+    cv_png, path_png = tmp_path / "cv.png", tmp_path / "path.png"
+    status, out, _ = run(capsys, "fit", labelled_files["svm"], *CLS_FAST, "--plot", cv_png)
+    assert status == 0 and is_png(cv_png)
+    assert f"Wrote the cross-validation curve to {cv_png}" in out
+    status, _, err = run(capsys, "path", labelled_files["svm"], "--n-alphas", "8", "--plot",
+                         path_png)
+    assert status == 0 and is_png(path_png)
+    assert f"Wrote the path plot to {path_png}" in err
+
+
+def test_classification_progress_and_validations(capsys, labelled_files, events, monkeypatch):
+    assert run(capsys, "fit", labelled_files["svm"], "--cv", "3", "--n-alphas", "5")[0] == 0
+    fold = [("advance", 0)] + ["fit", ("advance", 1)] * 5
+    assert events[: 3 * len(fold)] == fold * 3
+    final = events[3 * len(fold):]
+    assert 1 <= len(final) <= 5 and set(final) == {"fit"}
+
+    shapes = []
+    real = fastreg._solver.make_problem
+
+    def counting(X, *args, **kwargs):
+        shapes.append((X.shape, kwargs.get("loss")))
+        return real(X, *args, **kwargs)
+
+    replace_everywhere(monkeypatch, real, counting)
+    assert run(capsys, "fit", labelled_files["svm"], "--cv", "3", "--n-alphas", "5")[0] == 0
+    # All the data once (grid and final fit), each training fold's rows once: logistic.
+    assert shapes == [((N_CLS, P_CLS), "logistic")] + [((80, P_CLS), "logistic")] * 3
+
+
+@pytest.mark.parametrize("argv", [["fit", "FILE", *CLS_FAST],
+                                  ["path", "FILE", "--n-alphas", "9"]])
+def test_ctrl_c_stops_a_logistic_path_with_one_line(capsys, labelled_files, monkeypatch, argv):
+    solved = []
+    real = fastreg.path.walk_path
+
+    def interrupted(*args, **kwargs):
+        for result in real(*args, **kwargs):
+            yield result
+            solved.append(result.alpha)
+            if len(solved) == 2:
+                raise KeyboardInterrupt
+
+    replace_everywhere(monkeypatch, real, interrupted)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main([labelled_files["svm"] if a == "FILE" else a for a in argv]) == 130
+    assert capsys.readouterr().out == ""
+    assert terminal.getvalue().endswith("\rfastreg: interrupted\n") and len(solved) == 2
+
+
+def test_fit_help_says_alpha_is_on_the_mean_loss_scale(capsys):
+    assert main(["fit", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "on the mean-loss scale for both tasks" in text
+    assert "C is 1 / (alpha n_samples)" in text
+
+
+# --- the demo's classification section ------------------------------------------------------
+
+
+def parse_class_table(out):
+    """The demo's classification table as {model: {column: value}}."""
+    lines = out.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("model")]
+    assert len(starts) == 2  # regression, then classification
+    rows = {}
+    for line in lines[starts[1] + 2:]:
+        if not line.strip():
+            break
+        name, alpha, nnz, tp, fp, accuracy, auc, loss, ms = line.split()
+        rows[name] = {"alpha": float(alpha), "nnz": int(nnz), "tp": int(tp), "fp": int(fp),
+                      "accuracy": float(accuracy), "auc": float(auc), "log_loss": float(loss),
+                      "ms": float(ms)}
+    return rows
+
+
+def test_demo_classification_section(capsys):
+    assert main(SMALL) == 0
+    out = capsys.readouterr().out
+    rows = parse_class_table(out)
+    assert list(rows) == ["L1-logistic", "EN-logistic"]
+    _, labels, _ = make_correlated_classification(60, 200, 20, rho=0.9, random_state=0)
+    assert (f"({int(labels[:30].sum())} of 30 training samples are 1)"
+            in " ".join(out.split()))
+    for name, row in rows.items():
+        assert row["nnz"] == row["tp"] + row["fp"] and 0 < row["nnz"] < 200, name
+        assert 0 <= row["tp"] <= 20 and 0 <= row["accuracy"] <= 1, name
+        assert 0.5 < row["auc"] <= 1 and row["log_loss"] > 0 and row["ms"] >= 0, name
+    paragraph = " ".join(out.split("EN-logistic")[-1].split())
+    l1 = rows["L1-logistic"]
+    assert (f"L1 selects features for a class label too: {l1['tp']} of 20 true features found "
+            f"with {l1['nnz']} non-zeros" in paragraph)
+    en = rows["EN-logistic"]
+    assert f"{en['tp']} of 20 found with {en['nnz']} non-zeros" in paragraph
+
+
+def test_demo_classification_rows_choose_the_best_validation_log_loss():
+    X, y, coef = make_correlated_classification(90, 120, 8, rho=0.8, random_state=4)
+    X_train, y_train = np.asfortranarray(X[:60]), y[:60]
+    rows = cli._classification_rows(X_train, y_train, X[60:], y[60:], 40)
+    assert [row.model for row in rows] == ["L1-logistic", "EN-logistic"]
+    for row, l1_ratio in zip(rows, (1.0, 0.5), strict=True):
+        alphas, coefs, intercepts, _ = fastreg.logistic_path(
+            X_train[:40], y_train[:40], l1_ratio=l1_ratio, eps=1e-2, n_alphas=30)
+        losses = [log_loss(y_train[40:], expit(X_train[40:] @ coefs[:, k] + intercepts[k]),
+                           labels=[0, 1]) for k in range(alphas.size)]
+        assert row.alpha == alphas[int(np.argmin(losses))]
+        assert row.C == pytest.approx(1 / (row.alpha * 60), rel=1e-12)
+        model = fastreg.LogisticRegression(row.C, l1_ratio=l1_ratio).fit(X_train, y_train)
+        np.testing.assert_array_equal(row.coef, model.coef_[0])
+        probability = model.predict_proba(X[60:])[:, 1]
+        assert row.accuracy == accuracy_score(y[60:], model.predict(X[60:]))
+        assert row.roc_auc == roc_auc_score(y[60:], probability)
+        assert row.log_loss == log_loss(y[60:], probability)
+
+
+def test_demo_classification_needs_both_classes(capsys):
+    X = np.asfortranarray(np.random.default_rng(0).normal(size=(30, 10)))
+    y = np.r_[np.ones(20, dtype=int), np.zeros(10, dtype=int)]  # the first 12 all ones
+    assert cli._classification_rows(X[:20], y[:20], X[20:], y[20:], 12) == []
+    cli._print_classification([], np.zeros(10), y[:20])
+    out = capsys.readouterr().out
+    assert "(Not fitted: the fitting or training samples hold a single class" in out
