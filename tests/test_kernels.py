@@ -24,6 +24,8 @@ from fastreg._solver import gram_columns, make_problem
 from .conftest import as_format, make_regression_data
 from .reference import enet_gap
 
+EPS64 = np.finfo(np.float64).eps
+
 
 @njit
 def jit_col_dot(X, j, weights, v):
@@ -181,3 +183,151 @@ def test_take_columns_copies_the_chosen_csc_columns():
     take_columns(CscMatrix(X.data, X.indices, X.indptr), features, *copy)
     taken = sp.csc_matrix(tuple(copy), shape=(30, 5))
     np.testing.assert_array_equal(taken.toarray(), X[:, features].toarray())
+
+
+# --- the logistic loss ---------------------------------------------------------------------------
+
+def _margins(n=40, extreme=True, seed=0):
+    """Labels -1/+1, weights and linear predictors from moderate values to |z| = 1e3, where
+    exp(|z|) overflows float64 and exp(-|z|) underflows."""
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random(n) < 0.5, -1.0, 1.0)
+    z = rng.normal(scale=3.0, size=n)
+    if extreme:
+        z[:8] = [1e3, -1e3, 700.0, -700.0, 745.0, -745.0, 36.0, -36.0]
+    return y, rng.uniform(0.2, 3.0, size=n), z
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_logistic_residual_and_loss_match_numpy_at_any_margin(weighted):
+    from scipy.special import expit
+
+    from fastreg._kernels import logistic_loss, logistic_residual
+
+    y, s, z = _margins()
+    weights = s if weighted else np.empty(0)
+    s = s if weighted else np.ones_like(s)
+    v = np.full_like(z, np.nan)
+    loss, positive, negative, positive_sq, negative_sq = logistic_residual(y, weights, z, v)
+    p = expit(-y * z)  # the probability of the wrong label, exact in float64
+    assert np.isfinite(v).all()
+    # Beyond |t| = 700 the kernel's sigmoid clamps exp's argument: probabilities below
+    # exp(-700) ~ 1e-304 come out as exp(-700), a difference no sum can see.
+    np.testing.assert_allclose(v, y * p, rtol=1e-14, atol=1e-303)
+    exact_loss = s @ np.logaddexp(0.0, -y * z)  # 1e3 for a margin of -1e3, 0 for +1e3
+    assert np.isfinite(loss) and loss == pytest.approx(exact_loss, rel=1e-14)
+    up, down = y > 0, y < 0
+    assert positive == pytest.approx(s[up] @ p[up], rel=1e-14)
+    assert negative == pytest.approx(s[down] @ p[down], rel=1e-14)
+    assert positive_sq == pytest.approx(s[up] @ p[up] ** 2, rel=1e-14)
+    assert negative_sq == pytest.approx(s[down] @ p[down] ** 2, rel=1e-14)
+    # The line search's loss along a direction, overflow-free at every step.
+    dz = np.random.default_rng(1).normal(scale=500.0, size=z.size)
+    for step in (0.0, 0.25, 1.0):
+        value = logistic_loss(y, weights, z, dz, step)
+        assert value == pytest.approx(s @ np.logaddexp(0.0, -y * (z + step * dz)), rel=1e-14)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_newton_weights_are_the_loss_curvature_and_its_working_response(weighted):
+    """``h_i = s_i sigmoid(z) sigmoid(-z)`` floored at ``1e-12 s_i``, and ``h_i t_i`` minus the
+    loss's derivative, ``s_i y_i sigmoid(-y_i z_i)``: the quadratic model has the loss's
+    slope, and its curvature where the floor does not bind."""
+    from scipy.special import expit
+
+    from fastreg._kernels import newton_weights
+
+    y, s, z = _margins()
+    weights = s if weighted else np.empty(0)
+    s = s if weighted else np.ones_like(s)
+    h, t = np.full_like(z, np.nan), np.full_like(z, np.nan)
+    total = newton_weights(y, weights, z, h, t)
+    assert np.isfinite(h).all() and np.isfinite(t).all() and (h > 0).all()
+    exact_h = s * np.maximum(expit(z) * expit(-z), 1e-12)
+    # The kernel forms 1 - sigmoid(y z) by subtraction: an absolute error of eps in it, hence
+    # in p (1 - p) (whose slope in p is at most 1) and, divided by the floored curvature, in t.
+    np.testing.assert_array_less(np.abs(h - exact_h), s * 2 * EPS64 + 4 * EPS64 * exact_h)
+    slope = s * y * expit(-y * z)
+    floored = exact_h / s
+    np.testing.assert_array_less(np.abs(h * t - slope),
+                                 s * 2 * EPS64 + 4 * EPS64 * np.abs(slope) + 1e-300)
+    assert np.all(np.abs(t - slope / exact_h) <= 2 * EPS64 / floored + 4 * EPS64 * np.abs(t))
+    assert total == pytest.approx(h.sum(), rel=1e-14)
+    assert (h[:6] == 1e-12 * s[:6]).all()  # |z| >= 700: the floor binds
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
+@pytest.mark.parametrize("factors", [False, True])
+def test_logistic_gap_matches_reference(fmt, fit_intercept, positive, l1_ratio, factors):
+    from fastreg._kernels import logistic_gap, logistic_residual
+
+    from .conftest import make_classification_data
+    from .reference import logistic_gap as reference_gap
+
+    X_dense, y, sw = make_classification_data(40, 12)
+    X = as_format(X_dense, fmt, np.float64)
+    factor = np.linspace(0.5, 2.0, 12)
+    if factors:
+        factor[2] = 0.0
+    problem = make_problem(X, y, sample_weight=sw, loss="logistic", fit_intercept=fit_intercept,
+                           penalty_factor=factor if factors else None)
+    design = problem.design
+    coef = np.random.default_rng(3).normal(size=12) * (np.arange(12) < 5)
+    if positive:
+        coef = np.abs(coef)
+    intercept = 0.4 if fit_intercept else 0.0
+    z = X_dense @ coef + intercept
+    v = np.empty(40)
+    sums = logistic_residual(problem.datafit.y, design.weights, z, v)
+    xtr = np.empty(12)
+    design.correlations(v, 0.0, sums[1] - sums[2], design.all_features(), xtr)
+    alpha = 0.02
+    penalty = problem.penalty(positive).kernel(alpha, l1_ratio, design.sum_weights)
+    gap, scale, delta = logistic_gap(penalty, problem.datafit.y, design.weights, v, sums,
+                                     fit_intercept, design.col_sqnorm, design.all_features(),
+                                     coef, xtr)
+    kwargs = {"sample_weight": sw, "penalty_factor": factor if factors else None,
+              "fit_intercept": fit_intercept, "positive": positive}
+    expected = reference_gap(X_dense, y, coef, intercept, alpha, l1_ratio, **kwargs)
+    assert expected > 1e-3  # far from the optimum: the gap is far from 0
+    assert gap / design.sum_weights == pytest.approx(expected, rel=1e-10)
+    # The intercept correction: the larger class total shrunk to the smaller.
+    p = 1 / (1 + np.exp(y * z))
+    totals = [sw[y == label] @ p[y == label] for label in (1.0, -1.0)]
+    larger = 0 if totals[0] > totals[1] else 1
+    label = (1.0, -1.0)[larger]
+    expected_delta = (1 - totals[1 - larger] / totals[larger]) * np.sqrt(
+        sw[y == label] @ p[y == label] ** 2) if fit_intercept else 0.0
+    assert delta == pytest.approx(expected_delta, rel=1e-12, abs=1e-300)
+    assert 0 < scale <= 1 and (scale == 1 or l1_ratio == 1.0)
+
+
+def test_logistic_gap_is_finite_at_extreme_margins():
+    """A point whose margins reach +-1e3 (probabilities 0 and 1 in float64): the loss is then
+    as large as the margins, and the gap stays finite and exact."""
+    from fastreg._kernels import logistic_gap, logistic_residual
+
+    from .conftest import make_classification_data
+    from .reference import logistic_gap as reference_gap
+
+    X, y, sw = make_classification_data(40, 12)
+    problem = make_problem(np.asfortranarray(X), y, sample_weight=sw, loss="logistic")
+    design = problem.design
+    coef = np.zeros(12)
+    coef[0] = 1e3 / np.abs(X[:, 0]).max()  # |x_i w| up to 1e3
+    z = X @ coef
+    assert np.abs(z).max() == pytest.approx(1e3)
+    v = np.empty(40)
+    sums = logistic_residual(problem.datafit.y, design.weights, z, v)
+    assert np.isfinite(sums).all()
+    xtr = np.empty(12)
+    design.correlations(v, 0.0, sums[1] - sums[2], design.all_features(), xtr)
+    penalty = problem.penalty().kernel(0.02, 1.0, design.sum_weights)
+    gap, scale, delta = logistic_gap(penalty, problem.datafit.y, design.weights, v, sums,
+                                     True, design.col_sqnorm, design.all_features(), coef, xtr)
+    assert np.isfinite([gap, scale, delta]).all()
+    expected = reference_gap(X, y, coef, 0.0, 0.02, 1.0, sample_weight=sw)
+    assert expected > 10  # such a point is far from the optimum
+    assert gap / design.sum_weights == pytest.approx(expected, rel=1e-12)
