@@ -135,3 +135,140 @@ def test_stop_early_off_by_default_and_checked():
     assert fastreg.lasso_path(X, y, n_alphas=7)[0].size == 7
     with pytest.raises(TypeError, match="stop_early"):
         fastreg.lasso_path(X, y, stop_early="yes")
+
+
+# --- logistic_path -------------------------------------------------------------------------------
+
+LOGISTIC_TOL = 1e-9
+
+
+def _logistic_alpha_max(X, y, s, l1_ratio, fit_intercept=True, positive=False):
+    """``max_j |x_j^T r0| / (S rho)`` at the intercept-only model, in NumPy: ``b0 = log(P /
+    N)`` (0 without intercept), ``r0_i = s_i y_i sigmoid(-y_i b0)``; at ``w = 0`` this is
+    where the first feature's optimality condition starts to fail."""
+    b0 = np.log(s[y > 0].sum() / s[y < 0].sum()) if fit_intercept else 0.0
+    r0 = s * y / (1 + np.exp(y * b0))
+    correlations = X.T @ r0
+    correlations = np.maximum(correlations, 0.0) if positive else np.abs(correlations)
+    return correlations.max() / (s.sum() * l1_ratio), b0
+
+
+def test_logistic_path_equals_single_fits(fmt, dtype):
+    """Each alpha of the path solves the problem a single ``LogisticRegression(C=1 / (alpha
+    S))`` solves (the Elastic Net's solution is unique: both are within ``sqrt(2 G / mu)`` of
+    it), starting at zeros and the null intercept at alpha_max, certified throughout by the
+    independent gap."""
+    from .conftest import make_classification_data
+    from .reference import certified_logistic_gap, logistic_objective
+
+    X_dense, y, sw = make_classification_data()
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    X = as_format(X_dense, fmt, dtype)
+    l1_ratio = 0.8
+    alphas, coefs, intercepts, gaps, n_iters = fastreg.logistic_path(
+        X, y, l1_ratio=l1_ratio, n_alphas=8, eps=1e-2, sample_weight=sw, tol=LOGISTIC_TOL,
+        max_iter=100_000, return_n_iter=True)
+    assert coefs.shape == (20, 8) and coefs.dtype == dtype
+    assert intercepts.shape == gaps.shape == (8,) and len(n_iters) == 8
+    alpha_max, b0 = _logistic_alpha_max(X64, y, sw, l1_ratio)
+    np.testing.assert_allclose(alphas, np.geomspace(alpha_max, 1e-2 * alpha_max, 8),
+                               rtol=1e-12)
+    assert not coefs[:, 0].any() and coefs[:, 1].any()
+    assert intercepts[0] == pytest.approx(b0, rel=1e-12)
+    assert n_iters[0] == 0  # the null model is certified before any epoch
+    S = sw.sum()
+    null = logistic_objective(X64, y, np.zeros(20), b0, 1.0, l1_ratio, sw)
+    rounding = 4 * len(y) * np.finfo(np.float64).eps
+    cold_epochs = 0
+    for k, alpha in enumerate(alphas):
+        single = fastreg.LogisticRegression(C=1 / (alpha * S), l1_ratio=l1_ratio,
+                                            tol=LOGISTIC_TOL, max_iter=100_000).fit(
+            X, y, sample_weight=sw)
+        cold_epochs += single.n_iter_[0]
+        assert gaps[k] <= LOGISTIC_TOL * 2 * null * (1 + 1e-9)
+        mu = alpha * (1 - l1_ratio)
+        radius = 0.0
+        for coef, intercept, reported in ((coefs[:, k], intercepts[k], gaps[k]),
+                                          (single.coef_[0], single.intercept_[0],
+                                           single.dual_gap_)):
+            if dtype == np.float64:
+                gap = certified_logistic_gap(X64, y, coef, intercept, alpha, l1_ratio,
+                                             sample_weight=sw)
+                assert gap <= LOGISTIC_TOL * 2 * null
+                radius += np.sqrt(2 * (max(gap, 0.0) + rounding) / mu)
+            else:
+                # The gap certifies the float64 iterate, of which coef is the rounding:
+                # |fl(w) - w| <= 2^-23 |fl(w)|.
+                radius += np.sqrt(2 * (max(reported, 0.0) + rounding) / mu) + (
+                    2.0**-23 * np.linalg.norm(coef))
+        distance = np.linalg.norm(coefs[:, k].astype(np.float64) - single.coef_[0])
+        assert distance <= radius
+    # Warm starts: along the path each alpha starts near its solution.
+    assert sum(n_iters) < cold_epochs
+
+
+def test_logistic_path_stops_early_once_the_deviance_explained_stops_growing():
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.normal(size=(60, 5)))
+    y = np.where(X[:, 0] - X[:, 1] + 0.05 * rng.normal(size=60) > 0, 1.0, -1.0)
+    common = {"n_alphas": 40, "eps": 1e-4, "tol": 1e-8, "max_iter": 100_000}
+    full = fastreg.logistic_path(X, y, **common)
+    short = fastreg.logistic_path(X, y, stop_early=True, **common)
+    stop = short[0].size
+    assert 1 < stop < 40
+    np.testing.assert_array_equal(short[0], full[0][:stop])
+    np.testing.assert_allclose(short[1], full[1][:, :stop], rtol=1e-8, atol=1e-10)
+    # glmnet's rule, recomputed from the full path: the first alpha explaining >= 0.999 of the
+    # null deviance, or less than 1e-5 (relative) more than the alpha before, ends the path.
+    margins = y[:, None] * (X @ full[1] + full[2])
+    deviance = 2 * np.logaddexp(0.0, -margins).sum(axis=0)
+    positive = (y > 0).sum()
+    null = 2 * (positive * np.log(60 / positive) + (60 - positive) * np.log(60 / (60 - positive)))
+    explained = 1 - deviance / null
+    growth = np.diff(explained, prepend=-np.inf)
+    ends = np.flatnonzero((explained >= 0.999) | (growth < 1e-5 * explained))
+    assert stop == ends[0] + 1
+
+
+def test_logistic_path_takes_explicit_alphas_and_counts():
+    from .conftest import make_classification_data
+
+    X, y, _ = make_classification_data()
+    alphas, coefs, intercepts, _ = fastreg.logistic_path(X, y, alphas=[0.01, 0.2, 0.05])
+    np.testing.assert_array_equal(alphas, [0.2, 0.05, 0.01])
+    assert np.count_nonzero(coefs[:, 0]) < np.count_nonzero(coefs[:, 2])
+    alphas, coefs, intercepts, gaps = fastreg.logistic_path(X, y, alphas=5)
+    assert alphas.shape == intercepts.shape == gaps.shape == (5,) and coefs.shape == (20, 5)
+    with pytest.raises(ValueError, match="l1_ratio=0"):
+        fastreg.logistic_path(X, y, l1_ratio=0.0)
+    _, coefs, _, _ = fastreg.logistic_path(X, y, l1_ratio=0.0, alphas=[1.0, 0.1])
+    assert np.all(coefs != 0)  # a pure L2 penalty keeps every feature
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_logistic_path_starts_at_alpha_max(positive, fit_intercept):
+    from .conftest import make_classification_data
+
+    X, y, sw = make_classification_data()
+    alphas, coefs, intercepts, _ = fastreg.logistic_path(
+        X, y, n_alphas=4, sample_weight=sw, positive=positive, fit_intercept=fit_intercept)
+    alpha_max, b0 = _logistic_alpha_max(X, y, sw, 1.0, fit_intercept, positive)
+    assert alphas[0] == pytest.approx(alpha_max, rel=1e-12)
+    assert not coefs[:, 0].any() and coefs[:, 1].any()
+    assert intercepts[0] == pytest.approx(b0, rel=1e-12, abs=0)
+    if positive:
+        assert (coefs >= 0).all()
+
+
+def test_iter_logistic_path_yields_each_alpha():
+    from .conftest import make_classification_data
+
+    X, y, _ = make_classification_data()
+    alphas, coefs, intercepts, _ = fastreg.logistic_path(X, y, n_alphas=6)
+    for k, step in enumerate(fastreg.iter_logistic_path(X, y, n_alphas=6)):
+        assert step.alpha == alphas[k] and step.mode == "newton"
+        np.testing.assert_array_equal(step.coef, coefs[:, k])
+        assert step.intercept == intercepts[k]
+        if k == 2:
+            break  # a consumer may stop between two alphas
