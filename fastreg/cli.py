@@ -557,6 +557,7 @@ def _label(value) -> str:
 
 
 def _shown(values: np.ndarray, limit: int = 5) -> str:
+    """The first ``limit`` distinct values of a target, for an error message."""
     text = ", ".join(repr(_label(value)) if isinstance(value, str) else _label(value)
                      for value in values[:limit])
     return text + (", ..." if values.size > limit else "")
