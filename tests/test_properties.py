@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,15 @@ from sklearn.linear_model import ElasticNet as SkElasticNet
 
 import fastreg
 
-from .reference import enet_gap, enet_objective
+from .reference import (
+    certified_logistic_gap,
+    enet_gap,
+    enet_objective,
+    logistic_gap,
+    logistic_kkt,
+    logistic_objective,
+    logistic_reference_fit,
+)
 
 TOL = 1e-10  # the relative gap every property asks of fastreg
 MAX_ITER = 100_000
@@ -454,3 +463,238 @@ def test_path_starts_at_zero_and_moves_continuously(case, n_alphas):
         allowed = (a1 - a2) * (penalty[k + 1] - penalty[k])
         slack = (errors[k] + errors[k + 1]) @ np.abs(delta) + 1e-12 * case.y_scale
         assert moved <= allowed + slack
+
+
+# --- penalized logistic regression -------------------------------------------------------------
+
+LOGISTIC_TOL = 1e-8  # the relative gap the logistic properties ask (1e-10 can stall: see
+# tests/test_classifiers.py::test_a_tight_tolerance_is_reached_within_max_iter)
+
+
+@dataclass
+class LogisticCase:
+    """One drawn classification problem (labels -1/+1; ``X`` in its drawn format)."""
+
+    X_dense: np.ndarray
+    X: object
+    y: np.ndarray
+    dtype: type
+    sample_weight: np.ndarray | None
+    penalty_factor: np.ndarray | None
+    fit_intercept: bool
+    positive: bool
+    l1_ratio: float
+    alpha: float
+
+    @property
+    def kwargs(self):
+        return {"sample_weight": self.sample_weight, "penalty_factor": self.penalty_factor,
+                "fit_intercept": self.fit_intercept, "positive": self.positive}
+
+    @property
+    def s(self):
+        return np.ones(len(self.y)) if self.sample_weight is None else self.sample_weight
+
+    @property
+    def null_intercept(self):
+        s, y = self.s, self.y
+        return float(np.log(s[y > 0].sum() / s[y < 0].sum())) if self.fit_intercept else 0.0
+
+    @property
+    def null_loss(self):
+        """The intercept-only model's mean loss: the gap's unit (times 2, the deviance)."""
+        return float(self.s @ np.logaddexp(0.0, -self.y * self.null_intercept) / self.s.sum())
+
+    def objective(self, coef, intercept, X=None):
+        return logistic_objective(self.X_dense if X is None else X, self.y, coef, intercept,
+                                  self.alpha, self.l1_ratio, self.sample_weight,
+                                  self.penalty_factor)
+
+    def rounding(self, value):
+        """The rounding of an objective (or gap) of size ``value``: ``n eps`` of it per sum."""
+        return 4 * len(self.y) * np.finfo(np.float64).eps * (abs(value) + self.null_loss)
+
+
+def numpy_logistic_alpha_max(X_dense, y, l1_ratio, *, sample_weight=None, penalty_factor=None,
+                             fit_intercept=True, positive=False):
+    """``max_j |x_j^T r0| / (S rho f_j)`` over penalized features at the intercept-only model
+    (``r0_i = s_i y_i sigmoid(-y_i b0)``, ``b0 = log(P / N)`` or 0), in NumPy."""
+    s = np.ones(len(y)) if sample_weight is None else sample_weight
+    f = np.ones(X_dense.shape[1]) if penalty_factor is None else penalty_factor
+    b0 = np.log(s[y > 0].sum() / s[y < 0].sum()) if fit_intercept else 0.0
+    corr = X_dense.T @ (s * y / (1 + np.exp(y * b0)))
+    corr = np.maximum(corr, 0.0) if positive else np.abs(corr)
+    penalized = f > 0
+    if not penalized.any():
+        return np.inf
+    return float((corr[penalized] / f[penalized]).max() / (s.sum() * l1_ratio))
+
+
+@st.composite
+def logistic_problems(draw, *, max_n=30, max_p=15, zero_factors=True, alpha_fraction=(0.05,
+                                                                                      1.5)):
+    """A random classification problem, as :func:`problems` draws regression ones.
+
+    Unpenalized features are drawn only for the Lasso penalty without the sign constraint: the
+    Elastic Net and ``positive`` cases with them are known defects (strict xfails in
+    tests/test_classifiers.py).
+    """
+    n = draw(st.integers(2, max_n), label="n_samples")
+    p = draw(st.integers(1, max_p), label="n_features")
+    density = draw(st.sampled_from([0.1, 0.3, 0.7, 1.0]), label="density")
+    dtype = draw(st.sampled_from([np.float64, np.float32]), label="dtype")
+    fmt = draw(st.sampled_from(["dense", "csc"]), label="format")
+    seed = draw(st.integers(0, 2**32 - 1), label="seed")
+    fit_intercept = draw(st.booleans(), label="fit_intercept")
+    weighted = draw(st.booleans(), label="weighted")
+    with_factors = draw(st.booleans(), label="penalty_factor")
+    is_positive = draw(st.booleans(), label="positive")
+    l1_ratio = draw(st.sampled_from([1.0, 0.7, 0.3]) | st.floats(0.05, 1.0), label="l1_ratio")
+    fraction = draw(st.floats(*alpha_fraction), label="alpha / alpha_max")
+
+    rng = np.random.default_rng(seed)
+    X_dense = rng.normal(size=(n, p)) * rng.choice([0.1, 1.0, 10.0], size=p)
+    X_dense[rng.random((n, p)) > density] = 0.0
+    X_dense += rng.choice([0.0, 2.0], size=p) * (X_dense != 0)
+    X_dense = X_dense.astype(dtype).astype(np.float64)
+    true = rng.normal(size=p) * (rng.random(p) < 0.4) / np.maximum(X_dense.std(axis=0), 1e-3)
+    z = X_dense @ true + rng.normal()
+    y = np.where(rng.random(n) < 1 / (1 + np.exp(-np.clip(z, -30, 30))), 1.0, -1.0)
+    y[rng.choice(n, 2, replace=False)] = [1.0, -1.0]  # both classes are present
+    sample_weight = rng.uniform(0.1, 3.0, size=n) if weighted else None
+    penalty_factor = None
+    if with_factors:
+        penalty_factor = rng.uniform(0.2, 3.0, size=p)
+        if zero_factors and l1_ratio == 1.0 and not is_positive and p > 1 and n > p:
+            penalty_factor[rng.integers(p)] = 0.0
+    X = np.asfortranarray(X_dense.astype(dtype)) if fmt == "dense" else sp.csc_matrix(
+        X_dense.astype(dtype))
+    alpha_max = numpy_logistic_alpha_max(X_dense, y, l1_ratio, sample_weight=sample_weight,
+                                         penalty_factor=penalty_factor,
+                                         fit_intercept=fit_intercept, positive=is_positive)
+    alpha = fraction * alpha_max if 0 < alpha_max < np.inf else fraction
+    return LogisticCase(X_dense, X, y, dtype, sample_weight, penalty_factor, fit_intercept,
+                        is_positive, float(l1_ratio), float(alpha))
+
+
+def fit_logistic(case, *, X=None, tol=LOGISTIC_TOL, penalty_factor="case"):
+    """``fastreg.LogisticRegression`` at ``C = 1 / (alpha S)``, failing on non-convergence."""
+    model = fastreg.LogisticRegression(
+        C=1.0 / (case.alpha * case.s.sum()), l1_ratio=case.l1_ratio,
+        fit_intercept=case.fit_intercept, positive=case.positive, tol=tol, max_iter=MAX_ITER,
+        penalty_factor=case.penalty_factor if isinstance(penalty_factor, str)
+        else penalty_factor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        return model.fit(case.X if X is None else X, case.y, sample_weight=case.sample_weight)
+
+
+def float32_shift(case, model):
+    """Bound on how far rounding the float64 iterate to float32 moves the objective (0 for
+    float64): by convexity at most ``|grad P(coef)| . |delta|``, ``|delta| <= 2^-23 |coef|``."""
+    if case.dtype == np.float64:
+        return 0.0
+    coef = model.coef_[0].astype(np.float64)
+    f = np.ones(coef.size) if case.penalty_factor is None else case.penalty_factor
+    s, y = case.s, case.y
+    margin = y * (case.X_dense @ coef + model.intercept_[0])
+    gradient = case.X_dense.T @ (s * y / (1 + np.exp(margin))) / s.sum()
+    delta = 2.0**-23 * np.abs(coef)
+    penalty = case.alpha * f * (case.l1_ratio + (1 - case.l1_ratio) * (np.abs(coef) + delta))
+    return float((np.abs(gradient) + penalty) @ delta)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(logistic_problems(), st.sampled_from([1e-4, 1e-6, LOGISTIC_TOL]))
+def test_logistic_gap_is_the_recomputed_gap_and_certifies(case, tol):
+    """The reported gap is the documented dual point's gap recomputed in NumPy, it is below
+    the tolerance, and it bounds the distance to an independent optimum (L-BFGS-B)."""
+    model = fit_logistic(case, tol=tol)
+    coef, intercept = model.coef_[0], model.intercept_[0]
+    assert coef.dtype == case.dtype and np.isfinite(coef).all() and np.isfinite(intercept)
+    if case.positive:
+        assert (coef >= 0).all()
+    ours = case.objective(coef, intercept)
+    rounding = case.rounding(ours)
+    assert -rounding <= model.dual_gap_ <= tol * 2 * case.null_loss * (1 + 1e-9)
+    if case.dtype == np.float64:
+        recomputed = logistic_gap(case.X_dense, case.y, coef, intercept, case.alpha,
+                                  case.l1_ratio, **case.kwargs)
+        assert abs(model.dual_gap_ - recomputed) <= rounding
+    best = case.objective(*logistic_reference_fit(case.X_dense, case.y, case.alpha,
+                                                  case.l1_ratio, **case.kwargs))
+    assert ours - best <= max(model.dual_gap_, 0.0) + rounding + float32_shift(case, model)
+
+
+@settings(max_examples=50, **SETTINGS)
+@given(logistic_problems(zero_factors=False))
+def test_logistic_solution_satisfies_kkt(case):
+    """Each coordinate's optimality condition within what the certified gap G allows (see
+    tests/test_classifiers.py::test_kkt_conditions_hold_at_the_solution)."""
+    X64 = np.asfortranarray(case.X_dense)  # float64: the float32 rounding is not a violation
+    model = fit_logistic(case, X=X64)
+    coef, intercept = model.coef_[0], model.intercept_[0]
+    gap = certified_logistic_gap(case.X_dense, case.y, coef, intercept, case.alpha,
+                                 case.l1_ratio, **case.kwargs)
+    assert np.isfinite(gap)
+    gap = max(gap, 0.0) + case.rounding(case.objective(coef, intercept))
+    violation, intercept_violation, curvature, rounding = logistic_kkt(
+        case.X_dense, case.y, coef, intercept, case.alpha, case.l1_ratio, **case.kwargs)
+    with np.errstate(divide="ignore"):
+        bound = np.maximum(np.sqrt(2 * curvature * gap),
+                           np.where(coef != 0, 2 * gap / np.abs(coef), 0.0))
+    assert np.all(violation <= bound * (1 + 1e-6) + rounding), (violation - bound).max()
+    assert intercept_violation <= np.sqrt(gap / 2) + 64 * np.finfo(np.float64).eps
+
+
+def assert_same_logistic_solution(case, a, b, X_b=None):
+    """Two fits of one problem reach the same objective within their gaps; under the Elastic
+    Net with every ``f_j > 0`` (``mu = alpha (1 - rho) min f_j`` strongly convex in w) their
+    coefficients are within ``sqrt(2 G / mu)`` each of the unique solution."""
+    values = [case.objective(a.coef_[0], a.intercept_[0]),
+              case.objective(b.coef_[0], b.intercept_[0], X=X_b)]
+    gaps = [max(fit.dual_gap_, 0.0) + case.rounding(value) + float32_shift(case, fit)
+            for fit, value in zip((a, b), values, strict=True)]
+    assert abs(values[0] - values[1]) <= max(gaps)
+    f = np.ones(a.coef_.shape[1]) if case.penalty_factor is None else case.penalty_factor
+    mu = case.alpha * (1 - case.l1_ratio) * f.min()
+    if mu > 0:
+        distance = np.linalg.norm(a.coef_[0].astype(np.float64) - b.coef_[0])
+        rounding = 2.0**-23 * (np.linalg.norm(a.coef_) + np.linalg.norm(b.coef_)) * (
+            case.dtype == np.float32)
+        assert distance <= sum(np.sqrt(2 * gap / mu) for gap in gaps) + rounding
+
+
+@settings(max_examples=50, **SETTINGS)
+@given(logistic_problems())
+def test_logistic_dense_equals_sparse(case):
+    dense = fit_logistic(case, X=np.asfortranarray(case.X_dense.astype(case.dtype)))
+    sparse = fit_logistic(case, X=sp.csc_matrix(case.X_dense.astype(case.dtype)))
+    assert dense.coef_.dtype == sparse.coef_.dtype == case.dtype
+    assert_same_logistic_solution(case, dense, sparse)
+
+
+@settings(max_examples=50, **SETTINGS)
+@given(logistic_problems(), st.randoms(use_true_random=False))
+def test_logistic_permuting_features_permutes_coefficients(case, random):
+    order = list(range(case.X.shape[1]))
+    random.shuffle(order)
+    order = np.array(order)
+    base = fit_logistic(case)
+    factors = None if case.penalty_factor is None else case.penalty_factor[order]
+    permuted = fit_logistic(case, X=case.X[:, order], penalty_factor=factors)
+    unpermuted = np.empty_like(permuted.coef_)
+    unpermuted[:, order] = permuted.coef_
+    permuted.coef_ = unpermuted  # the same problem, its coefficients in the original order
+    assert_same_logistic_solution(case, base, permuted)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(logistic_problems(zero_factors=False, alpha_fraction=(1.0001, 10.0)))
+def test_logistic_alpha_above_alpha_max_gives_the_null_model(case):
+    """At ``alpha > alpha_max`` (computed in NumPy) w = 0 is optimal, and the intercept is the
+    intercept-only model's ``log(P / N)``; alpha_max's rounding is 1e-15 of it, far below the
+    drawn margin of 1e-4."""
+    model = fit_logistic(case)
+    assert not model.coef_.any()
+    assert model.intercept_[0] == pytest.approx(case.null_intercept, rel=1e-12, abs=1e-12)
