@@ -1,10 +1,11 @@
 """Bad input at every public entry point: a clear error naming the argument, one test a case.
 
 Every entry point (``solve``, the path functions, the estimators, cross-validation, the
-selection estimators and the ``fastreg fit|path`` command) is given the same catalogue of bad
-data (NaN and infinity, wrong shapes, wrong types) and bad scalar parameters.  Each must raise
-``ValueError`` or ``TypeError`` whose message names the offending argument; the command line
-must exit with status 2 and a single line on stderr, never a traceback.
+selection estimators, the logistic model and the ``fastreg fit|path`` command) is given the
+same catalogue of bad data (NaN and infinity, wrong shapes, wrong types) and bad scalar
+parameters.  Each must raise ``ValueError`` or ``TypeError`` whose message names the offending
+argument; the command line must exit with status 2 and a single line on stderr, never a
+traceback.
 """
 
 import contextlib
@@ -348,6 +349,108 @@ def test_alpha_zero_is_least_squares_not_zeros(precompute):
         result = fastreg.solve(X, y, 0.0, precompute=precompute, tol=1e-15)
     expected = LinearRegression().fit(X, y).coef_
     np.testing.assert_allclose(result.coef, expected, rtol=1e-6, atol=1e-8)
+
+
+# --- the classifier: binary labels ------------------------------------------------------------
+
+def _labels():
+    """The bad-input data with y as two classes (0 and 1)."""
+    X, y, sample_weight = _data()
+    return X, np.where(y > 0, 1.0, 0.0), sample_weight
+
+
+def _logistic_path(X, y, sample_weight=None, penalty_factor=None, **params):
+    params.setdefault("n_alphas", 4)
+    return fastreg.logistic_path(X, y, sample_weight=sample_weight,
+                                 penalty_factor=penalty_factor, **params)
+
+
+CLASSIFIERS = {
+    "LogisticRegression": _estimator(fastreg.LogisticRegression),
+    "logistic_path": _logistic_path,
+}
+# (entry, case id) -> the defect that makes the case fail (strict xfails).
+CLASSIFIER_DEFECTS = {
+    ("LogisticRegression", "y-complex"):
+        "LogisticRegression().fit(X, y + 1j) raises scikit-learn's 'Complex data not "
+        "supported' followed by the whole array on several lines, without naming y",
+}
+
+
+def _classifier_data_params():
+    _, labels, _ = _labels()
+    # The cases on y, remade from labels (a continuous y is itself an error for a classifier).
+    relabelled = {
+        "y-nan": _with(labels, 0, np.nan), "y-inf": _with(labels, 0, np.inf),
+        "y-short": labels[:-1], "y-long": np.r_[labels, 1.0], "y-3d": labels[:, None, None],
+        "y-scalar": 1.0, "y-2d-targets": np.column_stack([labels, labels]),
+        "y-complex": labels + 1j,
+    }
+    for entry in CLASSIFIERS:
+        for case_id, argument, error, bad in BAD_DATA:
+            if case_id == "y-strings":
+                continue  # strings are labels; a single class is test_classifiers' case
+            if case_id in relabelled:
+                bad = {"y": relabelled[case_id]}
+            marks = ()
+            if (entry, case_id) in CLASSIFIER_DEFECTS:
+                marks = pytest.mark.xfail(strict=True,
+                                          reason=CLASSIFIER_DEFECTS[(entry, case_id)])
+            yield pytest.param(entry, (case_id, argument, error, bad), marks=marks,
+                               id=f"{entry}-{case_id}")
+
+
+@pytest.mark.parametrize(("entry", "case"), list(_classifier_data_params()))
+def test_bad_data_is_rejected_by_the_classifier_naming_the_argument(entry, case):
+    _, argument, error, bad = case
+    X, y, _ = _labels()
+    arguments = {"X": X, "y": y, "sample_weight": None, "penalty_factor": None, **bad}
+    with pytest.raises(error) as info:
+        CLASSIFIERS[entry](arguments.pop("X"), arguments.pop("y"), **arguments)
+    message = str(info.value)
+    assert _names_argument(message, argument), message
+    assert "\n" not in message
+
+
+CLASSIFIER_SCALARS = {
+    "C": [("zero", 0.0, ValueError), ("negative", -1.0, ValueError)] + _REAL,
+    "class_weight": [("unknown", "auto", ValueError), ("unknown-label", {5: 1.0}, ValueError),
+                     ("negative", {0: -1.0, 1: 1.0}, ValueError),
+                     ("nan", {0: np.nan, 1: 1.0}, ValueError),
+                     ("all-zero", {0: 0.0, 1: 0.0}, ValueError)],
+    "stop_early": _FLAG,
+}
+CLASSIFIER_PARAMETERS = {
+    "LogisticRegression": ["C", "l1_ratio", "tol", "max_iter", "fit_intercept", "positive",
+                           "warm_start", "class_weight"],
+    "logistic_path": ["l1_ratio", "tol", "max_iter", "eps", "n_alphas", "alphas",
+                      "fit_intercept", "positive", "coef_init", "stop_early"],
+}
+CLASSIFIER_PARAMETER_DEFECTS = {
+    ("class_weight", "negative"):
+        "a negative class weight is reported as 'sample_weight must be non-negative'",
+}
+
+
+def _classifier_scalar_params():
+    for entry, names in CLASSIFIER_PARAMETERS.items():
+        for name in names:
+            for case_id, value, error in CLASSIFIER_SCALARS.get(name, SCALARS.get(name)):
+                reason = CLASSIFIER_PARAMETER_DEFECTS.get((name, case_id))
+                marks = pytest.mark.xfail(strict=True, reason=reason) if reason else ()
+                yield pytest.param(entry, name, value, error, marks=marks,
+                                   id=f"{entry}-{name}-{case_id}")
+
+
+@pytest.mark.parametrize(("entry", "name", "value", "error"), list(_classifier_scalar_params()))
+def test_bad_classifier_parameter_is_rejected_naming_it(entry, name, value, error):
+    X, y, _ = _labels()
+    with pytest.raises(error) as info:
+        CLASSIFIERS[entry](X, y, **{name: value})
+    message = str(info.value)
+    # "class weights" in words names class_weight too.
+    assert _names_argument(message, name) or (
+        name == "class_weight" and "class weights" in message), message
 
 
 # --- the command line ------------------------------------------------------------------------
