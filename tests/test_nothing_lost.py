@@ -344,3 +344,133 @@ def test_python_column_moments_of_float32_data_accumulate_in_float64(fmt):
         total, squares = col_moments(X, j, np.empty(0))
         assert total == pytest.approx(exact[:, j].sum(), rel=1e-12, abs=1e-12)
         assert squares == pytest.approx(exact[:, j] @ exact[:, j], rel=1e-12)
+
+
+# --- the logistic model ------------------------------------------------------------------------
+
+def _classes(seed=0):
+    """The data above with y as two classes (strings: labels need not be numbers)."""
+    X, y, sw, pf = _data(seed)
+    return X, np.where(y > np.median(y), "up", "down"), sw, pf
+
+
+def _logistic_fit(X, y, sw, pf, coef_init):
+    del coef_init
+    return fastreg.LogisticRegression(C=0.5, l1_ratio=0.7, penalty_factor=pf,
+                                      class_weight="balanced").fit(X, y, sample_weight=sw)
+
+
+def _logistic_path(X, y, sw, pf, coef_init):
+    return fastreg.logistic_path(X, y, l1_ratio=0.7, n_alphas=5, sample_weight=sw,
+                                 penalty_factor=pf, coef_init=coef_init)
+
+
+LOGISTIC_ENTRY_POINTS = {"LogisticRegression": _logistic_fit, "logistic_path": _logistic_path}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("entry", list(LOGISTIC_ENTRY_POINTS))
+def test_logistic_read_only_inputs_are_accepted_and_left_unchanged(entry, fmt):
+    X_dense, y, sw, pf = _classes()
+    X = _as(X_dense, fmt)
+    y, sw, pf = _read_only(y), _read_only(sw), _read_only(pf)
+    coef_init = _read_only(np.full(N_FEATURES, 0.1))
+    before = [_snapshot(X), y.copy(), sw.copy(), pf.copy(), coef_init.copy()]
+    LOGISTIC_ENTRY_POINTS[entry](X, y, sw, pf, coef_init)
+    _assert_unchanged(X, before[0])
+    for array, copy_ in zip((y, sw, pf, coef_init), before[1:], strict=True):
+        assert not array.flags.writeable
+        np.testing.assert_array_equal(array, copy_, strict=True)
+
+
+@pytest.mark.parametrize("fmt", ["dense-F", "csc"])
+def test_logistic_writable_inputs_are_not_modified_either(fmt):
+    X_dense, y, sw, pf = _classes()
+    X = np.asfortranarray(X_dense) if fmt == "dense-F" else sp.csc_matrix(X_dense)
+    coef_init = np.full(N_FEATURES, 0.1)
+    before = (_snapshot(X), y.copy(), sw.copy(), pf.copy(), coef_init.copy())
+    for run in LOGISTIC_ENTRY_POINTS.values():
+        run(X, y, sw, pf, coef_init)
+    if sp.issparse(X):
+        for array, copy_ in zip((X.data, X.indices, X.indptr), before[0][1:], strict=True):
+            np.testing.assert_array_equal(array, copy_, strict=True)
+    else:
+        np.testing.assert_array_equal(X, before[0][1], strict=True)
+    for array, copy_ in zip((y, sw, pf, coef_init), before[1:], strict=True):
+        np.testing.assert_array_equal(array, copy_, strict=True)
+
+
+def _failing_logistic_fits():
+    """``(description, call)``: fits that must raise, most on data of another shape."""
+    X, y, sw, _ = _classes(seed=1)
+    X_wide = np.column_stack([X, X[:, :3]])
+    three = y.astype(object)
+    three[:5] = "flat"
+    sw_negative = sw.copy()
+    sw_negative[0] = -1.0
+    return [
+        ("three-classes-wider-X", lambda model: model.fit(X_wide, three)),
+        ("one-class-wider-X", lambda model: model.fit(X_wide, np.full(len(y), "up"))),
+        ("short-y-wider-X", lambda model: model.fit(X_wide, y[:-1])),
+        ("negative-weight-wider-X", lambda model: model.fit(X_wide, y,
+                                                            sample_weight=sw_negative)),
+        ("nan-X-same-shape", lambda model: model.fit(np.where(X > 1, np.nan, X), y)),
+        ("bad-class-weight", lambda model: model.set_params(
+            class_weight={"sideways": 1.0}).fit(X_wide, y)),
+        ("penalty-factor-of-the-old-width", lambda model: model.set_params(
+            penalty_factor=np.ones(N_FEATURES)).fit(X_wide, y)),
+    ]
+
+
+@pytest.mark.parametrize("description", [case[0] for case in _failing_logistic_fits()])
+def test_a_failed_logistic_fit_leaves_the_fitted_estimator_as_it_was(description):
+    X, y, sw, _ = _classes()
+    model = fastreg.LogisticRegression(C=0.5, warm_start=True).fit(X, y, sample_weight=sw)
+    state = _state(model)
+    outputs = (model.predict(X), model.predict_proba(X))
+    failing = dict(_failing_logistic_fits())[description]
+    with pytest.raises((ValueError, TypeError)):
+        failing(model)
+    model.set_params(**{key: value for key, value in state.items()
+                        if key in model.get_params()})
+    _assert_same_state(model, state)
+    np.testing.assert_array_equal(model.predict(X), outputs[0], strict=True)
+    np.testing.assert_array_equal(model.predict_proba(X), outputs[1], strict=True)
+
+
+@pytest.mark.parametrize("fmt", ["dense-F", "csc"])
+def test_a_pickled_logistic_model_round_trips_exactly(fmt):
+    X_dense, y, sw, pf = _classes()
+    X = _as(X_dense, fmt)
+    model = fastreg.LogisticRegression(C=0.5, penalty_factor=pf).fit(X, y, sample_weight=sw)
+    restored = pickle.loads(pickle.dumps(model))
+    _assert_same_state(restored, _state(model))
+    X_new = _as(_classes(seed=3)[0], fmt)
+    for data in (X, X_new):
+        for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+            np.testing.assert_array_equal(getattr(restored, method)(data),
+                                          getattr(model, method)(data), strict=True)
+
+
+@pytest.mark.parametrize("fmt", ["dense-F", "float32", "csc"])
+def test_repeated_logistic_fits_are_bit_identical_on_any_thread(fmt):
+    X_dense, y, sw, pf = _classes()
+    X = _as(X_dense, fmt)
+
+    def fit():
+        return fastreg.LogisticRegression(C=0.5, l1_ratio=0.8, penalty_factor=pf).fit(
+            X, y, sample_weight=sw)
+
+    fits = [fit() for _ in range(2)]
+    there = {}
+    thread = threading.Thread(target=lambda: there.update(model=fit()))
+    thread.start()
+    thread.join()
+    fits.append(there["model"])
+    for other in fits[1:]:
+        np.testing.assert_array_equal(other.coef_, fits[0].coef_, strict=True)
+        np.testing.assert_array_equal(other.intercept_, fits[0].intercept_, strict=True)
+        assert other.dual_gap_ == fits[0].dual_gap_ and other.n_iter_ == fits[0].n_iter_
+    paths = [fastreg.logistic_path(X, y, n_alphas=6, sample_weight=sw) for _ in range(2)]
+    for first, second in zip(*paths, strict=True):
+        np.testing.assert_array_equal(first, second, strict=True)
