@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,6 +10,7 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import check_cv
 from sklearn.utils.class_weight import compute_class_weight
@@ -51,7 +53,9 @@ def check_classification_labels(estimator, X, y, sample_weight, class_weight):
     X, _ = check_design_matrix(X)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
-        raise ValueError(f"y must be 1-dimensional, got shape {y.shape}; pass y.ravel().")
+        warnings.warn("A column-vector y was passed when a 1d array was expected; it is "
+                      "raveled.", DataConversionWarning, stacklevel=3)
+        y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
     if y.shape[0] != X.shape[0]:
@@ -66,21 +70,36 @@ def check_classification_labels(estimator, X, y, sample_weight, class_weight):
         raise ValueError(f"{type(estimator).__name__} needs samples of at least 2 classes in "
                          f"the data, but the data contain only one class: {classes[0]!r}.")
     if classes.size > 2:
-        raise ValueError(f"{type(estimator).__name__} is a binary classifier; y has "
-                         f"{classes.size} classes. Multinomial logistic regression is not "
-                         "supported yet: fit one model per class (one-vs-rest).")
+        raise ValueError(f"Only binary classification is supported. y has {classes.size} "
+                         f"classes: {type(estimator).__name__} has no multinomial loss yet "
+                         "(fit one model per class, one-vs-rest).")
     labels = np.where(y == classes[1], 1.0, -1.0)
     if isinstance(sample_weight, Real):
         sample_weight = None  # a scalar weight scales the loss of every sample alike
     weights = check_sample_weight(sample_weight, X.shape[0], np.float64)
     if class_weight is not None:
-        per_class = compute_class_weight(class_weight, classes=classes, y=y)
+        per_class = _class_weights(class_weight, classes, labels, weights)
         per_sample = per_class[(labels > 0).astype(np.intp)]
         weights = weights * per_sample if weights.size else per_sample
         if not weights.sum() > 0:
             raise ValueError("The class weights and sample weights give every sample a weight "
                              "of zero.")
     return X, classes, labels, (weights if weights.size else None)
+
+
+def _class_weights(class_weight, classes, labels, weights) -> np.ndarray:
+    """The weights of the two classes: a dict's (1 for a class it omits), or "balanced",
+    ``S / (2 S_k)`` with ``S_k`` the class's total sample weight (its count without sample
+    weights), as scikit-learn balances the weighted class totals."""
+    if isinstance(class_weight, str) and class_weight == "balanced":
+        s = weights if weights.size else np.ones(labels.size)
+        totals = np.array([s[labels < 0].sum(), s[labels > 0].sum()])
+        if not (totals > 0).all():
+            raise ValueError("class_weight='balanced' needs a positive total sample weight "
+                             "in each class.")
+        return totals.sum() / (2.0 * totals)
+    return compute_class_weight(class_weight, classes=classes, y=classes[(labels > 0)
+                                                                         .astype(np.intp)])
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -243,6 +262,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
 
     def predict_proba(self, X):

@@ -207,19 +207,18 @@ class Solver:
         # X_c^T r at the last full pass: the gap, the ranking and the strong rule use it.
         # The covariance solver updates it in place (its "q").
         self.xtr = np.zeros(problem.n_features)
-        options = dict(anderson=self.anderson, gap_every=self.gap_every)
-        unpenalized = np.flatnonzero(problem.penalty_factor == 0.0).astype(np.int32)
+        options = dict(anderson=self.anderson, gap_every=self.gap_every,
+                       unpenalized=np.flatnonzero(problem.penalty_factor == 0.0).astype(
+                           np.int32))
         if self.mode == "newton":
             self.inner = ProxNewton(design, problem.datafit, self.coef, self.xtr,
                                     intercept_init=intercept_init, **options)
         elif self.mode == "residual":
             self.inner = ResidualCD(design, problem.datafit, self.coef, self.xtr,
-                                    unpenalized=unpenalized,
                                     blocks=check_precompute(precompute) == "auto", **options)
         else:
             self.inner = CovarianceCD(design, problem.datafit, self.coef, self.xtr,
-                                      unpenalized=unpenalized, all_columns=n_alphas > 1,
-                                      **options)
+                                      all_columns=n_alphas > 1, **options)
         self.previous_l1 = None
         self.fresh = None
 

@@ -37,13 +37,48 @@ class _Inner:
     mode = ""
 
     def __init__(self, design: Design, datafit, coef: np.ndarray, xtr: np.ndarray, *,
-                 anderson: int, gap_every: int):
+                 unpenalized: np.ndarray, anderson: int, gap_every: int):
         self.design = design
         self.datafit = datafit
         self.coef = coef
         self.xtr = xtr
+        self.unpenalized = unpenalized
         self.anderson = anderson
         self.gap_every = gap_every
+        self._unpenalized_gram = None
+
+    def certifies(self, penalty) -> bool:
+        """Whether the gap is certified by projecting off the unpenalized features' columns
+        (there are some, but not too many for their Gram columns)."""
+        return penalty.l1 > 0 and 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED
+
+    def _projection(self, positive: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(projected, beta, correlations)``: the unpenalized features whose constraints
+        ``x_j^T theta = 0`` the dual point is projected onto, the projection's coefficients
+        (``G_UU beta = X_U^T r`` over them) and every feature's correlation with the
+        projected point, ``x_j^T r - G_jU beta``.
+
+        Under ``positive`` the constraint of an unpenalized feature is ``x_j^T theta <= 0``:
+        only those that move or would move are projected off (an active set, grown while the
+        projection makes another one's correlation positive).  The Gram columns of the
+        unpenalized features are computed once.
+        """
+        w, unpenalized = self.coef, self.unpenalized
+        if self._unpenalized_gram is None:
+            self._unpenalized_gram = gram_columns(self.design, unpenalized)
+        gram = self._unpenalized_gram
+        projected = (w[unpenalized] > 0) | (self.xtr[unpenalized] > 0) if positive else (
+            np.ones(unpenalized.size, dtype=bool))
+        for _ in range(unpenalized.size + 1):
+            columns = gram[:, projected]
+            beta = np.linalg.lstsq(columns[unpenalized[projected]],
+                                   self.xtr[unpenalized[projected]], rcond=None)[0]
+            correlations = self.xtr - columns @ beta
+            grown = projected | (correlations[unpenalized] > 0)
+            if not positive or (grown == projected).all():
+                break
+            projected = grown
+        return unpenalized[projected], beta, correlations
 
 
 class _QuadraticInner(_Inner):
@@ -52,14 +87,9 @@ class _QuadraticInner(_Inner):
 
     datafit: Quadratic
 
-    def __init__(self, *args, unpenalized: np.ndarray, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.unpenalized = unpenalized
-        self._unpenalized_gram = None
-
     def full_gap(self, penalty, candidates) -> float:
         gap = self._gap(penalty, candidates)
-        if penalty.l1 > 0 and 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED:
+        if self.certifies(penalty):
             return self._certified_gap(penalty)
         return gap
 
@@ -98,28 +128,11 @@ class _QuadraticInner(_Inner):
         columns, ``r' = r - X_U beta`` with ``G_UU beta = X_U^T S r``; scaled into the
         penalized features' constraints, ``r'`` is a dual point, and ``r' -> r`` at the
         solution.  Needs the correlations of every feature (no screening runs with unpenalized
-        features) and the Gram columns of the unpenalized ones, computed once.
+        features).
         """
-        design, fit, w, unpenalized = self.design, self.datafit, self.coef, self.unpenalized
+        fit, w = self.datafit, self.coef
         l1_reg, l2_reg, positive = penalty.l1, penalty.l2, penalty.positive
-        if self._unpenalized_gram is None:
-            self._unpenalized_gram = gram_columns(design, unpenalized)
-        gram = self._unpenalized_gram
-        # Under ``positive`` the constraint of an unpenalized feature is x_j^T theta <= 0:
-        # only those that move or would move are projected off (an active set, grown while
-        # the projection makes another one's correlation positive).
-        projected = (w[unpenalized] > 0) | (self.xtr[unpenalized] > 0) if positive else (
-            np.ones(unpenalized.size, dtype=bool))
-        for _ in range(unpenalized.size + 1):
-            columns = gram[:, projected]
-            beta = np.linalg.lstsq(columns[unpenalized[projected]],
-                                   self.xtr[unpenalized[projected]], rcond=None)[0]
-            correlations = self.xtr - columns @ beta
-            grown = projected | (correlations[unpenalized] > 0)
-            if not positive or (grown == projected).all():
-                break
-            projected = grown
-        unpenalized = unpenalized[projected]
+        unpenalized, beta, correlations = self._projection(positive)
         r_sqnorm, r_dot_y = self.sums()
         projected_sqnorm = max(r_sqnorm - beta @ self.xtr[unpenalized], 0.0)
         projected_dot_y = r_dot_y - beta @ fit.xty_of(unpenalized)
@@ -347,8 +360,11 @@ class ProxNewton(_Inner):
     datafit: Logistic
     # Newton steps per working-set solve, and the weighted least-squares problem's accuracy
     # as a fraction of the working set's gap before the step.
-    max_newton = 50
-    subproblem_ratio = 0.1
+    max_newton = 1000
+    subproblem_ratio = 0.3
+    # Epochs per Newton step at most: a step is a direction for the line search, and an
+    # ill-conditioned weighted problem (p close to n) would take thousands of them.
+    max_step_epochs = 50
     # Armijo's sufficient decrease, and the line search's halvings before giving up.
     armijo = 1e-4
     max_halvings = 30
@@ -385,7 +401,37 @@ class ProxNewton(_Inner):
         gap, self.scale, self.delta = K.logistic_gap(
             penalty, self.datafit.y, design.weights, self.v, self.sums, design.fit_intercept,
             design.col_sqnorm, candidates, self.coef, self.xtr)
+        if self.certifies(penalty):
+            return self._certified_gap(penalty, candidates, gap)
         return gap
+
+    def _certified_gap(self, penalty, candidates, gap) -> float:
+        """A duality gap that bounds the suboptimality although some features are unpenalized.
+
+        Their constraints ``x_j^T theta = 0`` hold for ``theta = S v'``, ``v' = v - X_U,c
+        beta`` (``G_UU beta = X_U^T S v``), centered when there is an intercept (``sum_i
+        theta_i = 0``, replacing the shrinking correction); ``v' -> v`` at the solution.  The
+        point must also stay in the dual's box, ``0 <= y_i v'_i <= 1``; where the projection
+        leaves it (far from the solution, or for samples fitted with a margin of many
+        units) the uncertified ``gap`` is returned, a convergence measure only.
+        """
+        design, fit = self.design, self.datafit
+        unpenalized, beta, correlations = self._projection(penalty.positive)
+        shift = np.zeros(design.n_samples)
+        K.add_columns(design.X_kernel, unpenalized, beta, shift)  # in float64, no copy of X
+        projected = self.v - shift + float(design.x_mean[unpenalized] @ beta)
+        if design.fit_intercept:
+            weights = design.weights
+            projected -= (projected @ weights if weights.size else projected.sum()) / (
+                design.sum_weights)
+        margins = fit.y * projected
+        if not (margins.min(initial=0.0) >= 0.0 and margins.max(initial=0.0) <= 1.0):
+            return gap
+        sums = (self.sums[0], 0.0, 0.0, 0.0, 0.0)  # the loss; no correction to make
+        certified, _, _ = K.logistic_gap(penalty, fit.y, design.weights, projected, sums,
+                                         False, design.col_sqnorm, candidates, self.coef,
+                                         correlations)
+        return certified
 
     def screening(self, penalty, gap, candidates):
         """``(penalty view, dual scale, radius)``: the logistic dual is the plain Fenchel
@@ -435,7 +481,7 @@ class ProxNewton(_Inner):
             if index.size:  # else a step on the intercept alone
                 _, done, _ = K.residual_cd(
                     columns.X_kernel, target, h, total, means, sqnorms, local, index.copy(),
-                    w, residual, xtr, max_epochs - epochs,
+                    w, residual, xtr, min(max_epochs - epochs, self.max_step_epochs),
                     max(self.subproblem_ratio * gap, 1e-3 * inner_tol), tol, self.gap_every,
                     shuffle_seed, self.anderson)
                 epochs += done

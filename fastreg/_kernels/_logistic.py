@@ -138,7 +138,8 @@ def newton_weights(y, weights, z, curvature, response):
         p = _sigmoid(y[i] * z[i])
         h = s * max(p * (1.0 - p), _MIN_CURVATURE)
         curvature[i] = h
-        response[i] = s * y[i] * (1.0 - p) / h
+        # A sample of weight 0 has no say in the model: any response will do.
+        response[i] = y[i] * (1.0 - p) / max(p * (1.0 - p), _MIN_CURVATURE)
         total += h
     return total
 
@@ -171,7 +172,9 @@ def logistic_gap(penalty, y, weights, v, sums, fit_intercept, col_sqnorm, featur
         norm_j = np.sqrt(col_sqnorm[j])
         if f_j <= 0.0:
             if col_sqnorm[j] > 0.0:
-                unpenalized += 2.0 * xtr[j] * xtr[j] / col_sqnorm[j]
+                # Under positive a zero coefficient with a negative slope is stationary.
+                slope = max(xtr[j], 0.0) if penalty.positive and w[j] == 0.0 else xtr[j]
+                unpenalized += 2.0 * slope * slope / col_sqnorm[j]
             continue
         penalty_sum += value(penalty, j, w[j])
         # The largest |x_j^T theta| (signed under positive) the correction d allows.
