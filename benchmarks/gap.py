@@ -32,14 +32,74 @@ matrix, so sparse ``X`` stays sparse.  The gap, divided by ``n`` back to objecti
 
 The primal term uses the solver's own intercept ``b``, so a poor intercept shows up in the gap.
 All arithmetic is in float64 whatever the dtype of ``X``.
+
+**L1-regularized logistic regression.**  Labels :math:`y_i \in \{-1, +1\}` (any two values are
+mapped to them, the larger one to ``+1``), mean-loss scale as glmnet and skglm use it:
+
+.. math::
+
+    P(w, b) = \frac1n \sum_i \log\big(1 + e^{-y_i (x_i^\top w + b)}\big) + \alpha \|w\|_1 .
+
+scikit-learn's ``LogisticRegression(C=...)`` minimises ``C sum_i loss_i + ||w||_1``, i.e.
+``alpha = 1 / (C n)``.  In sum scale, with :math:`\lambda = n \alpha`,
+:math:`f_i(z) = \log(1 + e^{-y_i z})` and :math:`z = Xw + b`, the Lagrangian of
+:math:`\min \sum_i f_i(z_i) + \lambda \|w\|_1` s.t. :math:`z = Xw + b` with multiplier
+:math:`\theta` is :math:`\sum_i [f_i(z_i) + \theta_i z_i] + \lambda \|w\|_1 - \theta^\top X w
+- b \sum_i \theta_i`.  Minimizing over ``z`` gives :math:`-\sum_i f_i^*(-\theta_i)`, over
+``w`` the constraint :math:`\|X^\top \theta\|_\infty \le \lambda`, over ``b`` (with an
+intercept) :math:`\sum_i \theta_i = 0`.  The conjugate of the logistic loss is the negative
+binary entropy: :math:`f_i^*(-\theta_i) = a \log a + (1 - a) \log(1 - a)` with
+:math:`a = y_i \theta_i \in [0, 1]` (infinite outside), so the dual is (Ndiaye, Fercoq,
+Gramfort and Salmon 2017, "Gap safe screening rules for sparsity enforcing penalties", JMLR,
+section 2 and the logistic example of section 4)
+
+.. math::
+
+    D(\theta) = \sum_i H(y_i \theta_i), \qquad H(a) = -a \log a - (1 - a) \log(1 - a),
+    \qquad \|X^\top \theta\|_\infty \le \lambda, \ \ \textstyle\sum_i \theta_i = 0
+    \ \text{(with an intercept)} .
+
+**Dual point.**  At the optimum :math:`\theta_i = -f_i'(z_i) = y_i \sigma(-y_i z_i)`, the
+generalized residual ``r``; from the solver's answer we take that ``r``.  With an intercept
+it must sum to zero *and* stay in the box :math:`y_i \theta_i \in [0, 1]` (subtracting its
+mean, as for least squares, can leave the box, where ``H`` is undefined): of the two sums
+:math:`S_+ = \sum_{y_i = 1} r_i` and :math:`S_- = -\sum_{y_i = -1} r_i`, both non-negative,
+the larger part is multiplied by ``min / max``, which keeps every :math:`y_i r_i` in
+``[0, 1]``.  At the optimum the intercept's optimality condition already makes the sum zero,
+so nothing changes there.  Then :math:`\theta = s\, r` with
+:math:`s = \min(1, \lambda / \|X^\top r\|_\infty)`, which keeps both the box and the zero sum.
+The gap, divided by ``n`` back to objective units, is
+
+.. math::
+
+    G = \frac1n \Big[ \sum_i f_i(z_i) + \lambda \|w\|_1 - \sum_i H(y_i \theta_i) \Big] \ge 0 .
+
+``H`` is evaluated from :math:`a_i = \sigma(-y_i z_i)` and :math:`1 - a_i = \sigma(y_i z_i)`,
+both computed directly, and after a factor ``c`` from :math:`c\, a_i` and
+:math:`(1 - c) + c (1 - a_i)`: no ``1 - a`` is formed by cancellation where ``a`` is near 1.
+The target :func:`logistic_target_gap` is ``rel * P_null`` with ``P_null`` the mean loss of the
+intercept-only model, the binary entropy of the fraction of positive labels (``log 2`` without
+intercept): the analogue of the Lasso's ``rel * ||y - ybar||^2 / (2n)``, which is ``rel``
+times the objective at ``w = 0``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import entr, expit
 
-__all__ = ["alpha_max", "enet_duality_gap", "enet_objective", "target_gap"]
+__all__ = [
+    "alpha_max",
+    "enet_duality_gap",
+    "enet_objective",
+    "logistic_alpha_max",
+    "logistic_duality_gap",
+    "logistic_objective",
+    "logistic_target_gap",
+    "signed_labels",
+    "target_gap",
+]
 
 
 def _as_float64_vector(v):
@@ -150,3 +210,126 @@ def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True):
     y = _as_float64_vector(y)
     yc = y - y.mean() if fit_intercept else y
     return float(np.max(np.abs(_rmatvec(X, yc))) / (y.shape[0] * l1_ratio))
+
+
+# -- L1-regularized logistic regression -----------------------------------------------------
+
+
+def signed_labels(y):
+    """``y`` as a float64 vector of ``-1.0`` / ``+1.0``.
+
+    Labels already in ``{-1, 1}`` or ``{0, 1}`` keep their meaning (``0`` is the negative
+    class); any other two values are mapped in sorted order, the larger one to ``+1``, as
+    scikit-learn's ``classes_[1]`` is the positive class.
+    """
+    y = np.asarray(y).ravel()
+    classes = np.unique(y)
+    if classes.size > 2:
+        raise ValueError(f"binary labels needed, got {classes.size} distinct values")
+    if set(classes.tolist()) <= {-1, 1}:
+        return y.astype(np.float64)
+    if set(classes.tolist()) <= {0, 1}:
+        return 2.0 * y.astype(np.float64) - 1.0
+    if classes.size < 2:
+        raise ValueError(f"a single label {classes[0]!r} that is neither -1, 0 nor 1")
+    return np.where(y == classes[1], 1.0, -1.0)
+
+
+def _margins(X, y, coef, intercept):
+    """``y_i z_i`` with ``z = Xw + b``, in float64."""
+    return y * (_matvec(X, coef) + float(intercept))
+
+
+def logistic_objective(X, y, coef, intercept, alpha):
+    """Primal ``P(w, b)`` of the logistic model (module docstring), mean-loss scale."""
+    y = signed_labels(y)
+    coef = _as_float64_vector(coef)
+    margins = _margins(X, y, coef, intercept)
+    return float(np.mean(np.logaddexp(0.0, -margins)) + alpha * np.abs(coef).sum())
+
+
+def logistic_duality_gap(X, y, coef, intercept, alpha, fit_intercept):
+    """Duality gap of a solver's ``(coef, intercept)`` for L1 logistic regression.
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
+        Design matrix; never densified.
+    y : array-like of shape (n_samples,)
+        Two-valued labels (see :func:`signed_labels`).
+    coef : array-like of shape (n_features,) or (1, n_features)
+        The solver's coefficients (scikit-learn's ``coef_`` shape is accepted).
+    intercept : float or array-like of one value
+        The solver's intercept; ``0`` for a fit without intercept.
+    alpha : float
+        Mean-loss penalty, ``alpha = 1 / (C n)`` in scikit-learn's terms.
+    fit_intercept : bool
+        Whether the model has an unpenalized intercept, which constrains the dual point to
+        sum to zero.  Required: an intercept of exactly 0 is a valid answer of either model.
+
+    Returns
+    -------
+    gap : float
+        ``P(w, b) - D(theta)`` divided by ``n_samples``; non-negative up to rounding, 0 at
+        the optimum.
+    """
+    y = signed_labels(y)
+    coef = _as_float64_vector(coef)
+    intercept = float(np.asarray(intercept, dtype=np.float64).reshape(-1)[0])
+    n_samples = y.shape[0]
+    if X.shape != (n_samples, coef.shape[0]):
+        raise ValueError(f"shapes differ: X {X.shape}, y {y.shape}, coef {coef.shape}")
+    lam = n_samples * alpha
+
+    margins = _margins(X, y, coef, intercept)
+    loss = np.logaddexp(0.0, -margins).sum()
+    a = expit(-margins)  # y_i r_i, in [0, 1]
+    a_complement = expit(margins)  # 1 - a_i, without cancellation
+
+    factor = np.ones(n_samples)
+    if fit_intercept:
+        positive = y > 0
+        sum_positive, sum_negative = a[positive].sum(), a[~positive].sum()
+        if sum_positive > sum_negative:
+            factor[positive] = sum_negative / sum_positive
+        elif sum_negative > sum_positive:
+            factor[~positive] = sum_positive / sum_negative
+
+    residual = factor * y * a
+    correlation = _rmatvec(X, residual)
+    dual_norm = np.max(np.abs(correlation)) if correlation.size else 0.0
+    if dual_norm > lam:
+        factor *= lam / dual_norm
+
+    dual = (entr(factor * a) + entr((1.0 - factor) + factor * a_complement)).sum()
+    return float((loss + lam * np.abs(coef).sum() - dual) / n_samples)
+
+
+def logistic_target_gap(y, rel=1e-6, fit_intercept=True):
+    """The logistic target gap ``rel * P_null``.
+
+    ``P_null`` is the mean loss of the intercept-only model, the binary entropy of the
+    fraction ``p`` of positive labels (``log 2`` without intercept): the objective at
+    ``w = 0``, as the Lasso's ``||y - ybar||^2 / (2n)`` is.
+    """
+    if not fit_intercept:
+        return float(rel * np.log(2.0))
+    p = float(np.mean(signed_labels(y) > 0))
+    return float(rel * (entr(p) + entr(1.0 - p)))
+
+
+def logistic_alpha_max(X, y, fit_intercept=True):
+    """Smallest ``alpha`` with ``w = 0`` optimal.
+
+    ``||X^T (y01 - p0)||_inf / n`` with an intercept (``y01 = (y + 1) / 2``, ``p0`` its mean:
+    the intercept-only fit predicts ``p0``), ``||X^T y||_inf / (2n)`` without (``b = 0``
+    predicts ``1/2``).
+    """
+    y = signed_labels(y)
+    n_samples = y.shape[0]
+    if fit_intercept:
+        y01 = 0.5 * (y + 1.0)
+        score = y01 - y01.mean()
+    else:
+        score = 0.5 * y
+    return float(np.max(np.abs(_rmatvec(X, score))) / n_samples)

@@ -1,13 +1,26 @@
-"""Tests of the benchmark harness: problem generators and the shared duality gap."""
+"""Tests of the benchmark harness: problem generators, the shared duality gaps, the drivers."""
 
+import math
 import time
+import warnings
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.linear_model import ElasticNet, Lasso
 
-from benchmarks.gap import alpha_max, enet_duality_gap, enet_objective, target_gap
+from benchmarks.gap import (
+    alpha_max,
+    enet_duality_gap,
+    enet_objective,
+    logistic_alpha_max,
+    logistic_duality_gap,
+    logistic_objective,
+    logistic_target_gap,
+    signed_labels,
+    target_gap,
+)
 from benchmarks.problems import PROBLEMS, get_problem
 
 TINY = 0.02  # scale of the problems built in these tests
@@ -264,3 +277,197 @@ def test_compare_smoke(tmp_path, capsys):
     (row,) = json.loads(out.read_text())["results"]
     assert row["reached"] and row["gap"] <= row["target"] and len(row["times"]) == 3
     assert row["ratio"] == pytest.approx(1.0)
+
+
+# -- logistic gap ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def logistic_problem():
+    """Dense and CSC versions of a sparse design with -1/+1 labels and a positive offset."""
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((80, 30))
+    X[rng.random(X.shape) < 0.5] = 0.0
+    coef = np.zeros(30)
+    coef[:4] = [2.0, -1.5, 1.0, -2.0]
+    y = np.where(rng.random(80) < expit(X @ coef + 0.8), 1.0, -1.0)
+    return np.asfortranarray(X), sp.csc_matrix(X), y
+
+
+def _sklearn_logistic(X, y, alpha, fit_intercept, solver="saga", tol=1e-12):
+    """scikit-learn's L1 fit at mean-loss ``alpha`` (``C = 1 / (n alpha)``): (coef, intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=1.0 / (alpha * X.shape[0]), l1_ratio=1.0, solver=solver, tol=tol, max_iter=100_000,
+        fit_intercept=fit_intercept, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    return model.coef_.ravel(), float(model.intercept_[0]) if fit_intercept else 0.0
+
+
+def _brute_force_logistic_gap(X, y, coef, intercept, alpha, fit_intercept):
+    """The gap of gap.py's docstring, one sample at a time on a dense copy of X."""
+    X = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
+    n, p = X.shape
+    lam = n * alpha
+    z = [sum(X[i, j] * coef[j] for j in range(p)) + intercept for i in range(n)]
+    primal = sum(math.log1p(math.exp(-y[i] * z[i])) for i in range(n))
+    primal += lam * sum(abs(c) for c in coef)
+    theta = [y[i] / (1.0 + math.exp(y[i] * z[i])) for i in range(n)]  # y_i sigmoid(-y_i z_i)
+    if fit_intercept:
+        s_pos = sum(t for t, label in zip(theta, y, strict=True) if label > 0)
+        s_neg = -sum(t for t, label in zip(theta, y, strict=True) if label < 0)
+        shrink_label = 1.0 if s_pos > s_neg else -1.0
+        ratio = min(s_pos, s_neg) / max(s_pos, s_neg)
+        theta = [
+            t * ratio if label == shrink_label else t for t, label in zip(theta, y, strict=True)
+        ]
+    dual_norm = max(abs(sum(X[i, j] * theta[i] for i in range(n))) for j in range(p))
+    theta = [t * min(1.0, lam / dual_norm) for t in theta]
+
+    def entropy(a):
+        return -sum(v * math.log(v) for v in (a, 1.0 - a) if v > 0)
+
+    dual = sum(entropy(y[i] * theta[i]) for i in range(n))
+    return (primal - dual) / n
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_logistic_gap_vanishes_at_sklearn_solution(logistic_problem, fit_intercept):
+    X, _, y = logistic_problem
+    alpha = logistic_alpha_max(X, y, fit_intercept) / 10
+    scale = logistic_target_gap(y, rel=1.0, fit_intercept=fit_intercept)
+    # liblinear penalizes its intercept: only the model without one is its own problem.
+    solvers = ["saga", "liblinear"] if not fit_intercept else ["saga"]
+    for solver in solvers:
+        coef, intercept = _sklearn_logistic(X, y, alpha, fit_intercept, solver)
+        assert np.count_nonzero(coef) > 2
+        gap = logistic_duality_gap(X, y, coef, intercept, alpha, fit_intercept)
+        assert -1e-13 * scale <= gap < 1e-9 * scale, solver
+
+        perturbed = coef.copy()
+        perturbed[np.argmax(np.abs(perturbed))] *= 1.05
+        gap_perturbed = logistic_duality_gap(X, y, perturbed, intercept, alpha, fit_intercept)
+        assert gap_perturbed > 1e-6 * scale and gap_perturbed > 1e3 * abs(gap)
+
+
+def test_logistic_gap_sees_a_wrong_intercept(logistic_problem):
+    X, _, y = logistic_problem
+    alpha = logistic_alpha_max(X, y) / 10
+    coef, intercept = _sklearn_logistic(X, y, alpha, True)
+    for shift in (0.3, -0.3):
+        gap = logistic_duality_gap(X, y, coef, intercept + shift, alpha, fit_intercept=True)
+        assert gap > 1e-3 * logistic_target_gap(y, rel=1.0)
+
+
+def test_logistic_gap_bounds_suboptimality_at_random_points(logistic_problem):
+    """gap >= P(w, b) - P* >= 0 anywhere: what makes it a certificate."""
+    X, X_sparse, y = logistic_problem
+    rng = np.random.default_rng(1)
+    for fit_intercept in (True, False):
+        alpha = logistic_alpha_max(X, y, fit_intercept) / 10
+        best, best_b = _sklearn_logistic(X, y, alpha, fit_intercept)
+        p_star = logistic_objective(X, y, best, best_b, alpha)
+        for spread in (1e-3, 0.1, 1.0, 5.0):
+            coef = best + spread * rng.standard_normal(best.shape)
+            coef[rng.random(coef.shape) < 0.5] = 0.0
+            intercept = best_b + spread * rng.standard_normal() if fit_intercept else 0.0
+            gap = logistic_duality_gap(X_sparse, y, coef, intercept, alpha, fit_intercept)
+            excess = logistic_objective(X, y, coef, intercept, alpha) - p_star
+            assert excess > 0 and gap >= excess - 1e-12
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("offset", [2.0, -2.0])
+def test_logistic_gap_equals_brute_force(logistic_problem, fit_intercept, offset):
+    """Either part of the residual shrunk (the offset decides which is larger), rescaled."""
+    X, X_sparse, y = logistic_problem
+    rng = np.random.default_rng(3)
+    alpha = logistic_alpha_max(X, y, fit_intercept) / 5
+    coef = rng.standard_normal(X.shape[1]) * (rng.random(X.shape[1]) < 0.3)
+    intercept = offset if fit_intercept else 0.0
+    expected = _brute_force_logistic_gap(X, y, coef, intercept, alpha, fit_intercept)
+    assert expected > 1e-3
+    for design in (X, X_sparse):
+        gap = logistic_duality_gap(design, y, coef, intercept, alpha, fit_intercept)
+        np.testing.assert_allclose(gap, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_logistic_gap_dense_equals_sparse(logistic_problem, fit_intercept):
+    X, X_sparse, y = logistic_problem
+    alpha = logistic_alpha_max(X, y, fit_intercept) / 20
+    coef, intercept = _sklearn_logistic(X, y, alpha, fit_intercept, tol=1e-3)
+    dense = logistic_duality_gap(X, y, coef, intercept, alpha, fit_intercept)
+    sparse = logistic_duality_gap(X_sparse, y, coef, intercept, alpha, fit_intercept)
+    assert dense > 0
+    np.testing.assert_allclose(sparse, dense, rtol=1e-10, atol=1e-15)
+    assert logistic_alpha_max(X_sparse, y, fit_intercept) == pytest.approx(
+        logistic_alpha_max(X, y, fit_intercept), rel=1e-12
+    )
+    # float32 X and labels: upcast, never computed in single precision.
+    gap32 = logistic_duality_gap(X_sparse.astype(np.float32), y.astype(np.float32), coef,
+                                 intercept, alpha, fit_intercept)  # fmt: skip
+    assert abs(gap32 - dense) < 1e-5 * logistic_target_gap(y, rel=1.0)
+
+
+def test_logistic_gap_accepts_sklearn_shapes_and_any_two_labels(logistic_problem):
+    X, _, y = logistic_problem
+    alpha = logistic_alpha_max(X, y) / 10
+    coef, intercept = _sklearn_logistic(X, y, alpha, True, tol=1e-3)
+    ref = logistic_duality_gap(X, y, coef, intercept, alpha, True)
+    as_sklearn = logistic_duality_gap(X, y, coef[None, :], np.array([intercept]), alpha, True)
+    assert as_sklearn == ref
+    for labels in ((y > 0).astype(int), np.where(y > 0, "spam", "ham"), y > 0):
+        assert logistic_duality_gap(X, labels, coef, intercept, alpha, True) == ref
+    # The larger value is the positive class: swapping the names flips the sign of the model.
+    flipped = np.where(y > 0, "ham", "spam")
+    assert logistic_duality_gap(X, flipped, -coef, -intercept, alpha, True) == pytest.approx(ref)
+
+
+def test_signed_labels():
+    np.testing.assert_array_equal(signed_labels([0, 1, 1]), [-1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(signed_labels([-1, 1]), [-1.0, 1.0])
+    np.testing.assert_array_equal(signed_labels([3.0, 7.0, 3.0]), [-1.0, 1.0, -1.0])
+    np.testing.assert_array_equal(signed_labels([1, 1]), [1.0, 1.0])
+    with pytest.raises(ValueError, match="binary"):
+        signed_labels([0, 1, 2])
+    with pytest.raises(ValueError, match="single label"):
+        signed_labels([5, 5])
+
+
+def test_logistic_alpha_max_gives_zero_solution(logistic_problem):
+    X, X_sparse, y = logistic_problem
+    # SAGA started at w = 0 stops at once without an intercept (no relative change of zero
+    # weights; the gap shows it), liblinear penalizes its intercept: one solver for each model.
+    for fit_intercept, solver in ((True, "saga"), (False, "liblinear")):
+        a_max = logistic_alpha_max(X, y, fit_intercept)
+        coef, _ = _sklearn_logistic(X, y, a_max * (1 + 1e-6), fit_intercept, solver, 1e-10)
+        assert np.all(coef == 0)
+        coef, _ = _sklearn_logistic(X, y, a_max * 0.95, fit_intercept, solver, 1e-10)
+        assert np.any(coef != 0)
+        p = np.mean(y > 0)
+        intercept = np.log(p / (1 - p)) if fit_intercept else 0.0
+        gap = logistic_duality_gap(X_sparse, y, np.zeros(X.shape[1]), intercept, a_max,
+                                   fit_intercept)  # fmt: skip
+        assert abs(gap) < 1e-12
+        # Below alpha_max, w = 0 is no longer optimal and the gap says so.
+        gap = logistic_duality_gap(X, y, np.zeros(X.shape[1]), intercept, a_max / 2,
+                                   fit_intercept)  # fmt: skip
+        assert gap > 1e-4
+
+
+def test_logistic_target_and_objective():
+    y = np.array([1.0, -1.0, -1.0, -1.0])
+    p_null = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75))
+    assert logistic_target_gap(y) == pytest.approx(1e-6 * p_null)
+    assert logistic_target_gap(y, rel=1.0, fit_intercept=False) == pytest.approx(np.log(2.0))
+    X = np.ones((4, 1))
+    # The intercept-only optimum's objective is P_null; with b = 0 every loss is log 2.
+    assert logistic_objective(X, y, [0.0], np.log(1 / 3), 0.1) == pytest.approx(p_null)
+    assert logistic_objective(X, y, [0.5], 0.0, 0.1) == pytest.approx(
+        np.mean(np.log1p(np.exp(-y * 0.5))) + 0.05
+    )
