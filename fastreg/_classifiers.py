@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from scipy.special import expit, log_expit
+from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import roc_auc_score
@@ -332,14 +333,29 @@ def _path_scores(steps, X, labels, sample_weight, test, scoring) -> tuple[np.nda
         if np.unique(y).size < 2:
             raise ValueError("A test fold holds a single class: ROC AUC is undefined there. "
                              "Use stratified folds (the default) or another scoring.")
-        scores = [roc_auc_score(y, margins[:, k], sample_weight=weights)
-                  for k in range(margins.shape[1])]
-        return np.array(scores), n_failed
+        return _roc_auc(y > 0, margins, weights), n_failed
     if scoring == "accuracy":
         values = (margins * y[:, None] > 0).astype(np.float64)
     else:
         values = log_expit(margins * y[:, None])
     return np.average(values, axis=0, weights=weights), n_failed
+
+
+def _roc_auc(positive: np.ndarray, margins: np.ndarray, weights) -> np.ndarray:
+    """The ROC AUC of each column of ``margins`` for the labels ``positive``.
+
+    Without weights, from the ranks of the positives (the Mann-Whitney statistic, ties
+    counted half), every column at once: one sort per column instead of a call per alpha.
+    With weights, scikit-learn's ``roc_auc_score`` column by column.
+    """
+    if weights is not None:
+        return np.array([roc_auc_score(positive, margins[:, k], sample_weight=weights)
+                         for k in range(margins.shape[1])])
+    n_positive = np.count_nonzero(positive)
+    n_negative = positive.size - n_positive
+    ranks = rankdata(margins, axis=0)
+    return ((ranks[positive].sum(axis=0) - n_positive * (n_positive + 1) / 2)
+            / (n_positive * n_negative))
 
 
 def _fold_scores(X, labels, sample_weight, train_weight, train, test, grid, l1_ratio, *,
