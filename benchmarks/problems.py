@@ -2,7 +2,17 @@
 
 Every generator takes a ``seed`` and a ``scale`` and returns ``(X, y)``: ``X`` is either a dense
 Fortran-ordered float64 array or a CSC float64 matrix with sorted int32 indices, ``y`` a float64
-vector.  The same seed and scale always give the same arrays.
+vector.  The same seed and scale always give the same arrays.  ``return_coef=True`` also returns
+the ground truth ``w_true`` (``None`` for the real data of ``diabetes_poly``).
+
+**Classification.**  :func:`make_classification` draws labels ``y_i in {-1, +1}`` from
+``Bernoulli(sigmoid(eta_i))`` on the same ``X`` and ``w_true`` (the generators above are called
+as they are, so ``X`` is the regression problem's): ``eta = k X w_true / std + b``, with ``std``
+the standard deviation of ``X w_true`` over the rows where it is non-zero (in the sparse problems
+most rows hold none of the true features) and ``(k, b)`` per problem in
+:data:`CLASSIFICATION_PROBLEMS`, chosen so that the L1 path selects true features early (the
+offsets make the rows without signal mostly negative, which keeps their labels from burying it).
+The labels use their own random stream, ``default_rng([seed, 1])``.
 
 ``scale`` shrinks a problem for quick runs and tests: rows and columns are multiplied by it
 (with floors so that tiny problems stay meaningful); quantities that describe the *structure*
@@ -11,20 +21,24 @@ DESIGN.md; ``small=True`` in :func:`get_problem` means ``scale=0.1``.
 
 Signal-to-noise ratio is defined on norms: ``||X w_true|| / ||noise|| = snr``.
 
-Problems are cached in-process by :func:`get_problem`; callers must not modify the returned
-arrays in place.
+Problems are cached in-process by :func:`get_problem` and :func:`get_classification_problem`
+(which share ``X``); callers must not modify the returned arrays in place.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 
 __all__ = [
+    "CLASSIFICATION_PROBLEMS",
     "PROBLEMS",
     "SMALL_SCALE",
     "clear_cache",
+    "get_classification_problem",
     "get_problem",
+    "make_classification",
     "make_diabetes_poly",
     "make_sparse_wide",
     "make_tall_dense",
@@ -71,7 +85,7 @@ def _ar1_gaussian(rng, n_samples, n_features, rho):
     return X
 
 
-def make_wide_dense(seed=0, scale=1.0):
+def make_wide_dense(seed=0, scale=1.0, return_coef=False):
     """72 x 7129 Gaussian, Toeplitz rho=0.5, 20 true non-zeros, SNR 3 (a microarray shape).
 
     Only the number of columns shrinks with ``scale``: 72 rows is already small.
@@ -81,17 +95,17 @@ def make_wide_dense(seed=0, scale=1.0):
     X = _ar1_gaussian(rng, n_samples, n_features, rho=0.5)
     coef = _true_coef(rng, n_features, 20)
     y = _add_noise(rng, X @ coef, snr=3.0)
-    return X, y
+    return (X, y, coef) if return_coef else (X, y)
 
 
-def make_tall_dense(seed=0, scale=1.0):
+def make_tall_dense(seed=0, scale=1.0, return_coef=False):
     """50000 x 500 Gaussian, Toeplitz rho=0.6, 50 true non-zeros, SNR 3."""
     rng = np.random.default_rng(seed)
     n_samples, n_features = _scaled(50_000, scale, 200), _scaled(500, scale, 20)
     X = _ar1_gaussian(rng, n_samples, n_features, rho=0.6)
     coef = _true_coef(rng, n_features, _scaled(50, scale, 5))
     y = _add_noise(rng, X @ coef, snr=3.0)
-    return X, y
+    return (X, y, coef) if return_coef else (X, y)
 
 
 def _csc_from_keys(keys, values, n_samples, n_features):
@@ -107,7 +121,7 @@ def _csc_from_keys(keys, values, n_samples, n_features):
     return X
 
 
-def make_sparse_wide(seed=0, scale=1.0):
+def make_sparse_wide(seed=0, scale=1.0, return_coef=False):
     """CSC 10000 x 200000, density 1e-3, Gaussian values, 100 true non-zeros, SNR 3.
 
     Built from coordinates: each column draws Binomial(n, density) row positions; duplicate
@@ -124,10 +138,10 @@ def make_sparse_wide(seed=0, scale=1.0):
     X = _csc_from_keys(keys, values, n_samples, n_features)
     coef = _true_coef(rng, n_features, _scaled(100, scale, 10))
     y = _add_noise(rng, X @ coef, snr=3.0)
-    return X, y
+    return (X, y, coef) if return_coef else (X, y)
 
 
-def make_text_like(seed=0, scale=1.0, zipf_exponent=1.0, terms_per_row=100):
+def make_text_like(seed=0, scale=1.0, zipf_exponent=1.0, terms_per_row=100, return_coef=False):
     """CSC 20000 x 1000000 bag of words with tf-idf values and L2-normalized rows.
 
     Word (column) ranks follow a Zipf law P(j) ~ 1/(j+1)^s.  Each document draws a
@@ -175,10 +189,10 @@ def make_text_like(seed=0, scale=1.0, zipf_exponent=1.0, terms_per_row=100):
     support = np.flatnonzero(doc_freq >= 5)
     coef = _true_coef(rng, n_features, _scaled(100, scale, 10), support=support)
     y = _add_noise(rng, X @ coef, snr=3.0)
-    return X, y
+    return (X, y, coef) if return_coef else (X, y)
 
 
-def make_diabetes_poly(seed=0, scale=1.0):
+def make_diabetes_poly(seed=0, scale=1.0, return_coef=False):
     """scikit-learn's diabetes data (442 x 10), degree-3 polynomial features without bias.
 
     10 features give 285 columns, each standardized to mean 0 and variance 1; ``y`` is the
@@ -194,10 +208,11 @@ def make_diabetes_poly(seed=0, scale=1.0):
     X -= X.mean(axis=0)
     std = X.std(axis=0)
     X /= np.where(std > 0, std, 1.0)
-    return np.asfortranarray(X), np.ascontiguousarray(y, dtype=np.float64)
+    X, y = np.asfortranarray(X), np.ascontiguousarray(y, dtype=np.float64)
+    return (X, y, None) if return_coef else (X, y)
 
 
-#: name -> generator ``(seed=0, scale=1.0) -> (X, y)``.
+#: name -> generator ``(seed=0, scale=1.0, return_coef=False) -> (X, y[, w_true])``.
 PROBLEMS = {
     "wide_dense": make_wide_dense,
     "tall_dense": make_tall_dense,
@@ -206,7 +221,77 @@ PROBLEMS = {
     "diabetes_poly": make_diabetes_poly,
 }
 
+#: name -> ``(k, b)`` of the labels' logit ``eta = k X w_true / std + b`` (module docstring).
+#: The sparse problems' strong ``k`` and negative ``b``: only about 10% of ``sparse_wide``'s rows
+#: touch a true feature, and one frequent word dominates ``text_like``'s ``X w_true``; with the
+#: dense problems' ``(4, -1)`` their paths select mostly noise columns.
+CLASSIFICATION_PROBLEMS = {
+    "wide_dense": (4.0, -1.0),
+    "tall_dense": (4.0, -1.0),
+    "sparse_wide": (8.0, -2.5),
+    "text_like": (8.0, -5.0),
+}
+
+_LABEL_STREAM = 1
+
+
+def _draw_labels(X, coef, strength, offset, seed):
+    eta = np.asarray(X @ coef, dtype=np.float64).ravel()
+    active = eta != 0.0
+    spread = eta[active].std() if active.any() else 0.0
+    if spread > 0:
+        eta *= strength / spread
+    rng = np.random.default_rng([seed, _LABEL_STREAM])
+    return np.where(rng.random(eta.shape[0]) < expit(eta + offset), 1.0, -1.0)
+
+
+def make_classification(name, seed=0, scale=1.0, return_coef=False):
+    """``(X, y)`` of problem ``name`` with labels in ``{-1.0, +1.0}`` (module docstring).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CLASSIFICATION_PROBLEMS`.
+    seed, scale : int, float
+        As for the generators of :data:`PROBLEMS`; ``X`` and ``w_true`` are theirs.
+    return_coef : bool, default=False
+        Also return ``w_true``.
+    """
+    if name not in CLASSIFICATION_PROBLEMS:
+        raise KeyError(
+            f"no classification version of {name!r}; choose from {sorted(CLASSIFICATION_PROBLEMS)}"
+        )
+    X, _, coef = PROBLEMS[name](seed=seed, scale=scale, return_coef=True)
+    y = _draw_labels(X, coef, *CLASSIFICATION_PROBLEMS[name], seed)
+    return (X, y, coef) if return_coef else (X, y)
+
+
 _CACHE = {}
+
+
+def _resolve_scale(small, scale):
+    if scale is None:
+        scale = SMALL_SCALE if small else 1.0
+    return float(scale)
+
+
+def _base(name, scale, seed):
+    """float64 ``(X, y, w_true)`` of the regression generator, built once."""
+    key = ("base", name, scale, seed)
+    if key not in _CACHE:
+        _CACHE[key] = PROBLEMS[name](seed=seed, scale=scale, return_coef=True)
+    return _CACHE[key]
+
+
+def _design(name, dtype, scale, seed):
+    """``X`` in ``dtype``, one copy per dtype shared by the regression and classification data."""
+    key = ("X", name, dtype.str, scale, seed)
+    if key not in _CACHE:
+        X = _base(name, scale, seed)[0]
+        if dtype != np.float64:
+            X = X.astype(dtype) if sp.issparse(X) else np.asfortranarray(X, dtype=dtype)
+        _CACHE[key] = X
+    return _CACHE[key]
 
 
 def get_problem(name, dtype=np.float64, *, small=False, scale=None, seed=0):
@@ -227,19 +312,31 @@ def get_problem(name, dtype=np.float64, *, small=False, scale=None, seed=0):
     """
     if name not in PROBLEMS:
         raise KeyError(f"unknown problem {name!r}; choose from {sorted(PROBLEMS)}")
-    if scale is None:
-        scale = SMALL_SCALE if small else 1.0
-    dtype = np.dtype(dtype)
-    key = (name, dtype.str, float(scale), seed)
+    scale, dtype = _resolve_scale(small, scale), np.dtype(dtype)
+    key = ("regression", name, dtype.str, scale, seed)
     if key not in _CACHE:
-        base_key = (name, np.dtype(np.float64).str, float(scale), seed)
-        if base_key not in _CACHE:
-            _CACHE[base_key] = PROBLEMS[name](seed=seed, scale=scale)
-        X, y = _CACHE[base_key]
-        if dtype != np.float64:
-            X = X.astype(dtype) if sp.issparse(X) else np.asfortranarray(X, dtype=dtype)
-            y = y.astype(dtype)
-        _CACHE[key] = X, y
+        y = _base(name, scale, seed)[1]
+        _CACHE[key] = _design(name, dtype, scale, seed), y.astype(dtype, copy=False)
+    return _CACHE[key]
+
+
+def get_classification_problem(name, dtype=np.float64, *, small=False, scale=None, seed=0):
+    """Return ``(X, y)`` of the classification version of ``name``, built once per process.
+
+    ``X`` is the very array :func:`get_problem` returns for the same arguments; ``y`` holds
+    ``-1`` and ``+1`` in ``dtype``.  Parameters as for :func:`get_problem`, with ``name`` a key
+    of :data:`CLASSIFICATION_PROBLEMS`.
+    """
+    if name not in CLASSIFICATION_PROBLEMS:
+        raise KeyError(
+            f"no classification version of {name!r}; choose from {sorted(CLASSIFICATION_PROBLEMS)}"
+        )
+    scale, dtype = _resolve_scale(small, scale), np.dtype(dtype)
+    key = ("classification", name, dtype.str, scale, seed)
+    if key not in _CACHE:
+        X, _, coef = _base(name, scale, seed)
+        y = _draw_labels(X, coef, *CLASSIFICATION_PROBLEMS[name], seed)
+        _CACHE[key] = _design(name, dtype, scale, seed), y.astype(dtype)
     return _CACHE[key]
 
 

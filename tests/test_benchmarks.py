@@ -21,7 +21,13 @@ from benchmarks.gap import (
     signed_labels,
     target_gap,
 )
-from benchmarks.problems import PROBLEMS, get_problem
+from benchmarks.problems import (
+    CLASSIFICATION_PROBLEMS,
+    PROBLEMS,
+    get_classification_problem,
+    get_problem,
+    make_classification,
+)
 
 TINY = 0.02  # scale of the problems built in these tests
 
@@ -130,6 +136,56 @@ def test_get_problem_dtype_and_cache(dtype):
     assert Xd.dtype == dtype and Xd.flags.f_contiguous
     with pytest.raises(KeyError):
         get_problem("no_such_problem")
+
+
+# -- classification problems ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFICATION_PROBLEMS))
+def test_classification_problem_reuses_the_regression_design(name):
+    X, y, coef = make_classification(name, seed=2, scale=TINY, return_coef=True)
+    X_reg, y_reg, coef_reg = PROBLEMS[name](seed=2, scale=TINY, return_coef=True)
+    np.testing.assert_array_equal(_dense(X), _dense(X_reg))
+    np.testing.assert_array_equal(coef, coef_reg)
+    # return_coef changes nothing else.
+    X_plain, y_plain = PROBLEMS[name](seed=2, scale=TINY)
+    np.testing.assert_array_equal(_dense(X_plain), _dense(X_reg))
+    np.testing.assert_array_equal(y_plain, y_reg)
+    assert y.dtype == np.float64 and y.shape == (X.shape[0],)
+    assert set(np.unique(y)) == {-1.0, 1.0}
+    assert 0.05 < np.mean(y > 0) < 0.7
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFICATION_PROBLEMS))
+def test_classification_labels_are_deterministic_and_follow_the_signal(name):
+    X, y, coef = make_classification(name, seed=5, scale=0.05, return_coef=True)
+    np.testing.assert_array_equal(make_classification(name, seed=5, scale=0.05)[1], y)
+    assert not np.array_equal(make_classification(name, seed=6, scale=0.05)[1], y)
+    eta = X @ coef
+    # Bernoulli(sigmoid(k eta / std + b)): positives where the true model says so.
+    assert np.mean(y[eta > 0] > 0) > np.mean(y[eta < 0] > 0) + 0.3
+
+
+def test_classification_path_selects_the_true_features():
+    """tall_dense: the L1 fit at alpha_max/10 finds the true support and little else."""
+    X, y, coef = make_classification("tall_dense", scale=0.05, return_coef=True)
+    alpha = logistic_alpha_max(X, y) / 10
+    fitted, _ = _sklearn_logistic(X, y, alpha, True, tol=1e-6)
+    selected, true = np.flatnonzero(fitted), np.flatnonzero(coef)
+    hits = np.intersect1d(selected, true).size
+    assert hits >= 0.8 * true.size and hits >= 0.6 * selected.size
+
+
+def test_get_classification_problem_shares_x_and_casts():
+    X, y = get_classification_problem("sparse_wide", np.float32, scale=TINY)
+    assert X is get_problem("sparse_wide", np.float32, scale=TINY)[0]
+    assert X.dtype == np.float32 and y.dtype == np.float32
+    assert get_classification_problem("sparse_wide", np.float32, scale=TINY)[1] is y
+    X64, y64 = get_classification_problem("sparse_wide", scale=TINY)
+    np.testing.assert_array_equal(y64, y)
+    np.testing.assert_allclose(X.toarray(), X64.toarray(), rtol=1e-7)
+    with pytest.raises(KeyError, match="no classification version"):
+        get_classification_problem("diabetes_poly")
 
 
 # -- gap ------------------------------------------------------------------------------------
