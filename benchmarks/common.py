@@ -15,8 +15,15 @@ import os
 
 import numpy as np
 
-from .gap import alpha_max, enet_duality_gap, target_gap
-from .problems import get_problem
+from .gap import (
+    alpha_max,
+    enet_duality_gap,
+    logistic_alpha_max,
+    logistic_duality_gap,
+    logistic_target_gap,
+    target_gap,
+)
+from .problems import get_classification_problem, get_problem
 
 SCALE = float(os.environ.get("FASTREG_BENCH_SCALE", "1"))
 HEAVY = os.environ.get("FASTREG_BENCH_HEAVY", "0") == "1"
@@ -87,3 +94,66 @@ class Case:
                 for k, a in enumerate(self.alphas)
             )
         return enet_duality_gap(self.X, self.y, coef, intercept, self.alpha, self.l1_ratio, True)
+
+
+# -- L1 logistic regression -------------------------------------------------------------------
+
+#: Alphas of a logistic path (the target is ``REL_GAP * P_null``, see
+#: :func:`benchmarks.gap.logistic_target_gap`).
+LOGISTIC_PATH_LENGTH = 50
+#: ``tol`` of fastreg's logistic fits in the asv suite.  fastreg stops at a gap of ``tol`` times
+#: the intercept-only model's deviance over ``n``, which is ``2 P_null``: this ``tol`` asks for
+#: exactly the target, as ``TOL`` does for least squares; ``track_dual_gap`` checks it.
+LOGISTIC_TOL = REL_GAP / 2
+
+
+class LogisticCase:
+    """One classification problem x task for the L1 logistic model (mean-loss scale).
+
+    The tasks have the Lasso's names: ``alpha_max/10`` and ``alpha_max/100`` are single fits
+    *with* an unpenalized intercept (what a user fits; solvers that cannot fit one are given a
+    constant column, see :mod:`benchmarks.solvers`); ``path`` is 50 alphas from ``alpha_max``
+    to ``alpha_max/100`` *without* intercept, the problem that every peer's path function solves
+    as it is (celer's ``celer_path`` has no intercept, liblinear penalizes its own).  Each task's
+    ``alpha_max`` is that of its own intercept convention.  ``fit_intercept`` overrides the
+    convention for every task.
+    """
+
+    def __init__(self, X, y, task, fit_intercept=None):
+        if task not in TASKS:
+            raise ValueError(f"unknown task {task!r}; choose from {TASKS}")
+        if fit_intercept is None:
+            fit_intercept = task != "path"
+        self.X, self.y, self.task, self.fit_intercept = X, y, task, bool(fit_intercept)
+        a_max = logistic_alpha_max(X, y, self.fit_intercept)
+        if task == "path":
+            self.alphas = a_max * np.geomspace(1.0, PATH_EPS, LOGISTIC_PATH_LENGTH)
+        else:
+            self.alpha = a_max / float(task.split("/")[1])
+        self.target = logistic_target_gap(y, REL_GAP, self.fit_intercept)
+
+    @classmethod
+    def load(cls, problem, dtype, task, scale=None, fit_intercept=None):
+        """The case on classification problem ``problem`` (cached) in ``dtype`` at ``scale``."""
+        X, y = get_classification_problem(
+            problem, np.dtype(dtype), scale=SCALE if scale is None else scale
+        )
+        return cls(X, y, task, fit_intercept)
+
+    def gap(self, coef, intercept=0.0):
+        """Recomputed logistic duality gap (the largest along a path), objective units.
+
+        For a path, ``coef`` has shape ``(n_features, n_alphas)`` and ``intercept`` is one value
+        per alpha (or 0).
+        """
+        if self.task == "path":
+            if np.shape(coef) != (self.X.shape[1], self.alphas.size):
+                raise ValueError(f"path of shape {np.shape(coef)}: one column per alpha needed")
+            intercepts = np.broadcast_to(np.asarray(intercept, np.float64), self.alphas.shape)
+            return max(
+                logistic_duality_gap(self.X, self.y, coef[:, k], b, a, self.fit_intercept)
+                for k, (a, b) in enumerate(zip(self.alphas, intercepts, strict=True))
+            )
+        return logistic_duality_gap(
+            self.X, self.y, np.ravel(coef), intercept, self.alpha, self.fit_intercept
+        )

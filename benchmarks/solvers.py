@@ -1,4 +1,4 @@
-"""Adapters that give every Lasso solver the same two calls.
+"""Adapters that give every Lasso solver, and every L1 logistic solver, the same two calls.
 
 ``fit(X, y, alpha, tol)`` fits a Lasso *with* an intercept at one ``alpha`` and returns a
 :class:`Fit`; ``path(X, y, alphas, tol)`` fits a Lasso *without* intercept at each of the
@@ -10,6 +10,12 @@ coefficients as an array of shape ``(n_features, n_alphas)``.
 solver until :func:`benchmarks.gap.enet_duality_gap` certifies the target.  ``tol0`` is the first
 value it tries.  Libraries that are not installed are reported by :func:`available_solvers`,
 never imported at module import time.
+
+The logistic adapters (:data:`LOGISTIC_SOLVERS`, subclasses of :class:`LogisticSolver`) take
+``fit_intercept`` in both calls (the task decides it, see
+:class:`benchmarks.common.LogisticCase`), labels in ``{-1, +1}`` and ``alpha`` in the mean-loss
+units of :func:`benchmarks.gap.logistic_objective`; ``path`` returns a :class:`PathFit`, the
+coefficients and the intercepts.
 """
 
 from __future__ import annotations
@@ -21,7 +27,21 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["SOLVERS", "Fit", "Solver", "available_solvers"]
+from .gap import logistic_alpha_max
+
+__all__ = [
+    "INTERCEPT_SCALING",
+    "GLMNET_STEP",
+    "LIBLINEAR_MAX_ITER",
+    "LOGISTIC_SOLVERS",
+    "SAGA_MAX_ITER",
+    "SOLVERS",
+    "Fit",
+    "LogisticSolver",
+    "PathFit",
+    "Solver",
+    "available_solvers",
+]
 
 MAX_ITER = 100_000
 
@@ -233,16 +253,355 @@ SOLVERS = {
 }
 
 
-def available_solvers(names=None):
-    """Split ``names`` (default: all) into ``(runnable adapters, {name: reason skipped})``."""
-    names = list(SOLVERS) if names is None else list(names)
+def available_solvers(names=None, registry=None):
+    """Split ``names`` (default: all) into ``(runnable adapters, {name: reason skipped})``.
+
+    ``registry`` is :data:`SOLVERS` (the Lasso adapters, the default) or
+    :data:`LOGISTIC_SOLVERS`.
+    """
+    registry = SOLVERS if registry is None else registry
+    names = list(registry) if names is None else list(names)
     runnable, skipped = [], {}
     for name in names:
-        if name not in SOLVERS:
-            raise KeyError(f"unknown solver {name!r}; choose from {list(SOLVERS)}")
-        reason = SOLVERS[name].missing()
+        if name not in registry:
+            raise KeyError(f"unknown solver {name!r}; choose from {list(registry)}")
+        reason = registry[name].missing()
         if reason is None:
-            runnable.append(SOLVERS[name])
+            runnable.append(registry[name])
         else:
             skipped[name] = reason
     return runnable, skipped
+
+
+# -- L1-regularized logistic regression -------------------------------------------------------
+#
+# Every adapter minimises the mean-loss objective of benchmarks.gap.logistic_objective,
+#     P(w, b) = (1/n) sum_i log(1 + exp(-y_i (x_i.w + b))) + alpha ||w||_1,
+# translated into the library's own scaling; the labels are the benchmark's -1.0 / +1.0.
+
+#: Values of the constant column that stands in for an intercept in the solvers that cannot fit
+#: an unpenalized one (liblinear's ``intercept_scaling``; an appended column for celer).  The
+#: column's weight ``b / s`` is penalized, which adds ``alpha |b| / s`` to the objective and
+#: leaves the residual's sum ``O(alpha / s)`` away from 0; the shared gap sees that to first
+#: order, so ``s`` must make ``alpha / s`` small next to the target.  Chosen on the --quick
+#: problems (1e4 to 1e7 tried): liblinear's Newton iterations stall or run to ``max_iter`` past
+#: 1e5, celer is still steady at 1e6 (and reaches the target on more problems there).
+INTERCEPT_SCALING = {"sklearn-liblinear": 1e5, "celer": 1e6}
+#: liblinear's ``max_iter`` counts Newton iterations, each several coordinate-descent passes;
+#: where it does not converge it would otherwise spin for minutes.
+LIBLINEAR_MAX_ITER = 1000
+#: SAGA's ``max_iter`` counts epochs.  On the wide problems it needs 1e4 to 1e5 of them to reach
+#: the target (a minute per fit at the --quick size); past this many it is reported as not
+#: reached, with the gap it got to.
+SAGA_MAX_ITER = 1000
+#: Ratio of neighbouring lambdas on glmnet's way to a single fit's alpha: that of the
+#: benchmark's logistic path (50 alphas over two decades).
+GLMNET_STEP = 0.01 ** (1 / 49)
+
+
+@dataclass
+class PathFit:
+    coefs: np.ndarray  # (n_features, n_alphas)
+    intercepts: np.ndarray  # (n_alphas,), zeros without intercept
+
+
+class LogisticSolver(Solver):
+    """Base adapter of the L1 logistic model.
+
+    ``fit(X, y, alpha, tol, fit_intercept)`` returns a :class:`Fit`, ``path(X, y, alphas, tol,
+    fit_intercept)`` a :class:`PathFit`; ``alpha`` is in mean-loss units.
+    """
+
+    def fit(self, X, y, alpha, tol, fit_intercept=True):
+        raise NotImplementedError
+
+    def path(self, X, y, alphas, tol, fit_intercept=False):
+        raise NotImplementedError
+
+
+def _inverse_c(alpha, X):
+    """``C = 1 / (n alpha)``: scikit-learn minimises ``C sum_i loss_i + ||w||_1``."""
+    return 1.0 / (alpha * X.shape[0])
+
+
+def _with_constant_column(X, value):
+    """``[X, value * 1]`` in ``X``'s format (CSC stays CSC) and dtype."""
+    column = np.full((X.shape[0], 1), value, dtype=X.dtype)
+    if sp.issparse(X):
+        return sp.hstack([X, sp.csc_matrix(column)], format="csc")
+    return np.asfortranarray(np.hstack([X, column]))
+
+
+def _binary_coef(model):
+    """``coef_`` of a binary classifier, shape (1, p) or (p,), as a flat vector."""
+    return np.asarray(model.coef_, dtype=np.float64).ravel()
+
+
+def _scalar(intercept):
+    return float(np.asarray(intercept, dtype=np.float64).reshape(-1)[0])
+
+
+class FastregLogisticSolver(LogisticSolver):
+    """fastreg's planned API: scikit-learn's ``LogisticRegression`` signature and scaling."""
+
+    name = "fastreg"
+    module = "fastreg"
+    peer = False
+
+    def missing(self):
+        reason = super().missing()
+        if reason is None:
+            import fastreg
+
+            names = ("LogisticRegression", "logistic_path")
+            absent = [n for n in names if not hasattr(fastreg, n)]
+            if absent:
+                reason = f"fastreg has no {', '.join(absent)} yet"
+        return reason
+
+    def fit(self, X, y, alpha, tol, fit_intercept=True):
+        import fastreg
+
+        model = fastreg.LogisticRegression(
+            C=_inverse_c(alpha, X), l1_ratio=1.0, fit_intercept=fit_intercept, tol=tol,
+            max_iter=MAX_ITER,
+        ).fit(X, y)  # fmt: skip
+        intercept = _scalar(model.intercept_) if fit_intercept else 0.0
+        return Fit(_binary_coef(model), intercept, _as_int(getattr(model, "n_iter_", None)))
+
+    def path(self, X, y, alphas, tol, fit_intercept=False):
+        import fastreg
+
+        _, coefs, intercepts, _ = fastreg.logistic_path(
+            X, y, alphas=alphas, l1_ratio=1.0, fit_intercept=fit_intercept, tol=tol,
+            max_iter=MAX_ITER,
+        )  # fmt: skip
+        intercepts = np.zeros(len(alphas)) if intercepts is None else np.ravel(intercepts)
+        return PathFit(np.asarray(coefs), np.asarray(intercepts, dtype=np.float64))
+
+
+class SklearnLiblinearSolver(LogisticSolver):
+    """scikit-learn's ``LogisticRegression(solver="liblinear", l1_ratio=1)``.
+
+    liblinear appends a constant feature of value ``intercept_scaling`` and penalizes its
+    weight like the others: with an intercept it runs with ``INTERCEPT_SCALING[name]``, and the
+    shared gap (of the unpenalized model) judges the result.  ``max_iter`` is
+    ``LIBLINEAR_MAX_ITER``.  It has no warm start, so its path is a loop of independent fits.
+    """
+
+    name = "sklearn-liblinear"
+    module = "sklearn"
+    has_path = False
+    solver = "liblinear"
+
+    def _model(self, X, alpha, tol, fit_intercept, warm_start=False):
+        from sklearn.linear_model import LogisticRegression
+
+        if self.solver == "liblinear":
+            extra = {"intercept_scaling": INTERCEPT_SCALING[self.name]}
+            max_iter = LIBLINEAR_MAX_ITER
+        else:
+            extra, max_iter = {}, SAGA_MAX_ITER
+        return LogisticRegression(
+            C=_inverse_c(alpha, X), l1_ratio=1.0, solver=self.solver, tol=tol,
+            max_iter=max_iter, fit_intercept=fit_intercept, warm_start=warm_start,
+            random_state=0, **extra,
+        )  # fmt: skip
+
+    def fit(self, X, y, alpha, tol, fit_intercept=True):
+        model = self._model(X, alpha, tol, fit_intercept)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, y)
+        intercept = _scalar(model.intercept_) if fit_intercept else 0.0
+        return Fit(_binary_coef(model), intercept, _as_int(model.n_iter_))
+
+    def path(self, X, y, alphas, tol, fit_intercept=False):
+        model = self._model(X, alphas[0], tol, fit_intercept, warm_start=True)
+        coefs = np.empty((X.shape[1], len(alphas)))
+        intercepts = np.zeros(len(alphas))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for k, alpha in enumerate(alphas):
+                model.C = _inverse_c(alpha, X)
+                model.fit(X, y)
+                coefs[:, k] = _binary_coef(model)
+                if fit_intercept:
+                    intercepts[k] = _scalar(model.intercept_)
+        return PathFit(coefs, intercepts)
+
+
+class SklearnSagaSolver(SklearnLiblinearSolver):
+    """scikit-learn's ``LogisticRegression(solver="saga", l1_ratio=1)``.
+
+    SAGA fits an unpenalized intercept; its ``tol`` bounds the relative change of the weights
+    in an epoch, and ``max_iter`` (``SAGA_MAX_ITER``) counts epochs.  Path: a warm-started loop
+    of fits.
+    """
+
+    name = "sklearn-saga"
+    solver = "saga"
+
+
+class CelerLogisticSolver(LogisticSolver):
+    """celer's ``LogisticRegression`` (prox-Newton, ``solver="celer-pn"``) and ``celer_path``.
+
+    celer minimises ``sum_i loss_i + lambda ||w||_1`` (``C = 1 / lambda``, ``lambda = n alpha``)
+    and fits no intercept.  With one, ``X`` gets a constant column of value
+    ``INTERCEPT_SCALING[name]`` (as liblinear does internally), built once per ``X`` and kept: the
+    first call pays for the copy, the timed runs do not.  The estimator converts ``X`` to
+    C order / CSR before ``celer_path`` converts it back to Fortran order / CSC; those copies
+    are its own cost.
+    """
+
+    name = "celer"
+    module = "celer"
+
+    def __init__(self):
+        self._augmented = None  # (X, [X, s 1]) of the last call with an intercept
+
+    def _design(self, X, fit_intercept):
+        if not fit_intercept:
+            return X
+        if self._augmented is None or self._augmented[0] is not X:
+            self._augmented = (X, _with_constant_column(X, INTERCEPT_SCALING[self.name]))
+        return self._augmented[1]
+
+    def _split(self, coef, n_features, fit_intercept):
+        coef = np.asarray(coef, dtype=np.float64)
+        if not fit_intercept:
+            return coef, np.zeros(coef.shape[1:])
+        return coef[:n_features], coef[n_features] * INTERCEPT_SCALING[self.name]
+
+    def fit(self, X, y, alpha, tol, fit_intercept=True):
+        from celer import LogisticRegression
+
+        design = self._design(X, fit_intercept)
+        model = LogisticRegression(
+            C=_inverse_c(alpha, X), tol=tol, max_iter=1000, max_epochs=MAX_ITER
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(design, y)
+        coef, intercept = self._split(_binary_coef(model), X.shape[1], fit_intercept)
+        return Fit(coef, float(intercept), _as_int(getattr(model, "n_iter_", None)))
+
+    def path(self, X, y, alphas, tol, fit_intercept=False):
+        from celer import celer_path
+
+        design = self._design(X, fit_intercept)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = celer_path(
+                design, y, "logreg", alphas=X.shape[0] * np.asarray(alphas), tol=tol,
+                max_iter=1000, max_epochs=MAX_ITER, use_PN=True,
+            )  # fmt: skip
+        coefs, intercepts = self._split(result[1], X.shape[1], fit_intercept)
+        return PathFit(coefs, np.asarray(intercepts, dtype=np.float64))
+
+
+class SkglmLogisticSolver(LogisticSolver):
+    """skglm's ``SparseLogisticRegression`` (prox-Newton with working sets).
+
+    Same mean-loss scale and ``alpha``; an unpenalized intercept; ``tol`` bounds the largest
+    violation of the optimality conditions.  Path: a warm-started loop of fits.
+    """
+
+    name = "skglm"
+    module = "skglm"
+    has_path = False
+
+    def _model(self, alpha, tol, fit_intercept, warm_start=False):
+        from skglm import SparseLogisticRegression
+
+        return SparseLogisticRegression(
+            alpha=alpha, l1_ratio=1.0, tol=tol, max_iter=1000, fit_intercept=fit_intercept,
+            warm_start=warm_start,
+        )  # fmt: skip
+
+    def fit(self, X, y, alpha, tol, fit_intercept=True):
+        model = self._model(alpha, tol, fit_intercept)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, y)
+        intercept = _scalar(model.intercept_) if fit_intercept else 0.0
+        return Fit(_binary_coef(model), intercept, _as_int(model.n_iter_))
+
+    def path(self, X, y, alphas, tol, fit_intercept=False):
+        model = self._model(alphas[0], tol, fit_intercept, warm_start=True)
+        coefs = np.empty((X.shape[1], len(alphas)))
+        intercepts = np.zeros(len(alphas))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for k, alpha in enumerate(alphas):
+                model.alpha = alpha
+                model.fit(X, y)
+                coefs[:, k] = _binary_coef(model)
+                if fit_intercept:
+                    intercepts[k] = _scalar(model.intercept_)
+        return PathFit(coefs, intercepts)
+
+
+class GlmnetLogisticSolver(LogisticSolver):
+    """python-glmnet's ``LogitNet(alpha=1)``: glmnet's ``lambda`` is the mean-loss ``alpha``.
+
+    ``standardize=False``, ``n_splits=0`` (no cross-validation), an explicit ``lambda_path``;
+    glmnet's intercept is unpenalized.  ``tol`` is glmnet's threshold on the coefficients'
+    weighted change, far looser in gap terms than the others'.
+
+    A single fit is glmnet's own way to a small lambda: a path from ``alpha_max`` down to
+    ``alpha`` with the spacing of the benchmark's path (``GLMNET_STEP`` between neighbours),
+    the last solution kept.  From a cold start far below ``alpha_max`` its Newton steps (no line
+    search) do not converge on the sparse problems: with a one-value ``lambda_path`` it returns
+    no solution at all (``jerr = -1``).  glmnet ends a path early where a fit does not converge
+    or once the deviance explained passes 0.999 or stops growing; such a path is reported as an
+    error rather than judged on the alphas it reached.
+    """
+
+    name = "glmnet"
+    module = "glmnet"
+    tol0 = 1e-8
+
+    def _fit(self, X, y, lambdas, tol, fit_intercept):
+        from glmnet import LogitNet
+
+        model = LogitNet(
+            alpha=1.0, lambda_path=np.asarray(lambdas, dtype=np.float64), standardize=False,
+            fit_intercept=fit_intercept, n_splits=0, tol=tol, max_iter=MAX_ITER,
+        )  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                model.fit(X, y)
+            except ValueError as exc:  # python-glmnet cannot unpack an empty path
+                jerr = getattr(model, "jerr_", "?")
+                raise RuntimeError(f"glmnet returned no solution (jerr {jerr})") from exc
+        coefs = np.asarray(model.coef_path_, dtype=np.float64).reshape(X.shape[1], -1)
+        if coefs.shape[1] != len(lambdas):
+            raise RuntimeError(f"glmnet stopped the path after {coefs.shape[1]} of {len(lambdas)}")
+        intercepts = np.asarray(model.intercept_path_, dtype=np.float64).reshape(-1)
+        return coefs, intercepts if fit_intercept else np.zeros(len(lambdas))
+
+    def fit(self, X, y, alpha, tol, fit_intercept=True):
+        a_max = max(logistic_alpha_max(X, y, fit_intercept), alpha)
+        n_steps = int(np.ceil(np.log(a_max / alpha) / -np.log(GLMNET_STEP))) + 1
+        lambdas = np.geomspace(a_max, alpha, max(n_steps, 2))
+        coefs, intercepts = self._fit(X, y, lambdas, tol, fit_intercept)
+        return Fit(coefs[:, -1], float(intercepts[-1]), None)
+
+    def path(self, X, y, alphas, tol, fit_intercept=False):
+        return PathFit(*self._fit(X, y, alphas, tol, fit_intercept))
+
+
+#: name -> logistic adapter, in report order (fastreg first).
+LOGISTIC_SOLVERS = {
+    s.name: s
+    for s in (
+        FastregLogisticSolver(),
+        SklearnLiblinearSolver(),
+        SklearnSagaSolver(),
+        CelerLogisticSolver(),
+        SkglmLogisticSolver(),
+        GlmnetLogisticSolver(),
+    )
+}

@@ -1,7 +1,9 @@
 """Tests of the benchmark harness: problem generators, the shared duality gaps, the drivers."""
 
 import math
+import sys
 import time
+import types
 import warnings
 
 import numpy as np
@@ -527,3 +529,134 @@ def test_logistic_target_and_objective():
     assert logistic_objective(X, y, [0.5], 0.0, 0.1) == pytest.approx(
         np.mean(np.log1p(np.exp(-y * 0.5))) + 0.05
     )
+
+
+# -- logistic harness -----------------------------------------------------------------------
+
+
+def test_logistic_case_conventions():
+    from benchmarks.common import LOGISTIC_PATH_LENGTH, LogisticCase
+
+    X, y = get_classification_problem("tall_dense", scale=TINY)
+    fit = LogisticCase(X, y, "alpha_max/100")
+    assert fit.fit_intercept
+    assert fit.alpha == pytest.approx(logistic_alpha_max(X, y, True) / 100)
+    assert fit.target == pytest.approx(logistic_target_gap(y, 1e-6, True))
+    path = LogisticCase(X, y, "path")
+    assert not path.fit_intercept and path.alphas.shape == (LOGISTIC_PATH_LENGTH,)
+    assert path.alphas[0] == pytest.approx(logistic_alpha_max(X, y, False))
+    assert path.alphas[-1] == pytest.approx(path.alphas[0] / 100)
+    assert path.target == pytest.approx(1e-6 * np.log(2.0))
+    zeros = np.zeros((X.shape[1], LOGISTIC_PATH_LENGTH))
+    assert path.gap(zeros) > path.target  # 0 is optimal at alpha_max only
+    assert path.gap(zeros[:, :1].repeat(LOGISTIC_PATH_LENGTH, 1)) == path.gap(zeros, 0.0)
+    with pytest.raises(ValueError, match="one column per alpha"):
+        path.gap(zeros[:, :3])
+    forced = LogisticCase(X, y, "alpha_max/10", fit_intercept=False)
+    assert not forced.fit_intercept
+    assert forced.alpha == pytest.approx(logistic_alpha_max(X, y, False) / 10)
+    with pytest.raises(ValueError, match="unknown task"):
+        LogisticCase(X, y, "alpha_max/3")
+
+
+def _run_case(solver, case, tol):
+    """One adapter call on a LogisticCase: (answer, gap)."""
+    if case.task == "path":
+        out = solver.path(case.X, case.y, case.alphas, tol, case.fit_intercept)
+        return out, case.gap(out.coefs, out.intercepts)
+    out = solver.fit(case.X, case.y, case.alpha, tol, case.fit_intercept)
+    return out, case.gap(out.coef, out.intercept)
+
+
+# skglm is left out: compiling its kernels takes half a minute.
+LOGISTIC_PEERS = ["sklearn-liblinear", "sklearn-saga", "celer", "glmnet"]
+
+
+@pytest.mark.parametrize("name", LOGISTIC_PEERS)
+def test_logistic_peers_reach_the_target(name):
+    """Each peer gets to the shared target by tightening its own tol, as the driver does."""
+    from benchmarks.common import LogisticCase
+    from benchmarks.solvers import LOGISTIC_SOLVERS
+
+    solver = LOGISTIC_SOLVERS[name]
+    if solver.missing():
+        pytest.skip(solver.missing())
+    X, y = get_classification_problem("tall_dense", scale=TINY)
+    for task_name in ("alpha_max/10", "path"):
+        case = LogisticCase(X, y, task_name)
+        tol = solver.tol0
+        for _ in range(8):
+            out, gap = _run_case(solver, case, tol)
+            if gap <= case.target:
+                break
+            tol /= 10.0
+        assert gap <= case.target, (task_name, tol)
+        if task_name == "path":
+            assert out.coefs.shape == (X.shape[1], case.alphas.size)
+            assert np.all(out.intercepts == 0) and np.count_nonzero(out.coefs[:, -1]) > 0
+        else:
+            assert np.count_nonzero(out.coef) > 0
+            assert out.intercept != 0.0  # the labels have an offset: the intercept is needed
+
+
+def _stub_fastreg(with_api=True):
+    """A stand-in ``fastreg`` module with the planned logistic API, on top of scikit-learn."""
+    from sklearn.linear_model import LogisticRegression
+
+    module = types.ModuleType("fastreg")
+    module.calls = []
+
+    class StubLogisticRegression:
+        def __init__(self, C=1.0, *, l1_ratio=1.0, fit_intercept=True, tol=1e-4, max_iter=1000):
+            module.calls.append(dict(C=C, l1_ratio=l1_ratio, fit_intercept=fit_intercept))
+            self._model = LogisticRegression(
+                C=C, l1_ratio=l1_ratio, solver="saga", fit_intercept=fit_intercept,
+                tol=min(tol, 1e-10), max_iter=100_000, random_state=0,
+            )  # fmt: skip
+
+        def fit(self, X, y):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._model.fit(X, y)
+            self.coef_, self.intercept_ = self._model.coef_, self._model.intercept_
+            self.n_iter_ = self._model.n_iter_
+            return self
+
+    def logistic_path(X, y, *, alphas, l1_ratio=1.0, fit_intercept=True, tol=1e-4, max_iter=1000):
+        coefs = np.empty((X.shape[1], len(alphas)))
+        intercepts = np.zeros(len(alphas))
+        for k, alpha in enumerate(alphas):
+            C = 1.0 / (alpha * X.shape[0])
+            model = StubLogisticRegression(C, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
+            model.fit(X, y)
+            coefs[:, k], intercepts[k] = model.coef_.ravel(), model.intercept_[0]
+        return np.asarray(alphas), coefs, intercepts, np.zeros(len(alphas))
+
+    if with_api:
+        module.LogisticRegression = StubLogisticRegression
+        module.logistic_path = logistic_path
+    return module
+
+
+def test_fastreg_logistic_adapter_uses_the_planned_api(monkeypatch):
+    from benchmarks.common import LogisticCase
+    from benchmarks.solvers import LOGISTIC_SOLVERS
+
+    solver = LOGISTIC_SOLVERS["fastreg"]
+    monkeypatch.setitem(sys.modules, "fastreg", _stub_fastreg(with_api=False))
+    assert "LogisticRegression" in solver.missing() and "logistic_path" in solver.missing()
+
+    stub = _stub_fastreg()
+    monkeypatch.setitem(sys.modules, "fastreg", stub)
+    assert solver.missing() is None
+    X, y = get_classification_problem("tall_dense", scale=TINY)
+    case = LogisticCase(X, y, "alpha_max/10")
+    out, gap = _run_case(solver, case, 1e-10)
+    assert stub.calls[-1] == dict(C=1.0 / (case.alpha * X.shape[0]), l1_ratio=1.0,
+                                  fit_intercept=True)  # fmt: skip
+    assert out.coef.shape == (X.shape[1],) and isinstance(out.intercept, float)
+    assert out.intercept != 0.0 and gap <= case.target
+    path = LogisticCase(X, y, "path")
+    result, gap = _run_case(solver, path, 1e-10)
+    assert result.coefs.shape == (X.shape[1], path.alphas.size)
+    assert not stub.calls[-1]["fit_intercept"] and gap <= path.target
