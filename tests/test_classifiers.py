@@ -178,9 +178,12 @@ def test_objective_matches_sklearn_and_the_reference(name, fmt, dtype):
     if sk is not None:
         theirs = objective(sk.coef_[0], np.atleast_1d(sk.intercept_)[0])
         assert abs(ours - theirs) <= OBJECTIVE_RTOL * theirs + shift
-    if dtype == np.float64:
+    f = kwargs["penalty_factor"]
+    if dtype == np.float64 and (f is None or (f > 0).all()):
         # The reported gap is the gap of the documented dual point, recomputed: both are
-        # differences of sums of n terms of the size of the objective.
+        # differences of sums of n terms of the size of the objective.  (With unpenalized
+        # features the dual point is an implementation choice, which may change: there the
+        # gap is held only to its meaning, the bound above.)
         recomputed = logistic_gap(X64, y, coef, intercept, alpha, l1_ratio, **kwargs)
         assert abs(model.dual_gap_ - recomputed) <= 4 * _sum_rounding(len(y), best)
     mu = _strong_convexity(alpha, l1_ratio, kwargs)
@@ -373,7 +376,7 @@ def test_float32_data_are_used_in_place(fmt):
     size = X.nbytes if fmt == "dense" else X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
     del X64
     model = fastreg.LogisticRegression(C=0.01)
-    model.fit(X[:50], y[:50])  # compile (or load) the kernels outside the measurement
+    model.fit(X, y)  # compile (or load) every kernel the fit uses outside the measurement
     tracemalloc.start()
     try:
         model.fit(X, y)
@@ -549,11 +552,9 @@ def test_balanced_class_weights_count_the_sample_weights():
     assert abs(values[0] - values[1]) <= OBJECTIVE_RTOL * values[1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Elastic Net (l1_ratio < 1) with an unpenalized feature: the dual point ignores that "
-    "feature's constraint x_j^T theta = 0 and its stationarity term does not make up for it, "
-    "so dual_gap_ comes out negative (-4.6e-5) and the fit stops 2e-6 above the optimum"))
-def test_enet_with_an_unpenalized_feature_is_certified():
+def _unpenalized_cases():
+    """Two small reproducers, Elastic Net and Lasso: ``(X, y, sw, factors, l1_ratio,
+    fit_intercept, C, tol)``."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(80, 20))
     X[rng.random(X.shape) > 0.6] = 0.0
@@ -562,15 +563,36 @@ def test_enet_with_an_unpenalized_feature_is_certified():
     sw = rng.uniform(0.2, 3.0, size=80)
     factors = rng.uniform(0.2, 3.0, size=20)
     factors[3] = 0.0
-    model = fastreg.LogisticRegression(C=C, l1_ratio=0.5, penalty_factor=factors, tol=1e-10,
+    tiny = np.array([[4.04091912, 0.0], [2.41809885, 1.43223039], [1.54735071, 1.78440284]])
+    return {
+        # dual_gap_ -4.6e-5, the fit 2e-6 above the optimum
+        "enet": (X, y, sw, factors, 0.5, True, C, 1e-10),
+        # dual_gap_ 3.9e-5, the fit 5.5e-5 above the optimum
+        "lasso": (tiny, np.array([1.0, -1.0, -1.0]), None, np.array([0.0, 1.83845623]), 1.0,
+                  False, 1 / (3 * 0.29160636474308554), 1e-4),
+    }
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "with an unpenalized feature the dual point ignores its constraint x_j^T theta = 0, and "
+    "the stationarity term added for it does not make up for it: dual_gap_ is not a bound "
+    "(negative, or below the suboptimality), and the fit may stop above the optimum"))
+@pytest.mark.parametrize("name", ["enet", "lasso"])
+def test_an_unpenalized_feature_keeps_the_gap_a_bound(name):
+    X, y, sw, factors, l1_ratio, fit_intercept, C_, tol = _unpenalized_cases()[name]
+    model = fastreg.LogisticRegression(C=C_, l1_ratio=l1_ratio, penalty_factor=factors,
+                                       fit_intercept=fit_intercept, tol=tol,
                                        max_iter=MAX_ITER).fit(X, y, sample_weight=sw)
-    alpha = 1.0 / (C * sw.sum())
-    certified = certified_logistic_gap(X, y, model.coef_[0], model.intercept_[0], alpha, 0.5,
-                                       sample_weight=sw, penalty_factor=factors)
-    value = logistic_objective(X, y, model.coef_[0], model.intercept_[0], alpha, 0.5, sw,
+    s = np.ones(len(y)) if sw is None else sw
+    alpha = 1.0 / (C_ * s.sum())
+    kwargs = {"sample_weight": sw, "penalty_factor": factors, "fit_intercept": fit_intercept}
+    value = logistic_objective(X, y, model.coef_[0], model.intercept_[0], alpha, l1_ratio, sw,
                                factors)
-    assert model.dual_gap_ >= -_sum_rounding(len(y), value)
-    assert certified <= 1e-10 * 2 * value
+    best = logistic_objective(X, y, *logistic_reference_fit(X, y, alpha, l1_ratio, **kwargs),
+                              alpha, l1_ratio, sw, factors)
+    rounding = _sum_rounding(len(y), value)
+    assert model.dual_gap_ >= -rounding
+    assert value - best <= model.dual_gap_ + rounding
 
 
 @pytest.mark.xfail(strict=True, raises=ConvergenceWarning, reason=(

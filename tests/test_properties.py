@@ -530,14 +530,30 @@ def numpy_logistic_alpha_max(X_dense, y, l1_ratio, *, sample_weight=None, penalt
     return float((corr[penalized] / f[penalized]).max() / (s.sum() * l1_ratio))
 
 
+def _separable(columns, y, fit_intercept):
+    """Whether the unpenalized ``columns`` (and the intercept) separate the labels weakly:
+    some ``d`` with ``y_i (A d)_i >= 0`` for every i and ``sum_i y_i (A d)_i = 1`` (a linear
+    program).  The loss then decreases forever along ``d``, which no penalty holds back: the
+    problem has no minimiser."""
+    from scipy.optimize import linprog
+
+    A = np.column_stack([columns, np.ones(len(y))]) if fit_intercept else columns
+    margins = y[:, np.newaxis] * A
+    result = linprog(np.zeros(A.shape[1]), A_ub=-margins, b_ub=np.zeros(len(y)),
+                     A_eq=margins.sum(axis=0)[np.newaxis], b_eq=[1.0],
+                     bounds=[(None, None)] * A.shape[1], method="highs")
+    return result.status == 0
+
+
 @st.composite
-def logistic_problems(draw, *, max_n=30, max_p=15, zero_factors=True, alpha_fraction=(0.05,
-                                                                                      1.5)):
+def logistic_problems(draw, *, max_n=30, max_p=15, zero_factors=False,
+                      alpha_fraction=(0.05, 1.5)):
     """A random classification problem, as :func:`problems` draws regression ones.
 
-    Unpenalized features are drawn only for the Lasso penalty without the sign constraint: the
-    Elastic Net and ``positive`` cases with them are known defects (strict xfails in
-    tests/test_classifiers.py).
+    With ``zero_factors`` one feature may be unpenalized, only where it does not separate the
+    labels (no minimiser would exist); every property but the one marked xfail draws none:
+    with unpenalized features the reported gap is a known defect (not a bound; strict xfails
+    here and in tests/test_classifiers.py).
     """
     n = draw(st.integers(2, max_n), label="n_samples")
     p = draw(st.integers(1, max_p), label="n_features")
@@ -565,8 +581,10 @@ def logistic_problems(draw, *, max_n=30, max_p=15, zero_factors=True, alpha_frac
     penalty_factor = None
     if with_factors:
         penalty_factor = rng.uniform(0.2, 3.0, size=p)
-        if zero_factors and l1_ratio == 1.0 and not is_positive and p > 1 and n > p:
-            penalty_factor[rng.integers(p)] = 0.0
+        if zero_factors and p > 1 and n > p:
+            free = rng.integers(p)
+            if not _separable(X_dense[:, [free]], y, fit_intercept):
+                penalty_factor[free] = 0.0
     X = np.asfortranarray(X_dense.astype(dtype)) if fmt == "dense" else sp.csc_matrix(
         X_dense.astype(dtype))
     alpha_max = numpy_logistic_alpha_max(X_dense, y, l1_ratio, sample_weight=sample_weight,
@@ -617,7 +635,10 @@ def test_logistic_gap_is_the_recomputed_gap_and_certifies(case, tol):
     ours = case.objective(coef, intercept)
     rounding = case.rounding(ours)
     assert -rounding <= model.dual_gap_ <= tol * 2 * case.null_loss * (1 + 1e-9)
-    if case.dtype == np.float64:
+    f = case.penalty_factor
+    if case.dtype == np.float64 and (f is None or (f > 0).all()):
+        # (With unpenalized features the dual point is an implementation choice: there the
+        # gap is held to its meaning only, the bound below.)
         recomputed = logistic_gap(case.X_dense, case.y, coef, intercept, case.alpha,
                                   case.l1_ratio, **case.kwargs)
         assert abs(model.dual_gap_ - recomputed) <= rounding
@@ -627,7 +648,7 @@ def test_logistic_gap_is_the_recomputed_gap_and_certifies(case, tol):
 
 
 @settings(max_examples=50, **SETTINGS)
-@given(logistic_problems(zero_factors=False))
+@given(logistic_problems())
 def test_logistic_solution_satisfies_kkt(case):
     """Each coordinate's optimality condition within what the certified gap G allows (see
     tests/test_classifiers.py::test_kkt_conditions_hold_at_the_solution)."""
@@ -690,7 +711,7 @@ def test_logistic_permuting_features_permutes_coefficients(case, random):
 
 
 @settings(max_examples=40, **SETTINGS)
-@given(logistic_problems(zero_factors=False, alpha_fraction=(1.0001, 10.0)))
+@given(logistic_problems(alpha_fraction=(1.0001, 10.0)))
 def test_logistic_alpha_above_alpha_max_gives_the_null_model(case):
     """At ``alpha > alpha_max`` (computed in NumPy) w = 0 is optimal, and the intercept is the
     intercept-only model's ``log(P / N)``; alpha_max's rounding is 1e-15 of it, far below the
@@ -698,3 +719,23 @@ def test_logistic_alpha_above_alpha_max_gives_the_null_model(case):
     model = fit_logistic(case)
     assert not model.coef_.any()
     assert model.intercept_[0] == pytest.approx(case.null_intercept, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "with an unpenalized feature the reported gap is not a bound (the dual point ignores "
+    "its constraint x_j^T theta = 0): e.g. X = [[4.04091912, 0], [2.41809885, 0], [0, 0]], "
+    "y = [1, -1, -1], penalty_factor = [0, 1.83845623], fit_intercept=False, C = 1/3 gives "
+    "dual_gap_ = -9.2e-4; with positive too, the non-convergence of "
+    "test_positive_with_an_unpenalized_feature_converges"))
+@settings(max_examples=60, **SETTINGS)
+@given(logistic_problems(zero_factors=True), st.sampled_from([1e-4, 1e-6, LOGISTIC_TOL]))
+def test_logistic_gap_certifies_with_unpenalized_features(case, tol):
+    """The certificate with unpenalized features: non-negative, and a bound on the distance to
+    the independent optimum."""
+    model = fit_logistic(case, tol=tol)
+    ours = case.objective(model.coef_[0], model.intercept_[0])
+    rounding = case.rounding(ours)
+    assert -rounding <= model.dual_gap_ <= tol * 2 * case.null_loss * (1 + 1e-9)
+    best = case.objective(*logistic_reference_fit(case.X_dense, case.y, case.alpha,
+                                                  case.l1_ratio, **case.kwargs))
+    assert ours - best <= max(model.dual_gap_, 0.0) + rounding + float32_shift(case, model)
