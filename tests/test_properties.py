@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet as SkElasticNet
@@ -467,8 +467,7 @@ def test_path_starts_at_zero_and_moves_continuously(case, n_alphas):
 
 # --- penalized logistic regression -------------------------------------------------------------
 
-LOGISTIC_TOL = 1e-8  # the relative gap the logistic properties ask (1e-10 can stall: see
-# tests/test_classifiers.py::test_a_tight_tolerance_is_reached_within_max_iter)
+LOGISTIC_TOL = 1e-8  # the tightest relative gap the logistic properties ask
 
 
 @dataclass
@@ -722,12 +721,12 @@ def test_logistic_alpha_above_alpha_max_gives_the_null_model(case):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "with an unpenalized feature the reported gap is not a bound (the dual point ignores "
-    "its constraint x_j^T theta = 0): e.g. X = [[4.04091912, 0], [2.41809885, 0], [0, 0]], "
-    "y = [1, -1, -1], penalty_factor = [0, 1.83845623], fit_intercept=False, C = 1/3 gives "
-    "dual_gap_ = -9.2e-4; with positive too, the non-convergence of "
-    "test_positive_with_an_unpenalized_feature_converges"))
-@settings(max_examples=60, **SETTINGS)
+    "with an unpenalized feature the fit can stop early, reporting a negative gap or a "
+    "ConvergenceWarning (12 of these 60 examples): e.g. X = [[0, -8], [0, 1], [0, 20], "
+    "[0, -4], [0, 10], [0, 20]], y = [-1, -1, 1, 1, 1, 1], penalty_factor = [1, 0], "
+    "fit_intercept=False, C = 1/1.2 gives dual_gap_ = -0.097 after 2 epochs"))
+# While the defect lasts, stop at its first example: shrinking it would take seconds.
+@settings(max_examples=60, phases=[Phase.generate], report_multiple_bugs=False, **SETTINGS)
 @given(logistic_problems(zero_factors=True), st.sampled_from([1e-4, 1e-6, LOGISTIC_TOL]))
 def test_logistic_gap_certifies_with_unpenalized_features(case, tol):
     """The certificate with unpenalized features: non-negative, and a bound on the distance to
