@@ -1,6 +1,8 @@
 """Side-by-side comparison of fastreg with scikit-learn, skglm, celer and glmnet.
 
-Run ``python -m benchmarks.compare --help``.  For every problem, task and solver:
+Run ``python -m benchmarks.compare --help``.  ``--model lasso`` (the default) compares Lasso
+solvers, ``--model logistic`` L1-regularized logistic regression solvers; both go through the
+same search, timing, memory and report code below.  For every problem, task and solver:
 
 1. **Tolerance search.**  Starting from the solver's ``tol0``, ``tol`` is divided by 10 until
    the duality gap recomputed by :func:`benchmarks.gap.enet_duality_gap` is at most the target
@@ -19,6 +21,12 @@ Run ``python -m benchmarks.compare --help``.  For every problem, task and solver
 Tasks: ``alpha_max/10`` and ``alpha_max/100`` are single fits with an intercept;
 ``path`` is 100 alphas from ``alpha_max`` to ``alpha_max/100`` without intercept on centred
 ``y`` (scikit-learn's ``lasso_path`` has no intercept), the same alphas for every solver.
+
+Logistic model: the same task names on the labelled problems of
+:data:`benchmarks.problems.CLASSIFICATION_PROBLEMS`, judged by
+:func:`benchmarks.gap.logistic_duality_gap` against ``rel * P_null`` (the mean loss of the
+intercept-only model); single fits with an unpenalized intercept, a 50-alpha path without
+(:class:`benchmarks.common.LogisticCase`; ``--no-intercept`` drops the intercept everywhere).
 """
 
 from __future__ import annotations
@@ -36,19 +44,29 @@ import tempfile
 import threading
 import time
 import tracemalloc
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from benchmarks.common import REL_GAP, TASKS, Case
-from benchmarks.problems import PROBLEMS, clear_cache, get_problem
-from benchmarks.solvers import SOLVERS, available_solvers
+from benchmarks.common import REL_GAP, TASKS, Case, LogisticCase
+from benchmarks.problems import (
+    CLASSIFICATION_PROBLEMS,
+    PROBLEMS,
+    clear_cache,
+    get_classification_problem,
+    get_problem,
+)
+from benchmarks.solvers import LOGISTIC_SOLVERS, SOLVERS, available_solvers
 
 QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
 QUICK_MAX_TIME = 5.0
 QUICK_MAX_TIGHTEN = 6
 #: (problem, task) left out by --quick: half of its time, for little extra information.
 QUICK_SKIP = {("text_like", "path")}
+#: The same for --model logistic: the sparse paths are two thirds of its time (loops of 50
+#: fits for liblinear and skglm).
+LOGISTIC_QUICK_SKIP = {("sparse_wide", "path"), ("text_like", "path")}
 
 # -- measurement ------------------------------------------------------------------------------
 
@@ -119,6 +137,30 @@ class Task(Case):
         """(nnz of the solution -- the last alpha of a path --, n_iter or None)."""
         if self.task == "path":
             return int(np.count_nonzero(out[:, -1])), None
+        return int(np.count_nonzero(out.coef)), out.n_iter
+
+
+class LogisticTask(LogisticCase):
+    """A :class:`~benchmarks.common.LogisticCase` that runs logistic adapters, certifies them."""
+
+    def __init__(self, X, y, task, rel=REL_GAP, fit_intercept=None):
+        super().__init__(X, y, task, fit_intercept)
+        self.target *= rel / REL_GAP
+
+    def run(self, solver, tol):
+        if self.task == "path":
+            return solver.path(self.X, self.y, self.alphas, tol, self.fit_intercept)
+        return solver.fit(self.X, self.y, self.alpha, tol, self.fit_intercept)
+
+    def gap(self, out):
+        if self.task == "path":
+            return super().gap(out.coefs, out.intercepts)
+        return super().gap(out.coef, out.intercept)
+
+    def summary(self, out):
+        """(nnz of the solution -- the last alpha of a path --, n_iter or None)."""
+        if self.task == "path":
+            return int(np.count_nonzero(out.coefs[:, -1])), None
         return int(np.count_nonzero(out.coef)), out.n_iter
 
 
@@ -202,6 +244,23 @@ _STARTUP_FITS = {
     "celer": ("celer", "celer.Lasso(alpha=0.1).fit(data, y)"),
 }
 
+# The same tiny problem with labels ``y > 0``; ``C = 0.1`` is about alpha_max / 6 there.
+_LOGISTIC_STARTUP_FITS = {
+    "fastreg": ("fastreg", "fastreg.LogisticRegression(C=0.1, l1_ratio=1.0).fit(data, y > 0)"),
+    "sklearn-liblinear": (
+        "sklearn.linear_model",
+        "sklearn.linear_model.LogisticRegression(C=0.1, l1_ratio=1.0, solver='liblinear')"
+        ".fit(data, y > 0)",
+    ),
+    "sklearn-saga": (
+        "sklearn.linear_model",
+        "sklearn.linear_model.LogisticRegression(C=0.1, l1_ratio=1.0, solver='saga')"
+        ".fit(data, y > 0)",
+    ),
+    "skglm": ("skglm", "skglm.SparseLogisticRegression(alpha=0.05).fit(data, y > 0)"),
+    "celer": ("celer", "celer.LogisticRegression(C=0.1).fit(data, y > 0)"),
+}
+
 
 def _fresh_process(code, env):
     proc = subprocess.run(
@@ -213,18 +272,20 @@ def _fresh_process(code, env):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def startup_times(names, cold=True):
+def startup_times(names, cold=True, fits=None):
     """Import and first-fit times in fresh interpreters.
 
     ``cold=True``: with a new empty ``NUMBA_CACHE_DIR`` (everything compiles), then again with
     the cache that run filled.  ``cold=False``: once, with the default cache, which the runs of
-    this process have just filled (compile-free: the cheap check of ``--quick``).
+    this process have just filled (compile-free: the cheap check of ``--quick``).  ``fits``:
+    solver name -> ``(module, fit statement)``, default the Lasso fits.
     """
+    fits = _STARTUP_FITS if fits is None else fits
     results = {}
     for name in names:
-        if name not in _STARTUP_FITS:
+        if name not in fits:
             continue
-        module, fit = _STARTUP_FITS[name]
+        module, fit = fits[name]
         code = _STARTUP_CODE.format(module=module, fit=fit)
         env = dict(os.environ, PYTHONWARNINGS="ignore")
         if not cold:
@@ -304,6 +365,52 @@ def _describe(X):
 # -- driver -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Model:
+    """What the driver needs to know of one model: its problems, solvers, tasks and wording."""
+
+    title: str  # report heading
+    problems: tuple  # problem names, in report order
+    solvers: dict  # name -> adapter (benchmarks.solvers)
+    load: object  # (problem, dtype, scale) -> (X, y), cached
+    make_task: object  # (X, y, task name, rel, args) -> task with run / gap / summary
+    target: str  # what the target is relative to, for the report
+    startup_fits: dict = field(default_factory=dict)  # for startup_times
+    quick_skip: frozenset = frozenset()  # (problem, task) left out by --quick
+
+
+def _lasso_task(X, y, task_name, rel, args):
+    return Task(X, y, task_name, rel)
+
+
+def _logistic_task(X, y, task_name, rel, args):
+    return LogisticTask(X, y, task_name, rel, fit_intercept=False if args.no_intercept else None)
+
+
+MODELS = {
+    "lasso": Model(
+        title="Lasso",
+        problems=tuple(PROBLEMS),
+        solvers=SOLVERS,
+        load=lambda problem, dtype, scale: get_problem(problem, dtype, scale=scale),
+        make_task=_lasso_task,
+        target="||y - ybar||^2/(2n)",
+        startup_fits=_STARTUP_FITS,
+        quick_skip=frozenset(QUICK_SKIP),
+    ),
+    "logistic": Model(
+        title="L1 logistic regression",
+        problems=tuple(CLASSIFICATION_PROBLEMS),
+        solvers=LOGISTIC_SOLVERS,
+        load=lambda problem, dtype, scale: get_classification_problem(problem, dtype, scale=scale),
+        make_task=_logistic_task,
+        target="P_null (mean loss of the intercept-only model; log 2 without intercept)",
+        startup_fits=_LOGISTIC_STARTUP_FITS,
+        quick_skip=frozenset(LOGISTIC_QUICK_SKIP),
+    ),
+}
+
+
 def _csv(value):
     return [v for v in value.split(",") if v]
 
@@ -311,7 +418,15 @@ def _csv(value):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.compare",
-        description="Time-to-target-gap comparison of Lasso solvers (DESIGN.md section 5).",
+        description="Time-to-target-gap comparison of Lasso or L1 logistic regression solvers "
+        "(DESIGN.md section 5).",
+    )
+    parser.add_argument(
+        "--model",
+        choices=list(MODELS),
+        default="lasso",
+        help="lasso (default) or logistic: L1-regularized logistic regression on labelled "
+        "versions of the problems",
     )
     parser.add_argument(
         "--quick",
@@ -326,8 +441,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--problems",
         type=_csv,
-        default=list(PROBLEMS),
-        help="comma-separated subset of: " + ",".join(PROBLEMS),
+        default=None,
+        help=f"comma-separated subset of: {','.join(PROBLEMS)} "
+        f"(logistic: {','.join(CLASSIFICATION_PROBLEMS)})",
     )
     parser.add_argument(
         "--tasks",
@@ -338,13 +454,23 @@ def parse_args(argv=None):
     parser.add_argument(
         "--solvers",
         type=_csv,
-        default=list(SOLVERS),
-        help="comma-separated subset of: " + ",".join(SOLVERS),
+        default=None,
+        help=f"comma-separated subset of: {','.join(SOLVERS)} "
+        f"(logistic: {','.join(LOGISTIC_SOLVERS)})",
     )
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (median; >= 3)")
     parser.add_argument(
-        "--rel", type=float, default=1e-6, help="target gap, relative to ||y - ybar||^2 / (2n)"
+        "--rel",
+        type=float,
+        default=1e-6,
+        help="target gap, relative to ||y - ybar||^2 / (2n) (logistic: to P_null)",
+    )
+    parser.add_argument(
+        "--no-intercept",
+        action="store_true",
+        help="logistic only: single fits without intercept too (every peer then solves its "
+        "native problem; by default they fit an unpenalized intercept)",
     )
     parser.add_argument(
         "--max-tighten",
@@ -366,10 +492,18 @@ def parse_args(argv=None):
     )
     parser.add_argument("--json", metavar="FILE", help="also write all results as JSON")
     args = parser.parse_args(argv)
+    model = MODELS[args.model]
+    if args.problems is None:
+        args.problems = list(model.problems)
+    if args.solvers is None:
+        args.solvers = list(model.solvers)
     if args.repeat < 3:
         parser.error("--repeat must be at least 3")
-    for value, known, what in ((args.problems, PROBLEMS, "problem"),
-                               (args.tasks, TASKS, "task")):  # fmt: skip
+    if args.no_intercept and args.model != "logistic":
+        parser.error("--no-intercept applies to --model logistic only")
+    for value, known, what in ((args.problems, model.problems, "problem"),
+                               (args.tasks, TASKS, "task"),
+                               (args.solvers, model.solvers, "solver")):  # fmt: skip
         unknown = sorted(set(value) - set(known))
         if unknown:
             parser.error(f"unknown {what}(s): {', '.join(unknown)}")
@@ -378,38 +512,46 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    model = MODELS[args.model]
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
     if args.max_time is None:
         args.max_time = QUICK_MAX_TIME if args.quick else 60.0
     if args.max_tighten is None:
         args.max_tighten = QUICK_MAX_TIGHTEN if args.quick else 8
-    solvers, skipped = available_solvers(args.solvers)
+    solvers, skipped = available_solvers(args.solvers, model.solvers)
     env = environment()
 
-    print(f"# Lasso time-to-gap comparison (scale {scale:g}, {args.dtype})\n")
+    print(f"# {model.title} time-to-gap comparison (scale {scale:g}, {args.dtype})\n")
     print(", ".join(f"{k} {v}" for k, v in env.items() if v is not None) + "\n")
     for name, reason in skipped.items():
         print(f"- skipped {name}: {reason}")
     if args.quick:
         left_out = sorted(
-            f"{p} {t}" for p, t in QUICK_SKIP if p in args.problems and t in args.tasks
+            f"{p} {t}" for p, t in model.quick_skip if p in args.problems and t in args.tasks
         )
         if left_out:
             print(f"- left out by --quick: {', '.join(left_out)}")
+    if args.model == "logistic":
+        where = (
+            "no intercept in any task"
+            if args.no_intercept
+            else "single fits with an unpenalized intercept, the path without"
+        )
+        print(f"- {where}")
     print(
-        f"- target gap: {args.rel:g} x ||y - ybar||^2/(2n); time = median of {args.repeat} runs "
+        f"- target gap: {args.rel:g} x {model.target}; time = median of {args.repeat} runs "
         "after a warm-up; memory: tracemalloc peak and sampled RSS rise of one extra run\n"
     )
 
     rows = []
     last_tol = {}
     for problem in args.problems:
-        X, y = get_problem(problem, args.dtype, scale=scale)
+        X, y = model.load(problem, args.dtype, scale)
         print(f"- {problem}: {_describe(X)}", file=sys.stderr, flush=True)
         for task_name in args.tasks:
-            if args.quick and (problem, task_name) in QUICK_SKIP:
+            if args.quick and (problem, task_name) in model.quick_skip:
                 continue
-            task = Task(X, y, task_name, args.rel)
+            task = model.make_task(X, y, task_name, args.rel, args)
             group = []
             for solver in solvers:
                 # A decade looser than what this solver needed on the previous task of this
@@ -425,7 +567,9 @@ def main(argv=None):
                     if row["reached"]:
                         last_tol[(problem, solver.name)] = row["tol"]
                 except Exception as exc:  # a broken peer must not stop the comparison
-                    row = {"error": f"{type(exc).__name__}: {exc}"[:120], "peer": solver.peer}
+                    # One line: the message goes into a table cell.
+                    message = " ".join(f"{type(exc).__name__}: {exc}".split())
+                    row = {"error": message[:120], "peer": solver.peer}
                 row.update(label)
                 group.append(row)
                 print(f"  {task_name} {solver.name}: {row.get('time', row.get('error'))}",
@@ -439,7 +583,7 @@ def main(argv=None):
     startup = {}
     if not args.no_startup:
         names = ["fastreg"] if args.quick else [s.name for s in solvers]
-        startup = startup_times(names, cold=not args.quick)
+        startup = startup_times(names, cold=not args.quick, fits=model.startup_fits)
         print("\n## Fresh-process start-up (tiny 200 x 50 problem)\n")
         print(startup_table(startup))
 
@@ -449,6 +593,8 @@ def main(argv=None):
             "repeat": args.repeat, "skipped": skipped, "results": rows,
             "startup": [{"solver": n, "cache": s, **r} for (n, s), r in startup.items()],
         }  # fmt: skip
+        if args.model != "lasso":  # Lasso files keep the layout they always had
+            payload.update(model=args.model, no_intercept=args.no_intercept)
         with open(args.json, "w") as f:
             json.dump(payload, f, indent=1, default=float)
     return 0

@@ -660,3 +660,50 @@ def test_fastreg_logistic_adapter_uses_the_planned_api(monkeypatch):
     result, gap = _run_case(solver, path, 1e-10)
     assert result.coefs.shape == (X.shape[1], path.alphas.size)
     assert not stub.calls[-1]["fit_intercept"] and gap <= path.target
+
+
+def test_compare_logistic_smoke(tmp_path, capsys):
+    """The logistic driver runs end to end and certifies the peers' answers."""
+    import json
+
+    from benchmarks import compare
+
+    out = tmp_path / "result.json"
+    argv = ["--model", "logistic", "--scale", "0.02", "--problems", "tall_dense",
+            "--tasks", "alpha_max/10,path", "--solvers", "sklearn-liblinear,celer",
+            "--no-startup", "--json", str(out)]  # fmt: skip
+    assert compare.main(argv) == 0
+    table = capsys.readouterr().out
+    assert "# L1 logistic regression time-to-gap comparison" in table
+    assert "| tall_dense | path | celer |" in table
+    payload = json.loads(out.read_text())
+    assert payload["model"] == "logistic" and not payload["no_intercept"]
+    rows = payload["results"]
+    assert [(r["task"], r["solver"]) for r in rows] == [
+        ("alpha_max/10", "sklearn-liblinear"), ("alpha_max/10", "celer"),
+        ("path", "sklearn-liblinear"), ("path", "celer"),
+    ]  # fmt: skip
+    for row in rows:
+        assert row["reached"] and row["gap"] <= row["target"] and len(row["times"]) == 3
+    assert min(r["ratio"] for r in rows[:2]) == pytest.approx(1.0)
+    with pytest.raises(SystemExit):
+        compare.main(["--model", "logistic", "--solvers", "sklearn"])  # a Lasso-only name
+    with pytest.raises(SystemExit):
+        compare.main(["--no-intercept"])  # logistic only
+
+
+def test_asv_logistic_fit_skips_without_the_api_and_runs_with_it(monkeypatch):
+    from benchmarks import bench_fit
+
+    bench = bench_fit.LogisticFit()
+    monkeypatch.setattr(bench_fit, "SCALE", TINY)
+    monkeypatch.setitem(sys.modules, "fastreg", _stub_fastreg(with_api=False))
+    with pytest.raises(NotImplementedError, match="LogisticRegression"):
+        bench.setup("tall_dense", "float64", "alpha_max/10")
+
+    monkeypatch.setitem(sys.modules, "fastreg", _stub_fastreg())
+    bench.setup("tall_dense", "float64", "alpha_max/10")
+    assert bench.case.X.shape[0] == 1000  # the scale asv runs at
+    assert 0 <= bench.track_dual_gap("tall_dense", "float64", "alpha_max/10") <= 1.0
+    with pytest.raises(NotImplementedError, match="float64 only"):
+        bench.setup("tall_dense", "float32", "path")
