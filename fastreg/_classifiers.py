@@ -61,6 +61,8 @@ def check_classification_labels(estimator, X, y, sample_weight, class_weight):
         raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} samples but X has {X.shape[0]}.")
+    if y.dtype.kind == "c":
+        raise ValueError("Complex data not supported in y.")
     kind = type_of_target(y, input_name="y")
     if kind not in ("binary", "multiclass"):
         raise ValueError(f"Unknown label type: {kind}. {type(estimator).__name__} is a "
@@ -92,6 +94,11 @@ def _class_weights(class_weight, classes, labels, weights) -> np.ndarray:
     """The weights of the two classes: a dict's (1 for a class it omits), or "balanced",
     ``S / (2 S_k)`` with ``S_k`` the class's total sample weight (its count without sample
     weights), as scikit-learn balances the weighted class totals."""
+    if isinstance(class_weight, dict):
+        values = np.array([float(value) for value in class_weight.values()])
+        if not (np.isfinite(values).all() and (values >= 0).all()):
+            raise ValueError(f"class_weight must map classes to non-negative finite "
+                             f"weights, got {class_weight!r}.")
     if isinstance(class_weight, str) and class_weight == "balanced":
         s = weights if weights.size else np.ones(labels.size)
         totals = np.array([s[labels < 0].sum(), s[labels > 0].sum()])

@@ -579,10 +579,12 @@ def _target(data: Dataset, task: str) -> _Target:
     if task == "classification" or (task == "auto" and (values.size == 2 or words)):
         if values.size != 2:
             asked = "--task classification" if task == "classification" else "a target of words"
+            where = {"npz": "its array 'y'", "csv": "its target column",
+                     "svmlight": "its labels"}.get(data.format, "its target")
             raise _CommandError(
                 f"{asked} needs exactly 2 classes (the logistic model is binary); "
-                f"{data.path} has {values.size} distinct target value"
-                f"{'' if values.size == 1 else 's'} ({_shown(values)})")
+                f"{data.path} has {values.size} distinct value"
+                f"{'' if values.size == 1 else 's'} in {where} ({_shown(values)})")
         classes, labels = check_binary_labels(y, y.shape[0])
         return _Target("classification", labels, classes, how, 2)
     return _Target("regression", y, None, how, int(values.size))

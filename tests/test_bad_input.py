@@ -370,11 +370,7 @@ CLASSIFIERS = {
     "logistic_path": _logistic_path,
 }
 # (entry, case id) -> the defect that makes the case fail (strict xfails).
-CLASSIFIER_DEFECTS = {
-    ("LogisticRegression", "y-complex"):
-        "LogisticRegression().fit(X, y + 1j) raises scikit-learn's 'Complex data not "
-        "supported' followed by the whole array on several lines, without naming y",
-}
+CLASSIFIER_DEFECTS = {}
 
 
 def _classifier_data_params():
@@ -426,10 +422,7 @@ CLASSIFIER_PARAMETERS = {
     "logistic_path": ["l1_ratio", "tol", "max_iter", "eps", "n_alphas", "alphas",
                       "fit_intercept", "positive", "coef_init", "stop_early"],
 }
-CLASSIFIER_PARAMETER_DEFECTS = {
-    ("class_weight", "negative"):
-        "a negative class weight is reported as 'sample_weight must be non-negative'",
-}
+CLASSIFIER_PARAMETER_DEFECTS = {}
 
 
 def _classifier_scalar_params():

@@ -827,7 +827,7 @@ def test_task_option_overrides_the_detection(capsys, labelled_files, labelled, t
          "--task classification needs exactly 2 classes (the logistic model is binary); "),
         (lambda d: ["fit", write(d, "t.svm", "1 1:2\n1 1:3\n"), "--task", "classification",
                     "--alpha", "1"],
-         "has 1 distinct target value (1)"),
+         "has 1 distinct value in its labels (1)"),
         (lambda d: ["fit", write(d, "t.svm", "1 1:2\n1 1:3\n1 1:1\n-1 1:4\n1 1:5\n"),
                     "--cv", "2"],
          "--cv 2 needs at least 2 samples of each class; "),

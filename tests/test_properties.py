@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet as SkElasticNet
@@ -550,9 +550,8 @@ def logistic_problems(draw, *, max_n=30, max_p=15, zero_factors=False,
     """A random classification problem, as :func:`problems` draws regression ones.
 
     With ``zero_factors`` one feature may be unpenalized, only where it does not separate the
-    labels (no minimiser would exist); every property but the one marked xfail draws none:
-    with unpenalized features the reported gap is a known defect (not a bound; strict xfails
-    here and in tests/test_classifiers.py).
+    labels (no minimiser would exist); only the property on unpenalized features draws them
+    (the other properties recompute the documented dual point of penalized problems).
     """
     n = draw(st.integers(2, max_n), label="n_samples")
     p = draw(st.integers(1, max_p), label="n_features")
@@ -720,13 +719,7 @@ def test_logistic_alpha_above_alpha_max_gives_the_null_model(case):
     assert model.intercept_[0] == pytest.approx(case.null_intercept, rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "with an unpenalized feature the fit can stop early, reporting a negative gap or a "
-    "ConvergenceWarning (12 of these 60 examples): e.g. X = [[0, -8], [0, 1], [0, 20], "
-    "[0, -4], [0, 10], [0, 20]], y = [-1, -1, 1, 1, 1, 1], penalty_factor = [1, 0], "
-    "fit_intercept=False, C = 1/1.2 gives dual_gap_ = -0.097 after 2 epochs"))
-# While the defect lasts, stop at its first example: shrinking it would take seconds.
-@settings(max_examples=60, phases=[Phase.generate], report_multiple_bugs=False, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(logistic_problems(zero_factors=True), st.sampled_from([1e-4, 1e-6, LOGISTIC_TOL]))
 def test_logistic_gap_certifies_with_unpenalized_features(case, tol):
     """The certificate with unpenalized features: non-negative, and a bound on the distance to

@@ -100,9 +100,10 @@ class Design:
             for done in [pool.submit(correlate, chunk) for chunk in chunks]:
                 done.result()
 
-    def working_columns(self, ws: np.ndarray) -> WorkingColumns:
-        """The columns of ``ws`` as the kernels should read them (see :class:`WorkingColumns`)."""
-        return WorkingColumns(self, ws)
+    def working_columns(self, ws: np.ndarray, compact: bool = True) -> WorkingColumns:
+        """The columns of ``ws`` as the kernels should read them (see :class:`WorkingColumns`;
+        ``compact=False``: X itself, always)."""
+        return WorkingColumns(self, ws, compact)
 
 
 def make_design(X, *, sample_weight=None, fit_intercept: bool = True) -> Design:
@@ -134,11 +135,11 @@ class WorkingColumns:
     Otherwise the kernels read X itself, ``index`` is ``ws`` and arrays pass unchanged.
     """
 
-    def __init__(self, design: Design, ws: np.ndarray):
+    def __init__(self, design: Design, ws: np.ndarray, compact: bool = True):
         self.ws = ws
         X = design.X
         stored = design.stored_values(ws)
-        self.compact = (design.sparse and ws.size < design.n_features
+        self.compact = (compact and design.sparse and ws.size < design.n_features
                         and stored <= COMPACT_MAX_FRACTION * X.nnz)
         if self.compact:
             self.X_kernel = K.CscMatrix(np.empty(stored, X.data.dtype),

@@ -30,6 +30,11 @@ from .datafits import Logistic, Quadratic
 CERTIFY_MAX_UNPENALIZED = 256
 
 
+def _in_box(margins: np.ndarray) -> bool:
+    """Whether every ``y_i theta_i / s_i`` lies in the logistic dual's box ``[0, 1]``."""
+    return bool(margins.min(initial=0.0) >= 0.0 and margins.max(initial=0.0) <= 1.0)
+
+
 class _Inner:
     """What the inner solvers share: the problem, the shared coefficient and correlation
     arrays, and the epoch settings."""
@@ -391,6 +396,10 @@ class ProxNewton(_Inner):
     def deviance(self) -> float:
         return 2.0 * self.sums[0]
 
+    def certifies(self, penalty) -> bool:
+        """The logistic dual's projection needs no L1 part (its L2 conjugate is finite)."""
+        return 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED
+
     def intercept(self) -> float:
         return float(self.offset)
 
@@ -411,9 +420,9 @@ class ProxNewton(_Inner):
         Their constraints ``x_j^T theta = 0`` hold for ``theta = S v'``, ``v' = v - X_U,c
         beta`` (``G_UU beta = X_U^T S v``), centered when there is an intercept (``sum_i
         theta_i = 0``, replacing the shrinking correction); ``v' -> v`` at the solution.  The
-        point must also stay in the dual's box, ``0 <= y_i v'_i <= 1``; where the projection
-        leaves it (far from the solution, or for samples fitted with a margin of many
-        units) the uncertified ``gap`` is returned, a convergence measure only.
+        point must also stay in the dual's box, ``0 <= y_i v'_i <= 1``.  A shift by ``X_U
+        beta`` leaves it for samples whose ``sigmoid(-y_i z_i)`` is small next to the shift
+        (unpenalized columns with large values); then :meth:`_newton_point` is tried.
         """
         design, fit = self.design, self.datafit
         unpenalized, beta, correlations = self._projection(penalty.positive)
@@ -424,14 +433,71 @@ class ProxNewton(_Inner):
             weights = design.weights
             projected -= (projected @ weights if weights.size else projected.sum()) / (
                 design.sum_weights)
-        margins = fit.y * projected
-        if not (margins.min(initial=0.0) >= 0.0 and margins.max(initial=0.0) <= 1.0):
-            return gap
+        if not _in_box(fit.y * projected):
+            point, decrement = self._newton_point(unpenalized, candidates)
+            if point is None:
+                # No feasible dual point at hand: what Newton steps on the unpenalized
+                # coordinates would still gain measures the distance (about twice it, for a
+                # quadratic), where the uncertified gap can even be negative.
+                return max(gap, decrement)
+            projected, correlations = point
         sums = (self.sums[0], 0.0, 0.0, 0.0, 0.0)  # the loss; no correction to make
         certified, _, _ = K.logistic_gap(penalty, fit.y, design.weights, projected, sums,
                                          False, design.col_sqnorm, candidates, self.coef,
                                          correlations)
         return certified
+
+    def _newton_point(self, unpenalized, candidates):
+        """``((v', correlations) or None, decrement)``: a dual point moved by the Newton
+        system of the unpenalized coordinates (and the intercept), and that system's Newton
+        decrement ``-lambda^T A^T S v``.
+
+        ``y_i v'_i = p_i + p_i (1 - p_i) (A lambda)_i`` with ``p_i = sigmoid(-y_i z_i)``, ``A``
+        their columns (and a column of ones), ``(A^T W A) lambda = -A^T S v``, ``W =
+        diag(s_i p_i (1 - p_i))``: the constraints ``A^T S v' = 0`` hold, and the move is
+        scaled by ``p_i (1 - p_i)``, so it leaves the box only where a Newton step on those
+        coordinates would change a margin by about one unit.  It costs a pass over the
+        candidates (their correlations with the move) and the columns of ``A`` as a dense
+        copy, so it is only tried when that copy is small (None otherwise, or when the point
+        still leaves the box, or under ``positive`` when another unpenalized feature's
+        constraint ``x_j^T theta <= 0`` fails).
+        """
+        design, fit = self.design, self.datafit
+        n = design.n_samples
+        if n * (unpenalized.size + 1) > 2**24:
+            return None, self._stationarity()
+        columns = design.X[:, unpenalized]
+        columns = columns.toarray() if design.sparse else np.asarray(columns)
+        columns = columns.astype(np.float64)
+        if design.fit_intercept:
+            columns = np.column_stack([np.ones(n), columns])
+        weights = design.weights if design.weights.size else np.ones(n)
+        p = fit.y * self.v
+        curvature = p * (1.0 - p)
+        weighted = (weights * curvature)[:, np.newaxis] * columns
+        gradient = -(columns.T @ (weights * self.v))
+        lam = np.linalg.lstsq(columns.T @ weighted, gradient, rcond=None)[0]
+        decrement = max(float(gradient @ lam), 0.0)
+        move = curvature * (columns @ lam)
+        projected = self.v + move
+        if not _in_box(fit.y * projected):
+            return None, decrement
+        correlations = np.empty(design.n_features)
+        design.correlations(move, 0.0, float(weights @ move), candidates, correlations)
+        correlations[candidates] += self.xtr[candidates]
+        others = np.setdiff1d(self.unpenalized, unpenalized)
+        if others.size and (correlations[others] > 0).any():
+            return None, decrement
+        return (projected, correlations), decrement
+
+    def _stationarity(self) -> float:
+        """``sum_j 2 (x_j^T r)^2 / ||x_j||^2`` over the unpenalized features (what steps on
+        them alone could still gain): a convergence measure where no dual point is at
+        hand."""
+        unpenalized = self.unpenalized
+        slopes = self.xtr[unpenalized]
+        norms = self.design.col_sqnorm[unpenalized]
+        return float(np.sum(2.0 * slopes[norms > 0] ** 2 / norms[norms > 0]))
 
     def screening(self, penalty, gap, candidates):
         """``(penalty view, dual scale, radius)``: the logistic dual is the plain Fenchel
@@ -447,7 +513,9 @@ class ProxNewton(_Inner):
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
         design, fit = self.design, self.datafit
         y, weights = fit.y, design.weights
-        columns = design.working_columns(ws)
+        # With unpenalized features the working set's gap is certified like the global one,
+        # on the global arrays: no compact copy then.
+        columns = design.working_columns(ws, compact=not self.unpenalized.size)
         index = columns.index
         local = penalty._replace(factors=columns.take(penalty.factors))
         w = columns.take(self.coef)
@@ -505,6 +573,8 @@ class ProxNewton(_Inner):
                        0.0, self.sums[1] - self.sums[2], columns.index, xtr)
         gap, _, _ = K.logistic_gap(penalty, fit.y, design.weights, self.v, self.sums,
                                    design.fit_intercept, col_sqnorm, columns.index, w, xtr)
+        if self.certifies(penalty):  # the arrays are the global ones (no compact copy)
+            gap = self._certified_gap(penalty, columns.index, gap)
         return gap
 
     def _line_search(self, penalty, index, w, before, after, direction, new_offset) -> bool:
