@@ -379,7 +379,8 @@ class LogisticRegressionCV(LogisticRegression):
     For each ``l1_ratio``, a grid of ``Cs`` regularization strengths is computed on all the
     data (from the largest useful one, where every coefficient is zero, down by a factor
     ``eps``, evenly on a log scale; or the given ``C`` values); on each training fold a
-    warm-started logistic path over that grid is fitted; each C is scored on the held-out
+    warm-started logistic path over the same C values is fitted (a fold's loss is the sum over
+    its own rows, as in scikit-learn, so its alphas are larger); each C is scored on the held-out
     fold; the C (and ``l1_ratio``) with the best mean score wins, or, with ``rule="1se"``,
     the smallest C whose mean score is within one standard error of the best (glmnet's
     ``lambda.1se``: a sparser model as good within noise); a final fit on all the data walks
@@ -487,10 +488,10 @@ class LogisticRegressionCV(LogisticRegression):
         if given_Cs is None and (l1_ratios == 0).any():
             raise ValueError("A C grid cannot be generated for l1_ratio=0 (every C keeps "
                              "features): pass the Cs explicitly.")
-        raw_weights = (None if sample_weight is None or isinstance(sample_weight, Real)
-                       else check_sample_weight(sample_weight, np.shape(X)[0], np.float64))
         X, classes, labels, weights = check_classification_labels(
             self, X, y, sample_weight, self.class_weight)
+        raw_weights = (None if sample_weight is None or isinstance(sample_weight, Real)
+                       else check_sample_weight(sample_weight, X.shape[0], np.float64))
         design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
         problem = make_problem(X, labels, penalty_factor=self.penalty_factor, loss="logistic",
                                design=design)
@@ -505,10 +506,17 @@ class LogisticRegressionCV(LogisticRegression):
         folds = list(check_cv(self.cv, labels, classifier=True).split(X, labels, groups))
         options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
                        positive=positive, tol=tol, max_iter=max_iter, scoring=self.scoring)
-        jobs = (delayed(_fold_scores)(X, labels, raw_weights, weights, train, test, grid,
-                                      float(ratio), **options)
+        # A C weighs the sum of the losses, as in scikit-learn: a fold fits at the same C, so
+        # on the mean-loss scale its alphas grow by the share of the weight it leaves out.
+        train_totals = [len(train) if weights is None else float(weights[train].sum())
+                        for train, _ in folds]
+        if min(train_totals) <= 0:
+            raise ValueError("A training fold has no weight: every sample_weight of its rows is "
+                             "zero.")
+        jobs = (delayed(_fold_scores)(X, labels, raw_weights, weights, train, test,
+                                      grid * (total / train_total), float(ratio), **options)
                 for ratio, grid in zip(l1_ratios, grids, strict=True)
-                for train, test in folds)
+                for (train, test), train_total in zip(folds, train_totals, strict=True))
         outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
         warn_paths_not_converged(sum(failed for _, failed in outputs), len(outputs),
                                  "the training folds")

@@ -670,18 +670,18 @@ def test_compare_logistic_smoke(tmp_path, capsys):
 
     out = tmp_path / "result.json"
     argv = ["--model", "logistic", "--scale", "0.02", "--problems", "tall_dense",
-            "--tasks", "alpha_max/10,path", "--solvers", "sklearn-liblinear,celer",
+            "--tasks", "alpha_max/10,path", "--solvers", "sklearn-liblinear,fastreg",
             "--no-startup", "--json", str(out)]  # fmt: skip
     assert compare.main(argv) == 0
     table = capsys.readouterr().out
     assert "# L1 logistic regression time-to-gap comparison" in table
-    assert "| tall_dense | path | celer |" in table
+    assert "| tall_dense | path | fastreg |" in table
     payload = json.loads(out.read_text())
     assert payload["model"] == "logistic" and not payload["no_intercept"]
     rows = payload["results"]
     assert [(r["task"], r["solver"]) for r in rows] == [
-        ("alpha_max/10", "sklearn-liblinear"), ("alpha_max/10", "celer"),
-        ("path", "sklearn-liblinear"), ("path", "celer"),
+        ("alpha_max/10", "sklearn-liblinear"), ("alpha_max/10", "fastreg"),
+        ("path", "sklearn-liblinear"), ("path", "fastreg"),
     ]  # fmt: skip
     for row in rows:
         assert row["reached"] and row["gap"] <= row["target"] and len(row["times"]) == 3

@@ -613,3 +613,96 @@ def test_a_tight_tolerance_is_reached_within_max_iter():
         warnings.simplefilter("error", ConvergenceWarning)
         fastreg.LogisticRegression(C=C, tol=1e-10, max_iter=MAX_ITER).fit(X, y,
                                                                          sample_weight=sw)
+
+
+# --- LogisticRegressionCV -----------------------------------------------------------------------
+
+def _fold_scores_by_single_fits(X, y, Cs, folds, l1_ratio, scoring):
+    """Each fold's score at each C from independent single fits at that C (no path, no warm
+    start): the scores LogisticRegressionCV must reproduce."""
+    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+
+    scores = np.empty((len(folds), len(Cs)))
+    for f, (train, test) in enumerate(folds):
+        for k, C_value in enumerate(Cs):
+            model = fastreg.LogisticRegression(C=C_value, l1_ratio=l1_ratio, tol=1e-10,
+                                               max_iter=MAX_ITER).fit(X[train], y[train])
+            if scoring == "neg_log_loss":
+                scores[f, k] = -log_loss(y[test], model.predict_proba(X[test]),
+                                         labels=model.classes_)
+            elif scoring == "accuracy":
+                scores[f, k] = accuracy_score(y[test], model.predict(X[test]))
+            else:
+                scores[f, k] = roc_auc_score(y[test], model.decision_function(X[test]))
+    return scores
+
+
+@pytest.mark.parametrize("scoring", ["neg_log_loss", "accuracy", "roc_auc"])
+@pytest.mark.parametrize("rule", ["min", "1se"])
+def test_logistic_cv_scores_and_choice_equal_single_fits(scoring, rule):
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y, _ = make_classification_data(120, 20)
+    Cs = np.array([0.02, 0.05, 0.1, 0.3, 1.0])
+    cv = StratifiedKFold(3)
+    model = fastreg.LogisticRegressionCV(Cs=Cs, cv=cv, scoring=scoring, rule=rule, tol=1e-10,
+                                         max_iter=MAX_ITER).fit(X, y)
+    folds = list(cv.split(X, y))
+    expected = _fold_scores_by_single_fits(X, y, Cs, folds, 1.0, scoring)
+    # Coefficients within tol=1e-10 of the optimum move a log-loss by about 1e-5 at most; an
+    # accuracy or an AUC only where a test margin sits on a tie, which these data do not have.
+    np.testing.assert_allclose(model.scores_, expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(model.Cs_, Cs)
+    mean = expected.mean(axis=0)
+    best = int(np.argmax(mean))
+    if rule == "1se":
+        se = expected[:, best].std(ddof=1) / np.sqrt(len(folds))
+        best = int(np.flatnonzero(mean >= mean[best] - se)[0])  # the smallest such C
+    assert model.C_ == pytest.approx(Cs[best], rel=1e-12)
+    final = fastreg.LogisticRegression(C=Cs[best], tol=1e-10, max_iter=MAX_ITER).fit(X, y)
+    np.testing.assert_allclose(model.coef_, final.coef_, atol=1e-6)
+
+
+def test_logistic_cv_generated_grid_starts_at_the_all_zero_model():
+    X, y, sw = make_classification_data()
+    model = fastreg.LogisticRegressionCV(Cs=8, eps=1e-2, cv=3).fit(X, y, sample_weight=sw)
+    alphas = 1.0 / (model.Cs_ * sw.sum())
+    np.testing.assert_allclose(alphas[-1] / alphas[0], 1e-2, rtol=1e-12)
+    at_max = fastreg.LogisticRegression(C=model.Cs_[0], tol=1e-10).fit(X, y, sample_weight=sw)
+    assert not at_max.coef_.any()  # C_min is the largest penalty with all coefficients zero
+    slightly_more = fastreg.LogisticRegression(C=model.Cs_[0] * 1.01, tol=1e-10).fit(
+        X, y, sample_weight=sw)
+    assert slightly_more.coef_.any()
+
+
+def test_logistic_cv_rejects_bad_parameters():
+    X, y, _ = make_classification_data()
+    for params, match in [({"scoring": "r2"}, "scoring"), ({"rule": "2se"}, "rule"),
+                          ({"Cs": [0.1, -1.0]}, "Cs"), ({"Cs": 0}, "Cs"),
+                          ({"l1_ratios": [1.5]}, "l1_ratios"),
+                          ({"l1_ratios": [0.0]}, "l1_ratio=0")]:
+        with pytest.raises((ValueError, TypeError), match=match):
+            fastreg.LogisticRegressionCV(cv=3, **params).fit(X, y)
+
+
+def test_roc_auc_from_ranks_equals_sklearn():
+    from sklearn.metrics import roc_auc_score
+
+    from fastreg._classifiers import _roc_auc
+
+    rng = np.random.default_rng(0)
+    positive = rng.random(60) < 0.4
+    margins = np.round(rng.normal(size=(60, 6)), 1)  # ties within columns
+    margins[:, 0] = 0.0  # all tied: 0.5
+    expected = [roc_auc_score(positive, margins[:, k]) for k in range(6)]
+    np.testing.assert_allclose(_roc_auc(positive, margins, None), expected, rtol=1e-14)
+    weights = rng.uniform(0.5, 2.0, size=60)
+    expected = [roc_auc_score(positive, margins[:, k], sample_weight=weights)
+                for k in range(6)]
+    np.testing.assert_allclose(_roc_auc(positive, margins, weights), expected, rtol=1e-14)
+
+
+@_strict(parametrize_with_checks([fastreg.LogisticRegressionCV(Cs=4, cv=3)],
+                                 expected_failed_checks=lambda _: EXPECTED_FAILED_CHECKS))
+def test_logistic_cv_is_sklearn_compatible(estimator, check):
+    check(estimator)

@@ -229,3 +229,59 @@ def test_stability_selection_rejects_bad_parameters(params, match):
         StabilitySelection(**params).fit(X, y)
     with pytest.raises(ValueError, match="fewer than 2 rows"):
         StabilitySelection().fit(X[:3], y[:3])
+
+
+# --- LogisticRegressionIC and stability selection of a class label ---------------------------
+
+
+def _labelled(seed=0, n=200, p=40):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    coef = np.zeros(p)
+    coef[:4] = [2.0, -1.5, 1.5, -2.0]
+    y = np.where(rng.random(n) < 1 / (1 + np.exp(-(X @ coef))), 1, 0)
+    return X, y, coef
+
+
+@pytest.mark.parametrize("criterion", ["aic", "bic", "ebic"])
+def test_logistic_ic_criterion_is_recomputed_from_single_fits(criterion):
+    from scipy.special import gammaln
+
+    X, y, _ = _labelled()
+    model = fastreg.LogisticRegressionIC(criterion=criterion, alphas=12, eps=1e-2,
+                                         tol=1e-10).fit(X, y)
+    n, p = X.shape
+    labels = np.where(y == 1, 1.0, -1.0)
+    for k, alpha in enumerate(model.alphas_):
+        single = fastreg.LogisticRegression(C=1.0 / (alpha * n), tol=1e-10).fit(X, y)
+        df = np.count_nonzero(single.coef_)
+        deviance = 2 * np.logaddexp(0, -labels * single.decision_function(X)).sum()
+        value = deviance + (2.0 if criterion == "aic" else np.log(n)) * df
+        if criterion == "ebic":
+            value += 2 * (gammaln(p + 1) - gammaln(df + 1) - gammaln(p - df + 1))
+        assert model.n_nonzero_[k] == df
+        # Deviances of fits within tol=1e-10 of the optimum: 1e-6 absolute is ample.
+        assert model.criterion_[k] == pytest.approx(value, abs=1e-6)
+    best = int(np.argmin(model.criterion_))
+    assert model.alpha_ == model.alphas_[best]
+    assert model.C_ == pytest.approx(1.0 / (model.alpha_ * n), rel=1e-12)
+
+
+def test_logistic_ic_bic_finds_the_true_support():
+    X, y, coef = _labelled(n=400)
+    model = fastreg.LogisticRegressionIC(criterion="bic").fit(X, y)
+    assert set(np.flatnonzero(model.coef_[0])) == set(np.flatnonzero(coef))
+
+
+def test_stability_selection_of_a_class_label_keeps_the_true_features():
+    X, y, coef = _labelled(n=300, p=100)
+    selector = fastreg.StabilitySelection(loss="logistic", n_resampling=25,
+                                          random_state=0).fit(X, y)
+    assert set(selector.get_support(indices=True)) == set(np.flatnonzero(coef))
+    with pytest.raises(ValueError, match="loss"):
+        fastreg.StabilitySelection(loss="hinge").fit(X, y)
+
+
+@parametrize_with_checks([fastreg.LogisticRegressionIC(alphas=10)])
+def test_logistic_ic_is_sklearn_compatible(estimator, check):
+    check(estimator)

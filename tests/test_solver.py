@@ -376,3 +376,64 @@ def test_passes_split_among_threads_give_bit_identical_results(fmt, monkeypatch)
     assert results[0].converged
     np.testing.assert_array_equal(results[0].coef, results[10**12].coef)
     assert results[0].dual_gap == results[10**12].dual_gap
+
+
+@pytest.mark.parametrize("switches", ENGINE_SWITCHES, ids=["plain", "ws", "ws+screening"])
+@pytest.mark.parametrize(("l1_ratio", "positive", "fit_intercept"),
+                         [(1.0, False, True), (0.5, False, True), (1.0, True, False)])
+def test_logistic_working_sets_and_screening_leave_the_solution_unchanged(
+        fmt, switches, l1_ratio, positive, fit_intercept):
+    """The logistic loss through the same outer loop: every switch reaches the same
+    optimum (objective values, compared with the unaccelerated plain fit; the reference
+    suite compares it with scikit-learn)."""
+    from .reference import logistic_objective
+
+    rng = np.random.default_rng(0)
+    X_dense = rng.normal(size=(60, 150)) * (rng.random((60, 150)) < 0.4)
+    labels = np.where(X_dense[:, :3] @ np.array([2.0, -2.0, 1.5]) + rng.normal(size=60) > 0,
+                      1.0, -1.0)
+    sw = rng.uniform(0.5, 2.0, size=60)
+    problem = make_problem(as_format(X_dense, fmt, np.float64), labels, sample_weight=sw,
+                           loss="logistic", fit_intercept=fit_intercept)
+    alpha = problem.alpha_max(l1_ratio, positive) / 20
+    results = {}
+    for name, options in (("reference", {"working_set": False, "screening": False}),
+                          ("switched", switches)):
+        solver = Solver(problem, **options)
+        results[name] = solver.run(alpha, l1_ratio, positive=positive, tol=1e-12,
+                                   max_iter=100_000)
+        assert results[name].converged and results[name].mode == "newton"
+    values = [logistic_objective(X_dense, labels, r.coef, r.intercept, alpha, l1_ratio, sw)
+              for r in results.values()]
+    # Both within a gap of 1e-12 x the null deviance of the optimum.
+    assert abs(values[0] - values[1]) <= 1e-10 * values[0]
+    assert np.count_nonzero(results["switched"].coef) > 3
+
+
+def test_logistic_gap_safe_screening_keeps_the_solution(fmt):
+    """At the solution and at zero, Gap Safe screening of the logistic loss never discards a
+    feature of the solution, and near the solution it discards most of the others."""
+    from fastreg import _kernels as K
+
+    rng = np.random.default_rng(1)
+    X_dense = rng.normal(size=(80, 300)) * (rng.random((80, 300)) < 0.5)
+    labels = np.where(X_dense[:, :4] @ np.array([2.0, -1.0, 1.5, -2.0]) > 0, 1.0, -1.0)
+    labels[rng.random(80) < 0.1] *= -1
+    problem = make_problem(as_format(X_dense, fmt, np.float64), labels, loss="logistic")
+    alpha = problem.alpha_max() / 5
+    result = Solver(problem).run(alpha, 1.0, positive=False, tol=1e-13, max_iter=100_000)
+    support = set(np.flatnonzero(result.coef).tolist())
+    for start, coef, intercept in (("zeros", np.zeros(300), None),
+                                   ("solution", result.coef.astype(float), result.intercept)):
+        solver = Solver(problem, coef_init=coef, intercept_init=intercept)
+        penalty = problem.penalty().kernel(alpha, 1.0, problem.sum_weights)
+        candidates = problem.design.all_features()
+        gap = solver.inner.full_gap(penalty, candidates)
+        view, scale, radius = solver.inner.screening(penalty, gap, candidates)
+        kept, _ = K.gap_safe_screen(problem.design.col_sqnorm, view, scale, radius,
+                                    solver.xtr, solver.coef, candidates,
+                                    np.empty(300, dtype=np.int32))
+        kept = set(candidates[:kept].tolist())
+        assert support <= kept, start
+        if start == "solution":
+            assert len(kept) < 300 // 2

@@ -1,7 +1,7 @@
 """Inner solvers: the state a fit keeps in sample space, and how a working set is solved.
 
 Each class pairs with one datafit and offers the outer loop (``fastreg._engine.outer``) the
-same five operations:
+same operations:
 
 - ``full_gap(penalty, candidates)``: the duality gap over the candidates, filling the shared
   correlations ``xtr[j] = x_j^T r`` (``r`` minus the loss's gradient in sample space);
@@ -24,9 +24,9 @@ from .. import _kernels as K
 from .data import BLOCK_MAX_FEATURES, BlockCache, Design, GramCache, gram_columns
 from .datafits import Logistic, Quadratic
 
-# With at most this many unpenalized features, the least-squares gap is certified by
-# projecting the residual off their columns (whose p x k Gram columns that takes); beyond, it
-# measures stationarity.
+# With at most this many unpenalized features, the gap is certified by projecting the dual
+# point off their columns (whose p x k Gram columns that takes); beyond, it measures
+# stationarity.
 CERTIFY_MAX_UNPENALIZED = 256
 
 
@@ -36,8 +36,9 @@ class _WeightedBlock:
 
     Each Newton step changes the weights, so its Gram block ``X_c^T H X_c`` is new: ``n k^2``
     operations through BLAS, after which an epoch costs O(k) per moving feature instead of
-    O(n) (covariance updates, as ``ResidualCD`` does for least squares).  On tall data that
-    is several times cheaper than the epochs on the columns.
+    O(n) (covariance updates, as ``ResidualCD`` does for least squares).  It pays where a
+    step needs many epochs on few, long columns (an ill-conditioned working set on tall
+    data); most Newton steps need a handful of epochs and keep the residual kernel.
     """
 
     # Dense copies of at most this many values (64 MB), and the block's BLAS multiply-adds
