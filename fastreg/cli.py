@@ -860,7 +860,10 @@ def _cross_validate(inputs: _Inputs, alphas: np.ndarray, spec: _Spec, n_folds: i
         if spec.ridge:
             steps = _ridge_steps(take_rows(inputs.X, train), inputs.y[train], alphas, spec)
         else:
-            steps = _fold_path(inputs.X, inputs.y, None, train, alphas, spec.l1_ratio,
+            # LogisticRegressionCV fits a fold at the same C, its loss summed over its own
+            # rows: on the mean-loss scale the fold's alphas are larger by n / n_train.
+            fold_alphas = alphas * (inputs.y.size / train.size) if spec.classification else alphas
+            steps = _fold_path(inputs.X, inputs.y, None, train, fold_alphas, spec.l1_ratio,
                                fit_intercept=spec.fit_intercept, penalty_factor=None,
                                loss="logistic" if spec.classification else "squared",
                                **spec.walk_options())
