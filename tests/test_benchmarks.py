@@ -707,3 +707,35 @@ def test_asv_logistic_fit_skips_without_the_api_and_runs_with_it(monkeypatch):
     assert 0 <= bench.track_dual_gap("tall_dense", "float64", "alpha_max/10") <= 1.0
     with pytest.raises(NotImplementedError, match="float64 only"):
         bench.setup("tall_dense", "float32", "path")
+
+
+def test_sklearn_suite_rebuilds_parameters_and_counts_only_the_baselines_passes():
+    import sklearn.linear_model as sklearn_models
+
+    import fastreg
+    from benchmarks import sklearn_suite as suite
+
+    replacements = {name: getattr(fastreg, name, None) or suite._stand_in(name)
+                    for name in suite.REPLACED}
+    rebuilt = suite._counterpart(sklearn_models.Lasso(alpha=0.3, max_iter=7), replacements)
+    assert type(rebuilt) is fastreg.Lasso
+    assert (rebuilt.alpha, rebuilt.max_iter) == (0.3, 7)
+    assert suite._counterpart(sklearn_models.lasso_path, replacements) is fastreg.lasso_path
+    assert suite._counterpart(3, replacements) == 3
+    if not hasattr(fastreg, "MultiTaskLasso"):
+        stand_in = suite._counterpart(sklearn_models.MultiTaskLasso, replacements)
+        assert isinstance(stand_in, type) and stand_in.__name__ == "MultiTaskLasso"
+        with pytest.raises(suite.MissingInFastreg, match="MultiTaskLasso"):
+            stand_in()
+        unbuildable = suite._counterpart(sklearn_models.MultiTaskLasso(), replacements)
+        with pytest.raises(suite.MissingInFastreg):
+            unbuildable.fit([[0.0]], [0.0])
+
+    baseline = {"outcomes": {"a": "passed", "b": "passed", "c": "failed", "d": "passed"},
+                "messages": {}}
+    candidate = {"outcomes": {"a": "passed", "b": "failed", "c": "passed"},
+                 "messages": {"b": "E   wrong"}}
+    summary = suite.summarize(baseline, candidate)
+    assert (summary["counted"], summary["passed"], summary["failed"], summary["not run"]) == (
+        3, 1, 1, 1)  # c is not counted; d did not run
+    assert summary["failures"] == {"b": "E   wrong"}
