@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -60,6 +60,14 @@ def _check_alphas(alphas, n_alphas) -> tuple[np.ndarray | None, int]:
         return None, check_scalar(n_alphas, "n_alphas", kind=Integral, low=1)
     if isinstance(alphas, Integral) and not isinstance(alphas, bool):
         return None, check_scalar(alphas, "alphas", kind=Integral, low=1)
+    if isinstance(alphas, (list, tuple)):
+        # Element by element, in scikit-learn's words (its users' code may match on them).
+        for index, value in enumerate(alphas):
+            if isinstance(value, (list, tuple, np.ndarray)):
+                continue  # nested: the shape check below names it
+            if not isinstance(value, Real) or isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"alphas[{index}] must be an instance of float, not "
+                                f"{type(value).__name__}.")
     try:
         values = np.asarray(alphas)
     except (TypeError, ValueError) as error:
@@ -72,8 +80,12 @@ def _check_alphas(alphas, n_alphas) -> tuple[np.ndarray | None, int]:
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"alphas must be a positive count or a non-empty 1-D array, got "
                          f"shape {values.shape}.")
-    if not np.isfinite(values).all() or (values < 0).any():
-        raise ValueError("alphas must be finite and non-negative.")
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if bad.size:
+        index = int(bad[0])
+        bound = "must be >= 0.0" if values[index] < 0 else "must be finite"
+        given = alphas[index] if isinstance(alphas, (list, tuple)) else float(values[index])
+        raise ValueError(f"alphas[{index}] == {given!r}, {bound}.")
     return np.sort(values)[::-1], values.size
 
 
@@ -170,7 +182,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
               verbose: bool = False, return_n_iter: bool = False, positive: bool = False,
               check_input: bool = True, fit_intercept: bool = False, sample_weight=None,
               penalty_factor=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
-              working_set: bool = True, screening: bool = True, stop_early: bool = False):
+              working_set: bool = True, screening: bool = True, stop_early: bool = False,
+              **params):
     r"""Compute the Elastic Net path with coordinate descent and warm starts.
 
     Solves, for each alpha (from the largest down),
@@ -231,6 +244,9 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         ``1 - ||r||^2 / ||y - ybar||^2`` (weighted; ``||y||^2`` without intercept), grows by
         less than ``1e-5`` of itself from one alpha to the next, or reaches ``0.999``: smaller
         alphas would only fit noise.  The returned arrays then cover the alphas solved.
+    **params
+        None is accepted: any other keyword raises ``ValueError("Unexpected parameters in
+        params: ...")``, scikit-learn's error for them.
 
     Returns
     -------
@@ -244,6 +260,10 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         Only with ``return_n_iter=True``.
     """
     del copy_X, check_input  # X is never modified and always validated.
+    if params:
+        # scikit-learn's path functions take ``**params`` and reject what they do not know
+        # with this error; code written for them may catch it.
+        raise ValueError(f"Unexpected parameters in params: {sorted(params)}.")
     steps = iter_enet_path(
         X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alphas,
         precompute=precompute, coef_init=coef_init, positive=positive,

@@ -272,3 +272,24 @@ def test_iter_logistic_path_yields_each_alpha():
         assert step.intercept == intercepts[k]
         if k == 2:
             break  # a consumer may stop between two alphas
+
+
+@pytest.mark.parametrize("path", [fastreg.lasso_path, fastreg.enet_path])
+def test_unknown_keywords_get_scikit_learns_error(path):
+    X, y = np.ones((4, 2)) + np.eye(4, 2), np.arange(4.0)
+    with pytest.raises(ValueError, match=r"Unexpected parameters in params: \['normalize'\]"):
+        path(X, y, normalize=True, fit_intercept=True)
+
+
+@pytest.mark.parametrize("alphas, error, message", [
+    ((1, -1, -100), ValueError, r"alphas\[1\] == -1, must be >= 0\.0\.$"),
+    ([-0.1, -1.0], ValueError, r"alphas\[0\] == -0\.1, must be >= 0\.0\.$"),
+    (np.array([0.5, np.inf]), ValueError, r"alphas\[1\] == inf, must be finite\.$"),
+    ((1, 1.0, "1"), TypeError, r"alphas\[2\] must be an instance of float, not str\.$"),
+])
+def test_bad_alphas_are_named_by_position(alphas, error, message):
+    X, y = np.ones((4, 2)) + np.eye(4, 2), np.arange(4.0)
+    with pytest.raises(error, match=message):
+        fastreg.lasso_path(X, y, alphas=alphas)
+    with pytest.raises(error, match=message):
+        fastreg.LassoCV(alphas=alphas, cv=2).fit(X, y)
