@@ -49,7 +49,9 @@ def _float_dtype(dtype):
 def _check_finite(values, name):
     # The sum is a cheap first test; only when it is not finite (NaN/inf, or an overflow of
     # huge finite values) is the element-wise test paid for.
-    if values.size and not np.isfinite(values.sum(dtype=np.float64)):
+    with np.errstate(over="ignore"):  # an overflow of the sum is what the next test is for
+        total = values.sum(dtype=np.float64) if values.size else 0.0
+    if not np.isfinite(total):
         if not np.isfinite(values).all():
             raise ValueError(f"{name} contains NaN or infinity.")
 

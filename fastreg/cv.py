@@ -369,8 +369,10 @@ class ElasticNetCV(_PathCV):
                              f"{self.l1_ratio!r}.")
         ratios = np.array([check_scalar(r, "l1_ratio", low=0.0, high=1.0) for r in values])
         if (ratios == 0).any() and isinstance(self.alphas, Integral):
-            raise ValueError("l1_ratio=0 has no alpha grid (alpha_max is infinite): pass "
-                             "explicit alphas, or use RidgeCV.")
+            # scikit-learn's words, which its users' code may match (alpha_max is infinite).
+            raise ValueError("Automatic alpha grid generation is not supported for "
+                             "l1_ratio=0. Please supply a grid by providing your estimator "
+                             "with the appropriate `alphas=` argument.")
         return ratios
 
 

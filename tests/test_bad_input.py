@@ -609,3 +609,19 @@ def test_cli_accepts_the_good_file(good_csv):
     status, stderr = _run_cli(["path", str(good_csv), "--target", "t", "-q", "--n-alphas",
                                "3"])
     assert status == 0, stderr
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("make", [lambda: fastreg.ElasticNet(alpha=0.1),
+                                  lambda: fastreg.LogisticRegression()])
+def test_x_near_the_float64_maximum_is_an_error_not_nan(make, fit_intercept):
+    """Column sums that overflow would give NaN coefficients or intercepts: an error naming
+    X instead (and no RuntimeWarning on the way)."""
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.randint(0, 2, size=10)
+    model = make().set_params(fit_intercept=fit_intercept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="column of X overflow float64"):
+            model.fit(X, y)

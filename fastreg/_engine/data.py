@@ -116,10 +116,11 @@ def make_design(X, *, sample_weight=None, fit_intercept: bool = True) -> Design:
     col_sqnorm = np.empty(n_features)
     K.column_stats(X_kernel, weights, sum_weights, fit_intercept,
                    np.arange(n_features, dtype=np.int32), x_mean, col_sqnorm)
-    if not np.isfinite(col_sqnorm).all():
+    if not (np.isfinite(col_sqnorm).all() and np.isfinite(x_mean).all()):
         raise ValueError(
-            "The sums of squares of a column of X overflow float64 (values near 1e154 or "
-            "larger): scale X down before fitting.")
+            "The sums or sums of squares of a column of X overflow float64 (values near 1e154 "
+            "or larger): coordinate descent would give non-finite parameter values; scale X "
+            "down before fitting.")
     return Design(X, X_kernel, weights, sum_weights, x_mean, col_sqnorm, bool(fit_intercept))
 
 

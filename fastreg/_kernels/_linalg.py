@@ -6,6 +6,8 @@ weights ``s`` (``S = sum(s)``) and weighted column means ``x_mean``, the centere
 how the solvers keep the residual of implicitly centered data at O(nnz) cost per update.
 """
 
+import numpy as np
+
 from ._jit import njit
 from ._primitives import col_axpy, col_dot, col_moments
 
@@ -31,7 +33,9 @@ def column_stats(X, weights, sum_weights, fit_intercept, features, x_mean, col_s
             mean = total / sum_weights
             x_mean[j] = mean
             centered = squares - mean * total
-            col_sqnorm[j] = centered if centered > CONSTANT_RELATIVE * squares else 0.0
+            # An overflowed column (inf - inf) stays non-finite for the caller to reject.
+            col_sqnorm[j] = (centered if centered > CONSTANT_RELATIVE * squares
+                             or not np.isfinite(centered) else 0.0)
         else:
             x_mean[j] = 0.0
             col_sqnorm[j] = squares
