@@ -37,10 +37,10 @@ def subset(values, rows):
 def warn_paths_not_converged(n_failed, n_paths, what):
     """One warning in the calling process (a Dask worker's warnings would be lost)."""
     if n_failed:
-        warnings.warn(f"Coordinate descent did not reach the duality-gap tolerance at "
-                      f"{n_failed} alphas of the {n_paths} paths on {what}. Increase "
-                      "max_iter, raise tol or scale the features.", ConvergenceWarning,
-                      stacklevel=3)
+        warnings.warn(f"Objective did not converge. You might want to increase the number "
+                      f"of iterations, raise tol or scale the features. Coordinate descent "
+                      f"did not reach the duality-gap tolerance at {n_failed} alphas of the "
+                      f"{n_paths} paths on {what}.", ConvergenceWarning, stacklevel=3)
 
 
 def job_seeds(selection, random_state, n_jobs):

@@ -53,10 +53,12 @@ def warn_if_not_converged(result: SolveResult, alpha: float) -> None:
         # for this warning class.
         from sklearn.exceptions import ConvergenceWarning
 
+        # The first sentence is scikit-learn's, which its users' warning filters match.
         warnings.warn(
-            f"Coordinate descent did not converge at alpha={alpha:.6g} in {result.n_iter} "
-            f"epochs: duality gap {result.dual_gap:.3e} > tolerance {result.gap_tol:.3e}. "
-            "Increase max_iter, raise tol or scale the features.",
+            f"Objective did not converge. You might want to increase the number of "
+            f"iterations, raise tol or scale the features. Coordinate descent stopped at "
+            f"alpha={alpha:.6g} after {result.n_iter} epochs: duality gap "
+            f"{result.dual_gap:.3e} > tolerance {result.gap_tol:.3e}.",
             ConvergenceWarning, stacklevel=3)
 
 

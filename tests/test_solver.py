@@ -437,3 +437,14 @@ def test_logistic_gap_safe_screening_keeps_the_solution(fmt):
         assert support <= kept, start
         if start == "solution":
             assert len(kept) < 300 // 2
+
+
+def test_convergence_warning_starts_with_scikit_learns_sentence():
+    """Code written for scikit-learn filters this warning by its first sentence."""
+    X, y = np.array([[-1.0, -1, 1, 1], [1, 1, -1, -1]]), np.array([-1.0, 1.0])
+    model = fastreg.Lasso(alpha=1e-10, fit_intercept=False, warm_start=True, max_iter=1,
+                          tol=1e-10)
+    model.coef_ = np.array([1.0, 1.0, 1.0, 1000.0])
+    with pytest.warns(ConvergenceWarning, match=r"^Objective did not converge\. You might want "
+                      r"to increase the number of iterations.*duality gap \S+ > tolerance"):
+        model.fit(X, y)
