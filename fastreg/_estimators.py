@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._engine import make_design
+from ._engine.data import check_gram, with_gram
 from ._ridge import ridge_solve
 from ._solver import (
     DEFAULT_MAX_ITER,
@@ -124,10 +125,15 @@ class ElasticNet(_LinearRegressor):
     l1_ratio : float, default=0.5
         Mix of L1 and L2 in [0, 1]; 1 is the Lasso.
     fit_intercept : bool, default=True
-    precompute : {"auto", True, False}, default="auto"
+    precompute : {"auto", True, False} or array of shape (n_features, n_features)
         Covariance (Gram) updates, with Gram columns computed only for features that enter
         a working set; "auto" runs a working set's epochs on its own Gram block once they
-        show that it pays (at most 2048 features), False never uses Gram matrices.
+        show that it pays (at most 2048 features), False never uses Gram matrices.  An array
+        is the Gram matrix ``X^T X`` of the X given to ``fit`` (with sample weights
+        ``X^T D X``, ``D`` the weights rescaled to sum to ``n_samples``), as in
+        scikit-learn: its columns are read instead of computed; one element is checked
+        against X.  With ``fit_intercept`` X must then be centered, or the matrix is ignored
+        with a warning.
     max_iter : int, default=1000
         Maximum number of epochs (passes over the features) on each working set;
         ``n_iter_`` counts the epochs on all of them.
@@ -198,7 +204,10 @@ class ElasticNet(_LinearRegressor):
         del check_input
         alpha, l1_ratio, tol, max_iter = check_penalty(self.alpha, self.l1_ratio, self.tol,
                                                        self.max_iter)
-        check_precompute(self.precompute)
+        precompute = self.precompute
+        user_gram = hasattr(precompute, "__array__") or isinstance(precompute, (list, tuple))
+        if not user_gram:
+            check_precompute(precompute)
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         positive = check_bool(self.positive, "positive")
         warm_start = check_bool(self.warm_start, "warm_start")
@@ -216,10 +225,12 @@ class ElasticNet(_LinearRegressor):
         results = []
         # The column statistics do not depend on the target: one design for every target.
         design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
+        if user_gram:
+            design, precompute = self._use_gram(design, precompute)
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], penalty_factor=self.penalty_factor,
                                    design=design)
-            solver = Solver(problem, self.precompute,
+            solver = Solver(problem, precompute,
                                        None if previous is None else previous[k])
             seed = (-1 if self.selection == "cyclic"
                     else int(random_state.randint(np.iinfo(np.int32).max)))
@@ -238,6 +249,22 @@ class ElasticNet(_LinearRegressor):
             self.dual_gap_ = np.array([result.dual_gap for result in results])
             self.n_iter_ = [result.n_iter for result in results]
         return self
+
+
+    @staticmethod
+    def _use_gram(design, gram):
+        """``(design, precompute)`` for a Gram matrix given as ``precompute``.
+
+        As in scikit-learn, the matrix is that of X as given to ``fit``; with an intercept X
+        must then be centered already (weighted means 0), or the matrix would be that of
+        other columns: it is then ignored with a warning and the Gram columns computed.
+        """
+        check_gram(gram, design.n_features)
+        if design.fit_intercept and not np.allclose(design.x_mean, 0.0):
+            warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
+                          "recomputing Gram matrix.", UserWarning, stacklevel=4)
+            return design, "auto"
+        return with_gram(design, gram), True
 
 
 class Lasso(ElasticNet):

@@ -231,3 +231,70 @@ def test_ridge_warns_when_conjugate_gradients_stop_early():
     X, y, _ = make_regression_data(60, 40)
     with pytest.warns(ConvergenceWarning, match="max_iter=1"):
         fastreg.Ridge(alpha=1e-3, solver="cg", tol=1e-12, max_iter=1).fit(sp.csc_matrix(X), y)
+
+
+# --- precompute as a Gram matrix (scikit-learn's convention) ----------------------------------
+
+def _gram_problem(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(60, 8))
+    y = X @ rng.normal(size=8) + rng.normal(size=60)
+    weights = rng.lognormal(size=60)
+    return X, y, weights
+
+
+def _sklearn_gram(X, weights, center):
+    """scikit-learn's Gram: X^T D X of X (centered by the weighted means if ``center``), D
+    the weights rescaled to sum to n."""
+    scaled = weights * (X.shape[0] / weights.sum())
+    if center:
+        X = X - np.average(X, axis=0, weights=scaled)
+    return X, (X * scaled[:, np.newaxis]).T @ X
+
+
+@pytest.mark.parametrize("model", [fastreg.ElasticNet, fastreg.Lasso])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_given_gram_matrix_gives_the_fit_of_the_computed_one(model, fit_intercept, sparse):
+    X, y, weights = _gram_problem()
+    X_used, gram = _sklearn_gram(X, weights, center=fit_intercept)
+    X_fit = sp.csc_matrix(X_used) if sparse else X_used
+    given = model(alpha=0.01, precompute=gram, fit_intercept=fit_intercept,
+                  tol=1e-12).fit(X_fit, y, sample_weight=weights)
+    computed = model(alpha=0.01, precompute=False, fit_intercept=fit_intercept,
+                     tol=1e-12).fit(X_used, y, sample_weight=weights)
+    np.testing.assert_allclose(given.coef_, computed.coef_, rtol=1e-8, atol=1e-10)
+    assert given.intercept_ == pytest.approx(computed.intercept_, rel=1e-8, abs=1e-10)
+
+
+def test_the_given_gram_matrix_is_the_one_solved_on():
+    """Entries away from the checked one change the solution: the matrix is read, not
+    recomputed (the gap of the solution under the given Gram is what the fit certifies)."""
+    X, y, weights = _gram_problem(1)
+    _, gram = _sklearn_gram(X, np.ones(X.shape[0]), center=False)
+    altered = gram.copy()
+    altered[0, 0] *= 3.0  # (p // 2, p // 2 + 1) = (4, 5) is the element checked
+    true = fastreg.Lasso(alpha=0.05, fit_intercept=False, precompute=gram).fit(X, y)
+    moved = fastreg.Lasso(alpha=0.05, fit_intercept=False, precompute=altered).fit(X, y)
+    assert np.abs(true.coef_ - moved.coef_).max() > 1e-3
+
+
+def test_a_wrong_gram_matrix_is_an_error():
+    X, y, _ = _gram_problem()
+    X_c = X - X.mean(axis=0)
+    garbage = np.random.default_rng(3).normal(size=X.shape)
+    with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
+        fastreg.ElasticNet(precompute=garbage.T @ garbage).fit(X_c, y)
+    for bad, match in [(np.eye(7), r"shape \(8, 8\)"), (np.full((8, 8), np.nan), "NaN"),
+                       ([["a"] * 8] * 8, "precompute")]:
+        with pytest.raises((ValueError, TypeError), match=match):
+            fastreg.Lasso(precompute=bad).fit(X_c, y)
+
+
+def test_a_gram_matrix_of_uncentered_x_is_recomputed_with_a_warning():
+    X, y, _ = _gram_problem()
+    with pytest.warns(UserWarning, match="Gram matrix was provided but X was centered to fit "
+                      "intercept: recomputing Gram matrix."):
+        given = fastreg.ElasticNet(alpha=0.01, precompute=X.T @ X, tol=1e-12).fit(X, y)
+    computed = fastreg.ElasticNet(alpha=0.01, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(given.coef_, computed.coef_, rtol=1e-9, atol=1e-12)

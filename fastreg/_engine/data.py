@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,7 +37,8 @@ class Design:
 
     ``weights`` is empty for unit weights; ``x_mean`` holds the weighted column means (zeros
     without an intercept) by which X is centered implicitly, ``col_sqnorm`` the weighted
-    squared norms of the centered columns.
+    squared norms of the centered columns.  ``gram``, when the caller computed it (see
+    :func:`with_gram`), is ``X_c^T S X_c`` in float64, and Gram columns are read from it.
     """
 
     X: object
@@ -47,6 +48,7 @@ class Design:
     x_mean: np.ndarray
     col_sqnorm: np.ndarray
     fit_intercept: bool
+    gram: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:
@@ -124,6 +126,50 @@ def make_design(X, *, sample_weight=None, fit_intercept: bool = True) -> Design:
     return Design(X, X_kernel, weights, sum_weights, x_mean, col_sqnorm, bool(fit_intercept))
 
 
+def check_gram(gram, n_features: int) -> np.ndarray:
+    """A Gram matrix given as ``precompute``, as a float64 array of shape ``(p, p)``."""
+    try:
+        gram = np.asarray(gram, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"precompute must be 'auto', a bool or a Gram matrix of numbers: "
+                        f"{error}") from None
+    if gram.shape != (n_features, n_features):
+        raise ValueError(f"precompute must be a Gram matrix of shape ({n_features}, "
+                         f"{n_features}) for X's {n_features} features, got shape "
+                         f"{gram.shape}.")
+    if not np.isfinite(gram).all():
+        raise ValueError("precompute contains NaN or infinity.")
+    return gram
+
+
+def with_gram(design: Design, gram) -> Design:
+    """``design`` reading its Gram columns from a Gram matrix the caller computed.
+
+    ``gram`` must be scikit-learn's: ``X_c^T D X_c`` with ``D`` the sample weights rescaled
+    to sum to ``n_samples`` (the identity without weights) and ``X_c`` X centered by their
+    weighted means, which with an intercept means X must come centered (the caller checks).
+    The engine's Gram is ``X_c^T S X_c`` with the weights as given: ``gram`` times ``S / n``.
+    One element, ``(p // 2, p // 2 + 1)``, is checked against X (a wrong matrix would be
+    solved silently otherwise), as scikit-learn checks it, within ``1e-7`` relative (``1e-4``
+    for float32 X) and ``1e-5`` absolute.
+    """
+    n_features = design.n_features
+    gram = check_gram(gram, n_features)
+    scale = design.sum_weights / design.n_samples
+    f1 = n_features // 2
+    f2 = min(f1 + 1, n_features - 1)
+    expected = gram_columns(design, np.array([f2], dtype=np.int32),
+                            np.array([f1], dtype=np.int32))[0, 0] / scale
+    rtol = 1e-4 if design.dtype == np.float32 else 1e-7
+    if not np.isclose(gram[f1, f2], expected, rtol=rtol, atol=1e-5):
+        raise ValueError(
+            f"Gram matrix passed in via 'precompute' parameter did not pass validation when "
+            f"a single element was checked: for element ({f1}, {f2}) X gives {float(expected)!r} "
+            f"but the matrix holds {float(gram[f1, f2])!r}. It must be X^T X of the (centered, "
+            f"weighted) X given to fit.")
+    return replace(design, gram=np.asfortranarray(gram * scale if scale != 1.0 else gram))
+
+
 class WorkingColumns:
     """The columns of a working set ``ws`` as the kernels take them.
 
@@ -178,6 +224,9 @@ def gram_columns(design: Design, features: np.ndarray, rows: np.ndarray | None =
     """
     X = design.X
     sparse = design.sparse
+    if design.gram is not None:
+        chosen = design.gram[:, features] if rows is None else design.gram[np.ix_(rows, features)]
+        return np.asfortranarray(chosen)
     if sparse and rows is not None:
         return _sparse_gram_block(design, rows, features)
     n_rows = design.n_features if rows is None else rows.size

@@ -122,8 +122,8 @@ def check_precompute(precompute) -> bool | str:
     if isinstance(precompute, (bool, np.bool_)):
         return bool(precompute)
     raise ValueError(
-        f"precompute must be 'auto', True or False, got {precompute!r} (a precomputed Gram "
-        "matrix is not supported: fastreg computes the Gram columns it needs).")
+        f"precompute must be 'auto', True or False, got {precompute!r} (a Gram matrix is "
+        "taken by the ElasticNet and Lasso estimators only).")
 
 
 def choose_mode(problem: Problem, precompute, n_alphas: int = 1) -> str:
