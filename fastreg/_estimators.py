@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._engine import make_design
-from ._engine.data import check_gram, with_gram
+from ._engine.data import is_gram, use_precompute
 from ._ridge import ridge_solve
 from ._solver import (
     DEFAULT_MAX_ITER,
@@ -204,10 +204,8 @@ class ElasticNet(_LinearRegressor):
         del check_input
         alpha, l1_ratio, tol, max_iter = check_penalty(self.alpha, self.l1_ratio, self.tol,
                                                        self.max_iter)
-        precompute = self.precompute
-        user_gram = hasattr(precompute, "__array__") or isinstance(precompute, (list, tuple))
-        if not user_gram:
-            check_precompute(precompute)
+        if not is_gram(self.precompute):
+            check_precompute(self.precompute)
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         positive = check_bool(self.positive, "positive")
         warm_start = check_bool(self.warm_start, "warm_start")
@@ -225,8 +223,7 @@ class ElasticNet(_LinearRegressor):
         results = []
         # The column statistics do not depend on the target: one design for every target.
         design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
-        if user_gram:
-            design, precompute = self._use_gram(design, precompute)
+        design, precompute = use_precompute(design, self.precompute, stacklevel=4)
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], penalty_factor=self.penalty_factor,
                                    design=design)
@@ -249,22 +246,6 @@ class ElasticNet(_LinearRegressor):
             self.dual_gap_ = np.array([result.dual_gap for result in results])
             self.n_iter_ = [result.n_iter for result in results]
         return self
-
-
-    @staticmethod
-    def _use_gram(design, gram):
-        """``(design, precompute)`` for a Gram matrix given as ``precompute``.
-
-        As in scikit-learn, the matrix is that of X as given to ``fit``; with an intercept X
-        must then be centered already (weighted means 0), or the matrix would be that of
-        other columns: it is then ignored with a warning and the Gram columns computed.
-        """
-        check_gram(gram, design.n_features)
-        if design.fit_intercept and not np.allclose(design.x_mean, 0.0):
-            warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
-                          "recomputing Gram matrix.", UserWarning, stacklevel=4)
-            return design, "auto"
-        return with_gram(design, gram), True
 
 
 class Lasso(ElasticNet):

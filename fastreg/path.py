@@ -8,12 +8,14 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._engine import make_design
+from ._engine.data import is_gram, use_precompute
 from ._solver import (
     DEFAULT_MAX_ITER,
     Problem,
     Solver,
     SolveResult,
     check_penalty,
+    check_precompute,
     make_problem,
     warn_if_not_converged,
 )
@@ -89,6 +91,27 @@ def _check_alphas(alphas, n_alphas) -> tuple[np.ndarray | None, int]:
     return np.sort(values)[::-1], values.size
 
 
+def check_xy(problem: Problem, Xy) -> None:
+    """Check a given ``Xy = X^T y`` (scikit-learn's ``Xy``, with its rescaled weights) at one
+    element against X and y; fastreg makes its own ``X^T y`` on the first pass over X, so a
+    correct ``Xy`` saves nothing and a wrong one is an error rather than a wrong path."""
+    design = problem.design
+    try:
+        values = np.asarray(Xy, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"Xy must be an array of numbers: {error}") from None
+    if values.size != design.n_features or not np.isfinite(values).all():
+        raise ValueError(f"Xy must hold {design.n_features} finite values (X^T y), got "
+                         f"{np.shape(Xy)}.")
+    feature = design.n_features // 2
+    scale = design.sum_weights / design.n_samples
+    expected = float(problem.datafit.xty_of(np.array([feature]))[0]) / scale
+    rtol = 1e-4 if design.dtype == np.float32 else 1e-7
+    if not np.isclose(values[feature], expected, rtol=rtol, atol=1e-5):
+        raise ValueError(f"Xy does not match X and y: at feature {feature} X^T y is "
+                         f"{expected!r}, Xy holds {float(values[feature])!r}.")
+
+
 def resolve_grid(problem: Problem, alphas, eps: float, l1_ratio: float, positive: bool
                  ) -> np.ndarray:
     """The decreasing alpha grid: ``alphas`` if given as values, else ``alphas`` (a count)
@@ -139,7 +162,7 @@ def iter_enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: 
                    fit_intercept: bool = False, sample_weight=None, penalty_factor=None,
                    tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
                    working_set: bool = True, screening: bool = True,
-                   stop_early: bool = False) -> Iterator[SolveResult]:
+                   stop_early: bool = False, Xy=None) -> Iterator[SolveResult]:
     """The Elastic Net path one alpha at a time: :func:`enet_path` as a generator.
 
     Validates the data and builds the grid once, then yields the
@@ -165,8 +188,14 @@ def iter_enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: 
     stop_early = check_bool(stop_early, "stop_early")
     eps = check_scalar(eps, "eps", low=0.0, low_open=True)
     grid, n_alphas = _check_alphas(alphas, n_alphas)
-    problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                           fit_intercept=fit_intercept)
+    if not is_gram(precompute):
+        check_precompute(precompute)
+    design, precompute = use_precompute(
+        make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept), precompute,
+        stacklevel=3)
+    problem = make_problem(X, y, penalty_factor=penalty_factor, design=design)
+    if Xy is not None:
+        check_xy(problem, Xy)
     if grid is None:
         grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=positive)
     for result in walk_path(problem, grid, l1_ratio, precompute=precompute, positive=positive,
@@ -183,7 +212,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
               check_input: bool = True, fit_intercept: bool = False, sample_weight=None,
               penalty_factor=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
               working_set: bool = True, screening: bool = True, stop_early: bool = False,
-              **params):
+              Xy=None, **params):
     r"""Compute the Elastic Net path with coordinate descent and warm starts.
 
     Solves, for each alpha (from the largest down),
@@ -211,10 +240,15 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         Number of alphas when ``alphas`` is not given.
     alphas : int or array-like, optional
         A number of alphas, or the alphas themselves (sorted in decreasing order).
-    precompute : {"auto", True, False}, default="auto"
+    precompute : {"auto", True, False} or array of shape (n_features, n_features)
         Covariance (Gram) updates; "auto" keeps the whole Gram when ``n_samples >=
         n_features`` (at most 2048 features) and otherwise moves working sets to their own
-        Gram blocks when that pays; False never uses Gram matrices.
+        Gram blocks when that pays; False never uses Gram matrices.  An array is the Gram
+        matrix of X as given (scikit-learn's convention, see :class:`fastreg.ElasticNet`),
+        read instead of computed and checked against X at one element.
+    Xy : array of shape (n_features,), optional
+        ``X^T y`` (scikit-learn's ``Xy``), checked against X and y at one element; fastreg
+        computes its own on its first pass over X.
     copy_X : bool, default=True
         Accepted for compatibility; fastreg never modifies X.
     coef_init : ndarray of shape (n_features,), optional
@@ -269,7 +303,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         precompute=precompute, coef_init=coef_init, positive=positive,
         fit_intercept=fit_intercept, sample_weight=sample_weight, penalty_factor=penalty_factor,
         tol=tol, max_iter=max_iter, working_set=working_set, screening=screening,
-        stop_early=stop_early)
+        stop_early=stop_early, Xy=Xy)
     results = []
     for result in steps:
         results.append(result)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.linear_model import enet_path as sk_enet_path
 
 import fastreg
@@ -293,3 +294,27 @@ def test_bad_alphas_are_named_by_position(alphas, error, message):
         fastreg.lasso_path(X, y, alphas=alphas)
     with pytest.raises(error, match=message):
         fastreg.LassoCV(alphas=alphas, cv=2).fit(X, y)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_given_gram_and_xy_give_the_path_of_the_computed_ones(sparse):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(80, 10))
+    y = X @ rng.normal(size=10) + rng.normal(size=80)
+    weights = rng.lognormal(size=80)
+    scaled = weights * (80 / weights.sum())  # scikit-learn's convention for the matrices
+    gram, xy = (X * scaled[:, np.newaxis]).T @ X, X.T @ (scaled * y)
+    X_fit = sp.csc_matrix(X) if sparse else X
+    _, given, _ = fastreg.enet_path(X_fit, y, l1_ratio=0.7, alphas=6, precompute=gram, Xy=xy,
+                                    sample_weight=weights, tol=1e-12)
+    _, computed, _ = fastreg.enet_path(X, y, l1_ratio=0.7, alphas=6, precompute=False,
+                                       sample_weight=weights, tol=1e-12)
+    np.testing.assert_allclose(given, computed, rtol=1e-8, atol=1e-10)
+    with pytest.raises(ValueError, match="Xy does not match X and y"):
+        fastreg.lasso_path(X, y, Xy=2 * X.T @ y)
+    with pytest.raises(ValueError, match="Xy must hold 10"):
+        fastreg.lasso_path(X, y, Xy=np.ones(3))
+    with pytest.raises(ValueError, match="did not pass validation"):
+        fastreg.lasso_path(X, y, precompute=2 * X.T @ X)
+    with pytest.warns(UserWarning, match="Gram matrix was provided but X was centered"):
+        fastreg.lasso_path(X, y, precompute=X.T @ X, fit_intercept=True, alphas=3)

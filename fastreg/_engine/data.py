@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -126,6 +127,30 @@ def make_design(X, *, sample_weight=None, fit_intercept: bool = True) -> Design:
     return Design(X, X_kernel, weights, sum_weights, x_mean, col_sqnorm, bool(fit_intercept))
 
 
+def is_gram(precompute) -> bool:
+    """Whether ``precompute`` is a matrix (a Gram matrix to use) rather than a flag."""
+    return hasattr(precompute, "__array__") or isinstance(precompute, (list, tuple))
+
+
+def use_precompute(design: Design, precompute, stacklevel: int = 2) -> tuple[Design, object]:
+    """``(design, precompute)`` for the solver: a flag passes through; a Gram matrix is
+    checked and carried by the design (:func:`with_gram`), and the solver told to use
+    covariance updates.
+
+    As in scikit-learn, the matrix is that of X as given; with an intercept X must then be
+    centered already (weighted means 0), or the matrix would be that of other columns: it is
+    then ignored with scikit-learn's warning and the Gram columns computed.
+    """
+    if not is_gram(precompute):
+        return design, precompute
+    check_gram(precompute, design.n_features)
+    if design.fit_intercept and not np.allclose(design.x_mean, 0.0):
+        warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
+                      "recomputing Gram matrix.", UserWarning, stacklevel=stacklevel + 1)
+        return design, "auto"
+    return with_gram(design, precompute), True
+
+
 def check_gram(gram, n_features: int) -> np.ndarray:
     """A Gram matrix given as ``precompute``, as a float64 array of shape ``(p, p)``."""
     try:
@@ -166,7 +191,7 @@ def with_gram(design: Design, gram) -> Design:
             f"Gram matrix passed in via 'precompute' parameter did not pass validation when "
             f"a single element was checked: for element ({f1}, {f2}) X gives {float(expected)!r} "
             f"but the matrix holds {float(gram[f1, f2])!r}. It must be X^T X of the (centered, "
-            f"weighted) X given to fit.")
+            f"weighted) X given with it.")
     return replace(design, gram=np.asfortranarray(gram * scale if scale != 1.0 else gram))
 
 
