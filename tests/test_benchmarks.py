@@ -742,3 +742,21 @@ def test_sklearn_suite_rebuilds_parameters_and_counts_only_the_baselines_passes(
     assert (summary["counted"], summary["passed"], summary["failed"], summary["not run"]) == (
         3, 1, 1, 1)  # c is not counted; d did not run
     assert summary["failures"] == {"b": "E   wrong"}
+
+
+@pytest.mark.parametrize("tol", [1e-6, 1e-7])
+def test_wide_dense_lasso_at_alpha_max_over_100_converges_with_the_default_max_iter(tol):
+    """A settled working set that runs out of epochs is solved on in the next round, not
+    given up: this fit stopped with a ConvergenceWarning at gap 6e-4 (target 2.4e-5)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    import fastreg
+    from benchmarks.common import Case
+
+    case = Case.load("wide_dense", "float64", "alpha_max/100")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = fastreg.Lasso(alpha=case.alpha, tol=tol).fit(case.X, case.y)
+    assert case.gap(model.coef_, model.intercept_) <= 1.01 * model.dual_gap_
+    if tol == 1e-7:  # the tol at which the peer table's fastreg row reaches the target
+        assert case.gap(model.coef_, model.intercept_) <= case.target

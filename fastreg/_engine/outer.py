@@ -268,7 +268,12 @@ class Solver:
                                                  shuffle_seed)
             n_epochs += epochs
             gap = inner.full_gap(penalty, candidates)
-            if final and status != K.STATUS_CONVERGED:
+            # The whole problem out of epochs, or at its rounding floor, ends the fit; a
+            # settled working set that ran out of epochs is solved on from where it stopped in
+            # the next round (max_iter bounds the epochs of each working set): stopping there
+            # left wide_dense's Lasso at alpha_max/100 unconverged with the default max_iter.
+            if final and status != K.STATUS_CONVERGED and (
+                    status != K.STATUS_MAX_ITER or ws.size >= candidates.size):
                 break
             ws_size = max(ws.size, 2 * int(np.count_nonzero(self.coef)))
         self.fresh = candidates  # the features whose correlations xtr holds at this point
