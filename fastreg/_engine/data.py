@@ -143,12 +143,12 @@ def use_precompute(design: Design, precompute, stacklevel: int = 2) -> tuple[Des
     """
     if not is_gram(precompute):
         return design, precompute
-    check_gram(precompute, design.n_features)
+    gram = check_gram(precompute, design.n_features)
     if design.fit_intercept and not np.allclose(design.x_mean, 0.0):
         warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
                       "recomputing Gram matrix.", UserWarning, stacklevel=stacklevel + 1)
         return design, "auto"
-    return with_gram(design, precompute), True
+    return with_gram(design, gram), True
 
 
 def check_gram(gram, n_features: int) -> np.ndarray:
@@ -167,8 +167,9 @@ def check_gram(gram, n_features: int) -> np.ndarray:
     return gram
 
 
-def with_gram(design: Design, gram) -> Design:
-    """``design`` reading its Gram columns from a Gram matrix the caller computed.
+def with_gram(design: Design, gram: np.ndarray) -> Design:
+    """``design`` reading its Gram columns from a Gram matrix the caller computed (as
+    :func:`check_gram` returns it).
 
     ``gram`` must be scikit-learn's: ``X_c^T D X_c`` with ``D`` the sample weights rescaled
     to sum to ``n_samples`` (the identity without weights) and ``X_c`` X centered by their
@@ -179,7 +180,6 @@ def with_gram(design: Design, gram) -> Design:
     for float32 X) and ``1e-5`` absolute.
     """
     n_features = design.n_features
-    gram = check_gram(gram, n_features)
     scale = design.sum_weights / design.n_samples
     f1 = n_features // 2
     f2 = min(f1 + 1, n_features - 1)
