@@ -1,7 +1,8 @@
 """fastreg: fast Lasso, Elastic Net, Ridge and sparse logistic regression with a Numba
 coordinate-descent engine.
 
-Estimators follow scikit-learn (:class:`Lasso`, :class:`ElasticNet`, :class:`Ridge`), paths
+Estimators follow scikit-learn (:class:`Lasso`, :class:`ElasticNet`, :class:`Ridge`, the
+multi-task :class:`MultiTaskLasso` and :class:`MultiTaskElasticNet`), paths
 its path functions (:func:`lasso_path`, :func:`enet_path`), and :func:`solve` is the low-level
 entry point for other libraries.
 
@@ -26,6 +27,10 @@ _EXPORTS = {
     "LogisticRegression": "._classifiers",
     "LogisticRegressionCV": "._classifiers",
     "LogisticRegressionIC": ".selection",
+    "MultiTaskElasticNet": "._estimators",
+    "MultiTaskElasticNetCV": ".cv",
+    "MultiTaskLasso": "._estimators",
+    "MultiTaskLassoCV": ".cv",
     "Ridge": "._estimators",
     "SolveResult": "._solver",
     "solve": "._solver",
@@ -48,6 +53,10 @@ __all__ = [
     "LogisticRegression",
     "LogisticRegressionCV",
     "LogisticRegressionIC",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "Ridge",
     "RidgeCV",
     "SolveResult",
@@ -66,10 +75,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._classifiers import LogisticRegression, LogisticRegressionCV
-    from ._estimators import ElasticNet, Lasso, Ridge
+    from ._estimators import ElasticNet, Lasso, MultiTaskElasticNet, MultiTaskLasso, Ridge
     from ._solver import SolveResult, solve
     from ._warmup import warmup
-    from .cv import ElasticNetCV, LassoCV, RidgeCV
+    from .cv import ElasticNetCV, LassoCV, MultiTaskElasticNetCV, MultiTaskLassoCV, RidgeCV
     from .path import (
         enet_path,
         iter_enet_path,

@@ -141,13 +141,16 @@ def check_penalty_factor(penalty_factor, n_features, dtype):
     return np.array(factors, dtype=dtype)
 
 
-def check_coef_init(coef_init, n_features, dtype):
-    """Return a validated copy of a warm-start coefficient vector (default zeros)."""
+def check_coef_init(coef_init, shape, dtype):
+    """Return a validated copy of warm-start coefficients (default zeros) of ``shape`` (a
+    number of features, or ``(n_tasks, n_features)``)."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if coef_init is None:
-        return np.zeros(n_features, dtype=dtype)
+        return np.zeros(shape, dtype=dtype)
     coef = _numeric_array(coef_init, "coef_init")
-    if coef.shape != (n_features,):
-        raise ValueError(f"coef_init must have shape ({n_features},), got {coef.shape}.")
+    if coef.shape != shape:
+        expected = f"({shape[0]},)" if len(shape) == 1 else str(shape)
+        raise ValueError(f"coef_init must have shape {expected}, got {coef.shape}.")
     _check_finite(coef, "coef_init")
     return np.array(coef, dtype=dtype)
 

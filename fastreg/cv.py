@@ -46,13 +46,14 @@ from ._solver import (
 from ._validation import check_bool, check_scalar
 from .path import _check_alphas, alpha_grid, walk_path
 
-__all__ = ["ElasticNetCV", "LassoCV", "RidgeCV"]
+__all__ = ["ElasticNetCV", "LassoCV", "MultiTaskElasticNetCV", "MultiTaskLassoCV", "RidgeCV"]
 
 _RULES = ("min", "1se")
 
 
 def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_intercept,
-                   penalty_factor, precompute, positive, tol, max_iter, seed):
+                   penalty_factor, precompute, positive, tol, max_iter, seed,
+                   loss="squared"):
     """One cross-validation job: the path on ``train``, its mean squared error on ``test``.
 
     Returns the (weighted) mean squared error on the test rows of the model fitted at each
@@ -61,7 +62,7 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     """
     steps = _fold_path(X, y, sample_weight, train, grid, l1_ratio, fit_intercept=fit_intercept,
                        penalty_factor=penalty_factor, precompute=precompute, positive=positive,
-                       tol=tol, max_iter=max_iter, seed=seed)
+                       tol=tol, max_iter=max_iter, seed=seed, loss=loss)
     return _test_mse(steps, X, y, sample_weight, test)
 
 
@@ -89,27 +90,33 @@ def _test_mse(steps: Iterable, X, y, sample_weight, test) -> tuple[np.ndarray, i
     :class:`SolveResult`), consumed one at a time.  Returns the errors, one per step, and
     the number of steps that did not converge.  Only the features that are non-zero
     somewhere on the path are kept, so memory stays O(n_alphas * active) rather than
-    O(n_alphas * n_features), and only their columns of the test rows are gathered.
+    O(n_alphas * n_features), and only their columns of the test rows are gathered.  With
+    several tasks (``y`` of shape (n_samples, n_tasks), coefficients T x p) a sample's error
+    is its mean over the tasks, as in scikit-learn's multi-task CV.
     """
     supports, values, intercepts = [], [], []
     n_failed = 0
     for result in steps:
-        support = np.flatnonzero(result.coef)
+        coef = np.atleast_2d(result.coef)  # (n_tasks, n_features); one row for one target
+        support = np.flatnonzero((coef != 0.0).any(axis=0))
         supports.append(support)
-        values.append(result.coef[support].astype(np.float64))
-        intercepts.append(result.intercept)
+        values.append(coef[:, support].astype(np.float64))
+        intercepts.append(np.atleast_1d(result.intercept))
         n_failed += not result.converged
 
+    n_tasks = 1 if y.ndim == 1 else y.shape[1]
     active = np.unique(np.concatenate(supports)) if supports else np.empty(0, np.intp)
-    coefs = np.zeros((active.size, len(supports)))
+    coefs = np.zeros((active.size, len(supports), n_tasks))
     for k, (support, value) in enumerate(zip(supports, values, strict=True)):
-        coefs[np.searchsorted(active, support), k] = value
+        coefs[np.searchsorted(active, support), k] = value.T
     X_test = X[test][:, active] if sp.issparse(X) else X[np.ix_(test, active)]
-    predictions = np.asarray(X_test @ coefs) + np.array(intercepts, dtype=np.float64)
-    residuals = predictions - y[test, None]
+    predictions = np.asarray(X_test @ coefs.reshape(active.size, -1)).reshape(
+        test.size, len(supports), n_tasks) + np.array(intercepts, dtype=np.float64)
+    residuals = predictions - y[test].reshape(test.size, 1, n_tasks)
+    errors = np.mean(residuals**2, axis=2)
     if sample_weight is None:
-        return np.mean(residuals**2, axis=0), n_failed
-    return np.average(residuals**2, axis=0, weights=sample_weight[test]), n_failed
+        return np.mean(errors, axis=0), n_failed
+    return np.average(errors, axis=0, weights=sample_weight[test]), n_failed
 
 
 def _walk_to(problem, grid, index, l1_ratio, *, precompute, positive, tol, max_iter, seed
@@ -145,6 +152,9 @@ def _check_selection(selection):
 class _PathCV(_LinearRegressor):
     """Cross-validation over warm-started Elastic Net paths (see :class:`ElasticNetCV`)."""
 
+    # The datafit of every path: "multitask" fits the columns of a 2-D y together.
+    _loss = "squared"
+
     def _l1_ratios(self) -> np.ndarray:
         raise NotImplementedError
 
@@ -175,21 +185,24 @@ class _PathCV(_LinearRegressor):
         if self.alphas is None:
             raise TypeError("alphas must be a positive count or an array of alphas, got None.")
         given_grid, n_alphas = _check_alphas(self.alphas, None)
-        precompute = check_precompute(self.precompute)
+        precompute = check_precompute(getattr(self, "precompute", "auto"))
         _check_selection(self.selection)
         if self.rule not in _RULES:
             raise ValueError(f"rule must be one of {_RULES}, got {self.rule!r}.")
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
-        positive = check_bool(self.positive, "positive")
+        positive = check_bool(getattr(self, "positive", False), "positive")
         _check_cv(self.cv)
         check_parallel(self.n_jobs, self.verbose)
         l1_ratios = self._l1_ratios()
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
-        y = as_single_target(self, y)
+        if self._loss == "multitask":
+            _check_tasks(self, y)
+        else:
+            y = as_single_target(self, y)
+        penalty_factor = getattr(self, "penalty_factor", None)
 
-        problem = make_problem(X, y, sample_weight=sample_weight,
-                               penalty_factor=self.penalty_factor,
-                               fit_intercept=fit_intercept)
+        problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
+                               fit_intercept=fit_intercept, loss=self._loss)
         if given_grid is None:
             grids = np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
                               for r in l1_ratios])
@@ -198,8 +211,9 @@ class _PathCV(_LinearRegressor):
 
         folds = list(check_cv(self.cv).split(X, y, groups))
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
-        options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
-                       precompute=precompute, positive=positive, tol=tol, max_iter=max_iter)
+        options = dict(fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+                       precompute=precompute, positive=positive, tol=tol, max_iter=max_iter,
+                       loss=self._loss)
         jobs = (delayed(_path_test_mse)(X, y, sample_weight, train, test, grid, l1_ratio,
                                         seed=seeds[i * len(folds) + f], **options)
                 for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True))
@@ -225,16 +239,25 @@ class _PathCV(_LinearRegressor):
                           max_iter=max_iter, seed=seeds[-1])
         warn_if_not_converged(result, self.alpha_)
         self.coef_ = result.coef
-        self.intercept_ = float(result.intercept)
+        self.intercept_ = (result.intercept.astype(result.coef.dtype)
+                           if self._loss == "multitask" else float(result.intercept))
         self.dual_gap_ = float(result.dual_gap)
         self.n_iter_ = int(result.n_iter)
         return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = False
-        tags.target_tags.single_output = True
+        multitask = self._loss == "multitask"
+        tags.target_tags.multi_output = multitask
+        tags.target_tags.single_output = not multitask
         return tags
+
+
+def _check_tasks(estimator, y):
+    if y.ndim != 2:
+        raise ValueError(f"{type(estimator).__name__} takes y of shape (n_samples, n_tasks), "
+                         f"got shape {y.shape}; for a single target use "
+                         f"{type(estimator).__name__.replace('MultiTask', '')}.")
 
 
 def _choose(mse, rule):
@@ -425,6 +448,74 @@ class LassoCV(_PathCV):
 
     def _l1_ratios(self):
         return np.ones(1)
+
+
+class MultiTaskElasticNetCV(ElasticNetCV):
+    r"""Multi-task Elastic Net with alpha and ``l1_ratio`` chosen by cross-validation.
+
+    :class:`ElasticNetCV` for :class:`~fastreg.MultiTaskElasticNet`: the grid starts at
+    ``alpha_max = max_j ||X_c[:, j]^T S Y_c||_2 / (S l1_ratio)``, each training fold fits a
+    warm-started multi-task path, and an alpha's score is the mean over the folds of the test
+    error averaged over samples and tasks, as in
+    :class:`sklearn.linear_model.MultiTaskElasticNetCV`.  ``y`` has shape (n_samples,
+    n_tasks).
+
+    Parameters
+    ----------
+    l1_ratio, eps, alphas, fit_intercept, max_iter, tol, cv, copy_X, verbose, n_jobs,
+    random_state, selection, rule
+        As for :class:`ElasticNetCV`.
+
+    Attributes
+    ----------
+    alpha_, l1_ratio_, alpha_min_, alpha_1se_, alphas_, mse_path_, dual_gap_, n_iter_
+        As for :class:`ElasticNetCV`.
+    coef_ : ndarray of shape (n_tasks, n_features)
+    intercept_ : ndarray of shape (n_tasks,)
+    """
+
+    _loss = "multitask"
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
+                 max_iter=DEFAULT_MAX_ITER, tol=1e-4, cv=None, copy_X=True, verbose=0,
+                 n_jobs=None, random_state=None, selection="cyclic", rule="min"):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.copy_X = copy_X
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.selection = selection
+        self.rule = rule
+
+
+class MultiTaskLassoCV(LassoCV):
+    r"""Multi-task Lasso with alpha chosen by cross-validation: :class:`MultiTaskElasticNetCV`
+    with ``l1_ratio=1`` (the parameters and attributes of :class:`LassoCV`, with ``coef_`` of
+    shape (n_tasks, n_features) and ``intercept_`` of shape (n_tasks,))."""
+
+    _loss = "multitask"
+
+    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=DEFAULT_MAX_ITER,
+                 tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
+                 random_state=None, selection="cyclic", rule="min"):
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.copy_X = copy_X
+        self.cv = cv
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.selection = selection
+        self.rule = rule
 
 
 # --------------------------------------------------------------------------------------------

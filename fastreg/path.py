@@ -100,16 +100,19 @@ def check_xy(problem: Problem, Xy) -> None:
         values = np.asarray(Xy, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError) as error:
         raise TypeError(f"Xy must be an array of numbers: {error}") from None
-    if values.size != design.n_features or not np.isfinite(values).all():
-        raise ValueError(f"Xy must hold {design.n_features} finite values (X^T y), got "
-                         f"{np.shape(Xy)}.")
+    n_tasks = problem.coef_shape[0] if len(problem.coef_shape) == 2 else 1
+    if values.size != design.n_features * n_tasks or not np.isfinite(values).all():
+        raise ValueError(f"Xy must hold {design.n_features * n_tasks} finite values (X^T y), "
+                         f"got {np.shape(Xy)}.")
     feature = design.n_features // 2
     scale = design.sum_weights / design.n_samples
-    expected = float(problem.datafit.xty_of(np.array([feature]))[0]) / scale
+    # One row of X^T y (one value per task).
+    expected = np.ravel(problem.datafit.xty_of(np.array([feature]))) / scale
+    given = values.reshape(design.n_features, n_tasks)[feature]
     rtol = 1e-4 if design.dtype == np.float32 else 1e-7
-    if not np.isclose(values[feature], expected, rtol=rtol, atol=1e-5):
+    if not np.allclose(given, expected, rtol=rtol, atol=1e-5):
         raise ValueError(f"Xy does not match X and y: at feature {feature} X^T y is "
-                         f"{expected!r}, Xy holds {float(values[feature])!r}.")
+                         f"{expected.tolist()!r}, Xy holds {given.tolist()!r}.")
 
 
 def resolve_grid(problem: Problem, alphas, eps: float, l1_ratio: float, positive: bool
@@ -193,7 +196,10 @@ def iter_enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: 
     design, precompute = use_precompute(
         make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept), precompute,
         stacklevel=3)
-    problem = make_problem(X, y, penalty_factor=penalty_factor, design=design)
+    # A 2-D y is fitted as scikit-learn's enet_path fits it: all columns together, with the
+    # multi-task (L2,1) penalty.
+    loss = "multitask" if np.ndim(y) == 2 else "squared"
+    problem = make_problem(X, y, penalty_factor=penalty_factor, design=design, loss=loss)
     if Xy is not None:
         check_xy(problem, Xy)
     if grid is None:
@@ -231,7 +237,9 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     ----------
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         Training data; see :func:`fastreg.solve` for what is and is not copied.
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
+        A 2-D ``y`` is fitted as scikit-learn fits it: the multi-task Elastic Net (see
+        :class:`fastreg.MultiTaskElasticNet`), every column together.
     l1_ratio : float, default=0.5
         Mix of L1 and L2 in [0, 1] (1 is the Lasso).
     eps : float, default=1e-3
@@ -286,7 +294,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
     -------
     alphas : ndarray of shape (n_alphas,)
         Fewer with ``stop_early``.
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_tasks, n_features, n_alphas)
         In X's dtype.
     dual_gaps : ndarray of shape (n_alphas,)
         The duality gap reached at each alpha (objective units).
@@ -421,7 +429,7 @@ def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: i
     -------
     alphas : ndarray of shape (n_alphas,)
         Fewer with ``stop_early``.
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_tasks, n_features, n_alphas)
         In X's dtype.
     intercepts : ndarray of shape (n_alphas,)
     dual_gaps : ndarray of shape (n_alphas,)
@@ -452,9 +460,10 @@ def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: i
 
 
 def _stack(results: list[SolveResult]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(alphas, coefs of shape (n_features, n_alphas), dual_gaps)`` of a path's results."""
+    """``(alphas, coefs of shape (n_features, n_alphas), dual_gaps)`` of a path's results
+    (coefs of shape (n_tasks, n_features, n_alphas) for the multi-task datafit)."""
     grid = np.array([result.alpha for result in results])
-    coefs = np.empty((results[0].coef.size, len(results)), dtype=results[0].coef.dtype)
+    coefs = np.empty((*results[0].coef.shape, len(results)), dtype=results[0].coef.dtype)
     for k, result in enumerate(results):
-        coefs[:, k] = result.coef
+        coefs[..., k] = result.coef
     return grid, coefs, np.array([result.dual_gap for result in results])

@@ -227,12 +227,12 @@ class WorkingColumns:
         """The per-feature ``array`` as the kernels index it (an empty array stays empty)."""
         if not self.compact or not array.size:
             return array
-        return array[self.ws]
+        return array[..., self.ws]  # the last axis is the features' (T x p for multi-task)
 
     def put(self, array: np.ndarray, local: np.ndarray) -> None:
         """Write back what the kernels changed in the array :meth:`take` gave."""
         if self.compact:
-            array[self.ws] = local
+            array[..., self.ws] = local
 
 
 def gram_columns(design: Design, features: np.ndarray, rows: np.ndarray | None = None

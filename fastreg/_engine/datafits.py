@@ -80,6 +80,77 @@ class Quadratic:
         return float(np.sqrt(2.0 * max(gap, 0.0)))
 
 
+class MultiTaskQuadratic:
+    """``1/2 sum_t sum_i s_i (Y_it - x_i^T W[t] - b_t)^2``: least squares on T targets at
+    once, for the multi-task (group) penalty.
+
+    Y is kept transposed (T x n, C-ordered: a task's column is contiguous) and, with an
+    intercept, centered per task; the intercepts are profiled out as for
+    :class:`Quadratic`.  The dual is 1-strongly concave in the Frobenius norm.
+    """
+
+    name = "multitask"
+
+    def __init__(self, design: Design, y):
+        Y = check_target(y, design.n_samples, np.float64, allow_2d=True)
+        if Y.ndim != 2:
+            raise ValueError(f"The multi-task models take y of shape (n_samples, n_tasks), "
+                             f"got shape {Y.shape}.")
+        if Y.shape[1] == 0:
+            raise ValueError("y has no task (shape (n_samples, 0)).")
+        Y = np.ascontiguousarray(Y.T)
+        weights = design.weights
+        raw = K.task_sums(weights, Y, np.zeros(Y.shape[0]), Y)[0]
+        if not np.isfinite(raw):
+            raise ValueError("The sum of squares of y overflows float64 (values near 1e154 or "
+                             "larger): scale X and y down before fitting.")
+        self.y_offset = np.zeros(Y.shape[0])
+        if design.fit_intercept:
+            self.y_offset = np.average(Y, axis=1, weights=weights if weights.size else None)
+            Y -= self.y_offset[:, np.newaxis]
+        for t in range(Y.shape[0]):  # a constant task: its rounding is no signal
+            raw_t = K.weighted_sums(weights, Y[t] + self.y_offset[t], 0.0,
+                                    Y[t] + self.y_offset[t], 0.0)
+            if K.weighted_sums(weights, Y[t], 0.0, Y[t], 0.0) <= K.CONSTANT_RELATIVE * raw_t:
+                Y[t] = 0.0
+        self.design = design
+        self.y = Y
+        self.y_sqnorm = K.task_sums(weights, Y, np.zeros(Y.shape[0]), Y)[0]
+
+    @property
+    def n_tasks(self) -> int:
+        return self.y.shape[0]
+
+    @property
+    def null_deviance(self) -> float:
+        """``sum_t sum_i s_i (Y_it - Ybar_t)^2``: tolerances are fractions of it."""
+        return self.y_sqnorm
+
+    @cached_property
+    def xty(self) -> np.ndarray:
+        """``Y_c^T S X_c`` (T x p): the correlations at ``W = 0``."""
+        design = self.design
+        out = np.empty((self.n_tasks, design.n_features))
+        for t in range(self.n_tasks):
+            design.correlations(self.y[t], 0.0, 0.0, design.all_features(), out[t])
+        return out
+
+    def null_correlations(self) -> np.ndarray:
+        return self.xty
+
+    def xty_of(self, features: np.ndarray) -> np.ndarray:
+        """``xty[:, features]`` (T x k), from those columns only unless the cache is filled."""
+        if "xty" in vars(self):
+            return self.xty[:, features]
+        design = self.design
+        target = self.y * design.weights if design.weights.size else self.y
+        # Each task's centered y sums to 0 under the weights: raw columns give the centered
+        # correlations.
+        return np.asarray(design.X[:, features].T @ target.T, dtype=np.float64).T
+
+    dual_radius = staticmethod(Quadratic.dual_radius)
+
+
 class Logistic:
     """``sum_i s_i log(1 + exp(-y_i (x_i^T w + b)))`` with labels ``y_i`` in {-1, +1}.
 
@@ -139,4 +210,4 @@ class Logistic:
         return float(np.sqrt(0.5 * max(gap, 0.0)))
 
 
-DATAFITS = {"squared": Quadratic, "logistic": Logistic}
+DATAFITS = {"squared": Quadratic, "logistic": Logistic, "multitask": MultiTaskQuadratic}

@@ -16,9 +16,9 @@ import numpy as np
 from .. import _kernels as K
 from .._validation import check_coef_init, check_penalty_factor
 from .data import Design, make_design
-from .datafits import DATAFITS, Logistic
-from .penalties import ElasticNet
-from .solvers import CovarianceCD, ProxNewton, ResidualCD
+from .datafits import DATAFITS, Logistic, MultiTaskQuadratic
+from .penalties import ElasticNet, GroupElasticNet
+from .solvers import CovarianceCD, MultiTaskCD, ProxNewton, ResidualCD
 
 DEFAULT_MAX_ITER = 1000
 # Covariance updates may keep a p x p Gram matrix; "auto" never picks them for larger p.
@@ -31,10 +31,12 @@ class SolveResult:
 
     Attributes
     ----------
-    coef : ndarray of shape (n_features,)
-        The coefficients, in X's dtype (the solver itself works in float64).
-    intercept : float
-        The intercept (0.0 without ``fit_intercept``).
+    coef : ndarray of shape (n_features,) or (n_tasks, n_features)
+        The coefficients, in X's dtype (the solver itself works in float64); T x p for the
+        multi-task datafit.
+    intercept : float or ndarray of shape (n_tasks,)
+        The intercept (0.0 without ``fit_intercept``), one per task for the multi-task
+        datafit.
     dual_gap : float
         The duality gap reached, in the objective's units (an upper bound on the distance of
         the objective to its minimum).
@@ -48,13 +50,14 @@ class SolveResult:
         Whether ``dual_gap <= gap_tol``.
     mode : str
         The inner solver: ``"residual"`` or ``"gram"`` (residual or covariance updates,
-        least squares), ``"newton"`` (proximal Newton, logistic loss).
+        least squares), ``"newton"`` (proximal Newton, logistic loss), ``"multitask"``
+        (block CD on several targets).
     alpha : float
         The regularization strength solved for.
     """
 
     coef: np.ndarray
-    intercept: float
+    intercept: float | np.ndarray
     dual_gap: float
     gap_tol: float
     n_iter: int
@@ -92,7 +95,20 @@ class Problem:
     def sum_weights(self) -> float:
         return self.design.sum_weights
 
+    @property
+    def coef_shape(self) -> tuple[int, ...]:
+        """``(n_features,)``, or ``(n_tasks, n_features)`` for the multi-task datafit."""
+        if isinstance(self.datafit, MultiTaskQuadratic):
+            return (self.datafit.n_tasks, self.n_features)
+        return (self.n_features,)
+
     def penalty(self, positive: bool = False) -> ElasticNet:
+        """The Elastic Net, or its group form on the rows of W for the multi-task datafit."""
+        if isinstance(self.datafit, MultiTaskQuadratic):
+            if positive:
+                # scikit-learn's words for its path functions' 2-D y.
+                raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
+            return GroupElasticNet(self.penalty_factor)
         return ElasticNet(self.penalty_factor, positive)
 
     def alpha_max(self, l1_ratio: float = 1.0, positive: bool = False) -> float:
@@ -105,7 +121,8 @@ def make_problem(X, y, *, sample_weight=None, penalty_factor=None, fit_intercept
                  loss: str = "squared", design: Design | None = None) -> Problem:
     """Validate the data once and compute what every alpha shares.
 
-    ``loss`` is ``"squared"`` or ``"logistic"`` (labels -1 and +1).  A ``design`` made by
+    ``loss`` is ``"squared"``, ``"logistic"`` (labels -1 and +1) or ``"multitask"`` (least
+    squares on the columns of a 2-D ``y`` with the group penalty).  A ``design`` made by
     :func:`~fastreg._engine.data.make_design` for the same X, weights and intercept may be
     passed to share its column statistics among several targets.
     """
@@ -142,6 +159,8 @@ def choose_mode(problem: Problem, precompute, n_alphas: int = 1) -> str:
     precompute = check_precompute(precompute)
     if isinstance(problem.datafit, Logistic):
         return "newton"
+    if isinstance(problem.datafit, MultiTaskQuadratic):
+        return "multitask"
     if precompute == "auto":
         precompute = (n_alphas > 1 and problem.n_samples >= problem.n_features
                       and problem.n_features <= GRAM_MAX_FEATURES)
@@ -203,14 +222,16 @@ class Solver:
         self.mode = choose_mode(problem, precompute, n_alphas)
         self.working_set = working_set
         self.screening = screening
-        self.coef = check_coef_init(coef_init, problem.n_features, np.float64)
+        self.coef = check_coef_init(coef_init, problem.coef_shape, np.float64)
         # X_c^T r at the last full pass: the gap, the ranking and the strong rule use it.
         # The covariance solver updates it in place (its "q").
-        self.xtr = np.zeros(problem.n_features)
+        self.xtr = np.zeros(problem.coef_shape)
         options = dict(anderson=self.anderson, gap_every=self.gap_every,
                        unpenalized=np.flatnonzero(problem.penalty_factor == 0.0).astype(
                            np.int32))
-        if self.mode == "newton":
+        if self.mode == "multitask":
+            self.inner = MultiTaskCD(design, problem.datafit, self.coef, self.xtr, **options)
+        elif self.mode == "newton":
             self.inner = ProxNewton(design, problem.datafit, self.coef, self.xtr,
                                     intercept_init=intercept_init, **options)
         elif self.mode == "residual":
@@ -246,16 +267,16 @@ class Solver:
             # set is solved before any pass over X, and often needs only the certifying one.
             _, n_epochs, _ = inner.solve(strong, penalty, gap_tol, max_iter, tol, shuffle_seed)
         ws_size = max(self.min_working_set, 0 if strong is None else strong.size,
-                      2 * int(np.count_nonzero(self.coef)))
+                      2 * self._n_active(spec))
         gap = inner.full_gap(penalty, candidates)
         ws_gap = 0.0
         for _ in range(self.max_outer):
             if gap <= gap_tol:
                 break
             if can_screen:
-                candidates = self._screen(penalty, gap, candidates)
+                candidates = self._screen(spec, penalty, gap, candidates)
             if self.working_set and penalty.l1 > 0 and ws_size < candidates.size:
-                ws, covered = self._working_set(penalty, candidates, ws_size)
+                ws, covered = self._working_set(spec, penalty, candidates, ws_size)
                 # The last round's working set held nearly all of the global gap, and this one
                 # holds every violating feature: the rest of the problem is settled, and
                 # solving the set to a fraction of the gap, round after round, would only
@@ -275,7 +296,7 @@ class Solver:
             if final and status != K.STATUS_CONVERGED and (
                     status != K.STATUS_MAX_ITER or ws.size >= candidates.size):
                 break
-            ws_size = max(ws.size, 2 * int(np.count_nonzero(self.coef)))
+            ws_size = max(ws.size, 2 * self._n_active(spec))
         self.fresh = candidates  # the features whose correlations xtr holds at this point
         return SolveResult(
             coef=self.coef.astype(problem.dtype),
@@ -293,12 +314,17 @@ class Solver:
         squares ``sum_i s_i r_i^2`` of the centered residual)."""
         return self.inner.deviance()
 
-    def _screen(self, penalty, gap, candidates) -> np.ndarray:
+    def _n_active(self, spec: ElasticNet) -> int:
+        """How many features have a non-zero coefficient (for any task)."""
+        return int(np.count_nonzero(spec.active(self.coef)))
+
+    def _screen(self, spec, penalty, gap, candidates) -> np.ndarray:
         """The candidates Gap Safe screening keeps; screened coefficients are set to zero."""
         view, scale, radius = self.inner.screening(penalty, gap, candidates)
-        dropped = np.empty(np.count_nonzero(self.coef), dtype=np.int32)
-        kept, n_dropped = K.gap_safe_screen(self.problem.design.col_sqnorm, view, scale, radius,
-                                            self.xtr, self.coef, candidates, dropped)
+        dropped = np.empty(self._n_active(spec), dtype=np.int32)
+        kept, n_dropped = spec.gap_safe_screen(self.problem.design.col_sqnorm, view, scale,
+                                               radius, self.xtr, self.coef, candidates,
+                                               dropped)
         if n_dropped:
             self.inner.drop(dropped[:n_dropped])
         return candidates[:kept]
@@ -310,10 +336,10 @@ class Solver:
         if self.fresh is None or self.previous_l1 is None or self.previous_l1 <= l1:
             return None
         strong = spec.strong_features(self.xtr, self.fresh, l1, self.previous_l1)
-        strong = np.union1d(strong, np.flatnonzero(self.coef)).astype(np.int32)
+        strong = np.union1d(strong, np.flatnonzero(spec.active(self.coef))).astype(np.int32)
         return strong if strong.size else None
 
-    def _working_set(self, penalty, candidates, size) -> tuple[np.ndarray, bool]:
+    def _working_set(self, spec, penalty, candidates, size) -> tuple[np.ndarray, bool]:
         """The candidates nearest to violating their optimality condition, sorted: ``size``
         of them, or up to twice as many while many violate it; and whether every violating
         candidate is among them.
@@ -328,19 +354,19 @@ class Solver:
         problem = self.problem
         score = np.empty(candidates.size)
         args = (penalty, problem.design.col_sqnorm, self.xtr, self.coef, candidates, score)
-        violators = K.violation_scores(*args)
+        violators = spec.violation_scores(*args)
         # While many features violate their optimality condition, the set doubles: growing
         # it by 2 x (active features) alone took 16 rounds on the benchmarks' text_like.  Not
         # beyond n_samples, a Lasso's largest support: with p >> n a set of several times n
         # correlated features took 3x more epochs (wide_dense).
-        active = int(np.count_nonzero(self.coef))
+        active = self._n_active(spec)
         grown = min(2 * size, active + violators, problem.n_samples)
         size = min(max(size, grown), candidates.size)
         # Partitioning in place and scoring again costs O(p) time but no index array of size
         # p (memory matters when p is in the millions).
         score.partition(size - 1)
         threshold = score[size - 1]
-        K.violation_scores(*args)
+        spec.violation_scores(*args)
         chosen = np.flatnonzero(score < threshold)
         if chosen.size < size and threshold < np.inf:  # ties at the threshold fill the rest
             ties = np.flatnonzero(score == threshold)[:size - chosen.size]

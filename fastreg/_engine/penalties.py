@@ -72,3 +72,67 @@ class ElasticNet:
         if self.factors.size:
             threshold = threshold * self.factors[candidates]
         return candidates[np.abs(xtr[candidates]) >= threshold]
+
+    # What the outer loop asks of coefficients and correlations (one value per feature
+    # here; the group penalty's are rows of a matrix).
+
+    @staticmethod
+    def active(coef: np.ndarray) -> np.ndarray:
+        """Which features have a non-zero coefficient."""
+        return coef != 0.0
+
+    def violation_scores(self, penalty, col_sqnorm, xtr, coef, candidates, score) -> int:
+        """The working-set ranking (``_screening.violation_scores``)."""
+        return K.violation_scores(penalty, col_sqnorm, xtr, coef, candidates, score)
+
+    def gap_safe_screen(self, col_sqnorm, penalty, scale, radius, xtr, coef, candidates,
+                        dropped) -> tuple[int, int]:
+        """The Gap Safe test (``_screening.gap_safe_screen``)."""
+        return K.gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates,
+                                 dropped)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupElasticNet(ElasticNet):
+    r"""The multi-task penalty ``alpha (l1_ratio sum_j f_j ||w_j||_2 + (1 - l1_ratio) / 2
+    sum_j f_j ||w_j||_2^2)`` on the rows ``w_j = W[:, j]`` of the T x p coefficients (a
+    feature is selected for every task or for none); ``positive`` is not defined for it.
+
+    Coefficients and correlations are T x p arrays; a feature's "correlation" in the rules
+    below is the norm of its column of correlations.  The kernels are in
+    ``fastreg._kernels._multitask``.
+    """
+
+    def kernel(self, alpha: float, l1_ratio: float, sum_weights: float
+               ) -> K.GroupElasticNetPenalty:
+        """As :meth:`ElasticNet.kernel`: ``l1 = S alpha l1_ratio``, ``l2 = S alpha (1 -
+        l1_ratio)``."""
+        scale = sum_weights * alpha
+        return K.GroupElasticNetPenalty(scale * l1_ratio, scale * (1.0 - l1_ratio),
+                                        self.factors)
+
+    def alpha_max(self, xtr0: np.ndarray, l1_ratio: float, sum_weights: float) -> float:
+        """``max_j ||X_c[:, j]^T S Y_c||_2 / (S l1_ratio f_j)``."""
+        return super().alpha_max(np.linalg.norm(xtr0, axis=0), l1_ratio, sum_weights)
+
+    def strong_features(self, xtr: np.ndarray, candidates: np.ndarray, l1: float,
+                        previous_l1: float) -> np.ndarray:
+        """The sequential strong rule on the rows: ``||x_j^T R|| >= f_j (2 l1 -
+        l1_previous)`` (Tibshirani et al. 2012, section 5 for the group Lasso)."""
+        norms = np.linalg.norm(xtr[:, candidates], axis=0)
+        threshold = 2 * l1 - previous_l1
+        if self.factors.size:
+            threshold = threshold * self.factors[candidates]
+        return candidates[norms >= threshold]
+
+    @staticmethod
+    def active(coef: np.ndarray) -> np.ndarray:
+        return (coef != 0.0).any(axis=0)
+
+    def violation_scores(self, penalty, col_sqnorm, xtr, coef, candidates, score) -> int:
+        return K.group_violation_scores(penalty, col_sqnorm, xtr, coef, candidates, score)
+
+    def gap_safe_screen(self, col_sqnorm, penalty, scale, radius, xtr, coef, candidates,
+                        dropped) -> tuple[int, int]:
+        return K.group_gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef,
+                                       candidates, dropped)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import _kernels as K
 from .data import BLOCK_MAX_FEATURES, BlockCache, Design, GramCache, gram_columns
-from .datafits import Logistic, Quadratic
+from .datafits import Logistic, MultiTaskQuadratic, Quadratic
 
 # With at most this many unpenalized features, the gap is certified by projecting the dual
 # point off their columns (whose p x k Gram columns that takes); beyond, it measures
@@ -678,3 +678,72 @@ class ProxNewton(_Inner):
             step *= 0.5
         w[index] = before
         return False
+
+
+class MultiTaskCD(_Inner):
+    """Least squares on T targets with the group penalty: the residuals ``Y - W X^T`` (T x n)
+    kept as arrays, block coordinate descent on each working set's rows
+    (``fastreg._kernels._multitask``).
+
+    ``coef`` and ``xtr`` are T x p here (scikit-learn's ``coef_`` layout); the outer loop
+    reaches them only through the penalty (:class:`~fastreg._engine.penalties.GroupElasticNet`).
+    A feature's columns are read once per task in a step, so a step costs T times a
+    single-task one; the residual's centering is one offset per task.
+    """
+
+    mode = "multitask"
+    datafit: MultiTaskQuadratic
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        design = self.design
+        self.residual = np.empty((self.datafit.n_tasks, design.n_samples))
+        K.init_task_residuals(design.X_kernel, self.datafit.y, self.coef, self.residual)
+
+    def offsets(self) -> np.ndarray:
+        """``x_mean . W[t]`` for each task: the residuals' centering."""
+        out = np.empty(self.coef.shape[0])
+        K.task_offsets(self.design.x_mean, self.coef, out)
+        return out
+
+    def full_gap(self, penalty, candidates) -> float:
+        design = self.design
+        offsets = self.offsets()
+        for t in range(self.coef.shape[0]):
+            design.correlations(self.residual[t], offsets[t], 0.0, candidates, self.xtr[t])
+        return K.multitask_gap_from_correlations(self.datafit.y, design.weights,
+                                                 design.col_sqnorm, penalty, candidates,
+                                                 self.coef, self.residual, offsets, self.xtr)
+
+    def screening(self, penalty, gap, candidates):
+        scale = K.group_dual_scale(penalty, self.xtr, self.coef, candidates)
+        return penalty, scale, self.datafit.dual_radius(gap)
+
+    def drop(self, features: np.ndarray) -> None:
+        K.add_task_columns(self.design.X_kernel, features, self.coef, self.residual)
+        self.coef[:, features] = 0.0
+
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+        """Block CD on ``ws``, on a compact copy of its columns when sparse."""
+        design = self.design
+        columns = design.working_columns(ws)
+        W = np.ascontiguousarray(columns.take(self.coef))
+        xtr = np.ascontiguousarray(columns.take(self.xtr))
+        result = K.multitask_cd(
+            columns.X_kernel, self.datafit.y, design.weights, design.sum_weights,
+            columns.take(design.x_mean), columns.take(design.col_sqnorm),
+            penalty._replace(factors=columns.take(penalty.factors)), columns.index.copy(),
+            W, self.residual, xtr, max_epochs, inner_tol, tol, self.gap_every, shuffle_seed,
+            self.anderson)
+        columns.put(self.coef, W)
+        columns.put(self.xtr, xtr)
+        return result
+
+    def deviance(self) -> float:
+        offsets = self.offsets()
+        return K.task_sums(self.design.weights, self.residual, offsets, self.residual)[0]
+
+    def intercept(self) -> np.ndarray:
+        if not self.design.fit_intercept:
+            return np.zeros(self.coef.shape[0])
+        return self.datafit.y_offset - self.coef @ self.design.x_mean

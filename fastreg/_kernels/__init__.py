@@ -5,7 +5,8 @@ Layout: ``_jit`` (the one decorator), ``_primitives`` (the format-aware column o
 per-coordinate operations), ``_gap`` (least-squares duality gap), ``_cd`` (residual-update
 coordinate descent), ``_gram`` (covariance-update coordinate descent), ``_logistic`` (the
 logistic loss, its Newton weights and duality gap), ``_screening`` (working-set ranking, Gap
-Safe screening).  See docs/architecture.md.
+Safe screening), ``_multitask`` (the multi-task Elastic Net's block steps, gap and
+screening on rows).  See docs/architecture.md.
 """
 
 from ._cd import (
@@ -29,6 +30,19 @@ from ._linalg import (
     weighted_sums,
 )
 from ._logistic import logistic_gap, logistic_loss, logistic_residual, newton_weights
+from ._multitask import (
+    GroupElasticNetPenalty,
+    add_task_columns,
+    group_dual_scale,
+    group_gap_safe_screen,
+    group_violation_scores,
+    init_task_residuals,
+    multitask_cd,
+    multitask_gap_from_correlations,
+    task_correlations,
+    task_offsets,
+    task_sums,
+)
 from ._penalty import ElasticNetPenalty, total_value
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
@@ -41,7 +55,9 @@ __all__ = [
     "STATUS_STALLED",
     "CscMatrix",
     "ElasticNetPenalty",
+    "GroupElasticNetPenalty",
     "add_columns",
+    "add_task_columns",
     "block_cd",
     "col_axpy",
     "col_dot",
@@ -53,16 +69,25 @@ __all__ = [
     "gap_from_correlations",
     "gap_safe_screen",
     "gram_columns",
+    "group_dual_scale",
+    "group_gap_safe_screen",
+    "group_violation_scores",
     "gram_correlations",
     "gram_gap",
     "init_residual",
+    "init_task_residuals",
     "logistic_gap",
     "logistic_loss",
     "logistic_residual",
+    "multitask_cd",
+    "multitask_gap_from_correlations",
     "newton_weights",
     "residual_cd",
     "residual_gap",
     "take_columns",
+    "task_correlations",
+    "task_offsets",
+    "task_sums",
     "total_value",
     "violation_scores",
     "weighted_sums",
