@@ -110,7 +110,7 @@ def _test_mse(steps: Iterable, X, y, sample_weight, test) -> tuple[np.ndarray, i
     for k, (support, value) in enumerate(zip(supports, values, strict=True)):
         coefs[np.searchsorted(active, support), k] = value.T
     X_test = X[test][:, active] if sp.issparse(X) else X[np.ix_(test, active)]
-    predictions = np.asarray(X_test @ coefs.reshape(active.size, -1)).reshape(
+    predictions = np.asarray(X_test @ coefs.reshape(active.size, len(supports) * n_tasks)).reshape(
         test.size, len(supports), n_tasks) + np.array(intercepts, dtype=np.float64)
     residuals = predictions - y[test].reshape(test.size, 1, n_tasks)
     errors = np.mean(residuals**2, axis=2)
@@ -195,14 +195,19 @@ class _PathCV(_LinearRegressor):
         check_parallel(self.n_jobs, self.verbose)
         l1_ratios = self._l1_ratios()
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
-        if self._loss == "multitask":
+        loss = self._loss
+        if loss == "multitask":
             _check_tasks(self, y)
+            if y.shape[1] == 1:
+                # One task: the group penalty is the Lasso's, which the single-target engine
+                # solves faster (and then exactly as LassoCV does).
+                loss, y = "squared", y[:, 0]
         else:
             y = as_single_target(self, y)
         penalty_factor = getattr(self, "penalty_factor", None)
 
         problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                               fit_intercept=fit_intercept, loss=self._loss)
+                               fit_intercept=fit_intercept, loss=loss)
         if given_grid is None:
             grids = np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
                               for r in l1_ratios])
@@ -213,7 +218,7 @@ class _PathCV(_LinearRegressor):
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
         options = dict(fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter,
-                       loss=self._loss)
+                       loss=loss)
         jobs = (delayed(_path_test_mse)(X, y, sample_weight, train, test, grid, l1_ratio,
                                         seed=seeds[i * len(folds) + f], **options)
                 for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True))
@@ -238,9 +243,12 @@ class _PathCV(_LinearRegressor):
                           precompute=precompute, positive=positive, tol=tol,
                           max_iter=max_iter, seed=seeds[-1])
         warn_if_not_converged(result, self.alpha_)
-        self.coef_ = result.coef
-        self.intercept_ = (result.intercept.astype(result.coef.dtype)
-                           if self._loss == "multitask" else float(result.intercept))
+        if self._loss == "multitask":
+            self.coef_ = np.atleast_2d(result.coef)
+            self.intercept_ = np.atleast_1d(result.intercept).astype(result.coef.dtype)
+        else:
+            self.coef_ = result.coef
+            self.intercept_ = float(result.intercept)
         self.dual_gap_ = float(result.dual_gap)
         self.n_iter_ = int(result.n_iter)
         return self

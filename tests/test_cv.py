@@ -17,7 +17,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from fastreg.cv import ElasticNetCV, LassoCV, RidgeCV
+from fastreg.cv import (
+    ElasticNetCV,
+    LassoCV,
+    MultiTaskElasticNetCV,
+    MultiTaskLassoCV,
+    RidgeCV,
+)
 from fastreg.selection import StabilitySelection
 
 from .conftest import as_format, make_regression_data
@@ -26,7 +32,8 @@ TIGHT = dict(tol=1e-12, max_iter=100_000)
 FOLDS = KFold(4, shuffle=True, random_state=0)
 
 
-@parametrize_with_checks([LassoCV(cv=3), ElasticNetCV(cv=3), RidgeCV(), RidgeCV(cv=3)])
+@parametrize_with_checks([LassoCV(cv=3), ElasticNetCV(cv=3), RidgeCV(), RidgeCV(cv=3),
+                          MultiTaskLassoCV(cv=3), MultiTaskElasticNetCV(cv=3)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -266,3 +273,57 @@ def test_dask_cluster_gives_the_threaded_result():
     assert on_dask[0].l1_ratio_ == threaded[0].l1_ratio_
     np.testing.assert_array_equal(on_dask[1].selection_probabilities_,
                                   threaded[1].selection_probabilities_)
+
+
+# --- MultiTaskLassoCV and MultiTaskElasticNetCV -----------------------------------------------
+
+
+def _multitask_data(n_samples=60, n_features=40, n_tasks=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    W = np.zeros((n_tasks, n_features))
+    W[:, :4] = rng.normal(size=(n_tasks, 4))
+    Y = X @ W.T + 0.5 * rng.normal(size=(n_samples, n_tasks)) + 2.0
+    return X, Y, rng.uniform(0.3, 3.0, size=n_samples)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multitask_cv_matches_sklearn(sparse, weighted):
+    from sklearn.linear_model import MultiTaskElasticNetCV as SkMultiTaskElasticNetCV
+    from sklearn.linear_model import MultiTaskLassoCV as SkMultiTaskLassoCV
+
+    X, Y, sw = _multitask_data()
+    sw = sw if weighted else None
+    X_fit = sp.csc_matrix(X) if sparse else X
+    folds = KFold(4, shuffle=True, random_state=0)
+    tight = dict(tol=1e-10, max_iter=100_000, alphas=12, cv=folds)
+    for ours, theirs in [
+        (MultiTaskLassoCV(**tight), SkMultiTaskLassoCV(**tight)),
+        (MultiTaskElasticNetCV(l1_ratio=[0.4, 0.9], **tight),
+         SkMultiTaskElasticNetCV(l1_ratio=[0.4, 0.9], **tight)),
+    ]:
+        ours.fit(X_fit, Y, sample_weight=sw)
+        theirs.fit(X, Y, sample_weight=sw)
+        np.testing.assert_allclose(ours.alphas_, theirs.alphas_, rtol=1e-12)
+        np.testing.assert_allclose(ours.mse_path_, theirs.mse_path_, rtol=1e-6)
+        assert ours.alpha_ == pytest.approx(theirs.alpha_, rel=1e-12)
+        assert getattr(ours, "l1_ratio_", 1.0) == getattr(theirs, "l1_ratio_", 1.0)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-6)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-6)
+        assert ours.coef_.shape == (3, 40) and ours.intercept_.shape == (3,)
+
+
+def test_multitask_cv_with_one_task_is_lasso_cv():
+    X, Y, _ = _multitask_data()
+    multi = MultiTaskLassoCV(cv=3, alphas=10).fit(X, Y[:, :1])
+    single = LassoCV(cv=3, alphas=10).fit(X, Y[:, 0])
+    assert multi.alpha_ == single.alpha_
+    np.testing.assert_array_equal(multi.coef_, single.coef_[np.newaxis])
+    np.testing.assert_array_equal(multi.mse_path_, single.mse_path_)
+
+
+def test_multitask_cv_rejects_one_dimensional_y():
+    X, Y, _ = _multitask_data()
+    with pytest.raises(ValueError, match="n_tasks.*use LassoCV"):
+        MultiTaskLassoCV(cv=3).fit(X, Y[:, 0])

@@ -11,6 +11,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
+from sklearn.linear_model import MultiTaskElasticNet as SkMultiTaskElasticNet
+from sklearn.linear_model import MultiTaskLasso as SkMultiTaskLasso
 from sklearn.linear_model import Ridge as SkRidge
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -31,7 +33,8 @@ def expected_failures(estimator):
     return RIDGE_EXPECTED_FAILURES if isinstance(estimator, fastreg.Ridge) else {}
 
 
-@parametrize_with_checks([fastreg.Lasso(), fastreg.ElasticNet(), fastreg.Ridge()],
+@parametrize_with_checks([fastreg.Lasso(), fastreg.ElasticNet(), fastreg.Ridge(),
+                          fastreg.MultiTaskLasso(), fastreg.MultiTaskElasticNet()],
                          expected_failed_checks=expected_failures)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
@@ -298,3 +301,109 @@ def test_a_gram_matrix_of_uncentered_x_is_recomputed_with_a_warning():
         given = fastreg.ElasticNet(alpha=0.01, precompute=X.T @ X, tol=1e-12).fit(X, y)
     computed = fastreg.ElasticNet(alpha=0.01, tol=1e-12).fit(X, y)
     np.testing.assert_allclose(given.coef_, computed.coef_, rtol=1e-9, atol=1e-12)
+
+
+# --- MultiTaskLasso and MultiTaskElasticNet ----------------------------------------------------
+
+
+def make_multitask_data(n_samples=40, n_features=60, n_tasks=4, seed=0):
+    X, _, sample_weight = make_regression_data(n_samples, n_features, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    W = np.zeros((n_tasks, n_features))
+    W[:, :5] = rng.normal(size=(n_tasks, 5)) * 2
+    Y = X @ W.T - 1.0 + 0.3 * rng.normal(size=(n_samples, n_tasks))
+    return X, Y, sample_weight
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multitask_models_match_sklearn(fmt, dtype, weighted, fit_intercept):
+    X_dense, Y, sw = make_multitask_data()
+    sw = sw if weighted else None
+    X = as_format(X_dense, fmt, dtype)
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    for ours, theirs in [
+        (fastreg.MultiTaskLasso(alpha=0.1), SkMultiTaskLasso(alpha=0.1)),
+        (fastreg.MultiTaskElasticNet(alpha=0.2, l1_ratio=0.3),
+         SkMultiTaskElasticNet(alpha=0.2, l1_ratio=0.3)),
+    ]:
+        ours.set_params(tol=1e-10, fit_intercept=fit_intercept).fit(X, Y, sample_weight=sw)
+        theirs.set_params(tol=1e-12, max_iter=100_000, fit_intercept=fit_intercept)
+        theirs.fit(X64, Y, sample_weight=sw)
+        assert ours.coef_.shape == (4, 60) and ours.intercept_.shape == (4,)
+        assert ours.coef_.dtype == dtype and ours.intercept_.dtype == dtype
+        scale = np.abs(theirs.coef_).max()
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=rtol_for(dtype) * scale)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_,
+                                   atol=rtol_for(dtype) * scale)
+        np.testing.assert_allclose(ours.predict(X), theirs.predict(X64),
+                                   rtol=10 * rtol_for(dtype), atol=10 * rtol_for(dtype) * scale)
+        assert ours.dual_gap_ <= ours.eps_ and ours.n_iter_ > 0
+        # Row sparsity: a feature is in the model for every task or for none.
+        support = ours.coef_ != 0
+        assert (support.all(axis=0) | ~support.any(axis=0)).all()
+
+
+def test_multitask_model_neither_copies_nor_changes_its_input():
+    X_dense, Y, sw = make_multitask_data()
+    X = np.asfortranarray(X_dense)
+    X_before, Y_before, sw_before = X.copy(), Y.copy(), sw.copy()
+    model = fastreg.MultiTaskLasso(alpha=0.1).fit(X, Y, sample_weight=sw)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(Y, Y_before)
+    np.testing.assert_array_equal(sw, sw_before)
+    assert model.coef_.flags.c_contiguous
+
+
+def test_multitask_one_task_is_the_single_target_model():
+    X, Y, sw = make_multitask_data()
+    multi = fastreg.MultiTaskElasticNet(alpha=0.1, l1_ratio=0.7).fit(X, Y[:, :1],
+                                                                    sample_weight=sw)
+    single = fastreg.ElasticNet(alpha=0.1, l1_ratio=0.7).fit(X, Y[:, 0], sample_weight=sw)
+    np.testing.assert_array_equal(multi.coef_, single.coef_[np.newaxis])
+    np.testing.assert_array_equal(multi.intercept_, [single.intercept_])
+
+
+def test_multitask_ridge_limit_equals_ridge():
+    X, Y, _ = make_multitask_data(n_samples=80, n_features=30)
+    ridge_alpha = 0.5
+    reference = SkRidge(alpha=ridge_alpha, solver="svd").fit(X, Y)
+    model = fastreg.MultiTaskElasticNet(alpha=ridge_alpha / 80, l1_ratio=0.0, tol=1e-12,
+                                        max_iter=100_000).fit(X, Y)
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(model.intercept_, reference.intercept_, atol=1e-8)
+
+
+def test_multitask_warm_start_and_random_selection():
+    X, Y, _ = make_multitask_data()
+    cold = fastreg.MultiTaskLasso(alpha=0.05, tol=1e-10).fit(X, Y)
+    model = fastreg.MultiTaskLasso(alpha=0.05, tol=1e-10, warm_start=True).fit(X, Y)
+    model.fit(X, Y)  # from the solution: nothing left to do
+    assert model.n_iter_ <= 1
+    np.testing.assert_allclose(model.coef_, cold.coef_, atol=1e-8)
+    shuffled = fastreg.MultiTaskLasso(alpha=0.05, tol=1e-10, selection="random",
+                                      random_state=0).fit(X, Y)
+    np.testing.assert_allclose(shuffled.coef_, cold.coef_, atol=1e-6)
+
+
+def test_multitask_bad_input():
+    X, Y, _ = make_multitask_data()
+    with pytest.raises(ValueError, match="shape \\(n_samples, n_tasks\\).*use Lasso"):
+        fastreg.MultiTaskLasso().fit(X, Y[:, 0])
+    with pytest.raises(ValueError, match="y has 39 samples but X has 40"):
+        fastreg.MultiTaskLasso().fit(X, Y[:-1])
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        fastreg.MultiTaskElasticNet(alpha=-1.0).fit(X, Y)
+    with pytest.raises(ValueError, match="l1_ratio must be <= 1"):
+        fastreg.MultiTaskElasticNet(l1_ratio=2.0).fit(X, Y)
+    Y_nan = Y.copy()
+    Y_nan[3, 1] = np.nan
+    with pytest.raises(ValueError, match="y"):
+        fastreg.MultiTaskLasso().fit(X, Y_nan)
+
+
+def test_multitask_non_convergence_warns_with_the_gap():
+    X, Y, _ = make_multitask_data()
+    with pytest.warns(ConvergenceWarning, match="Objective did not converge.*duality gap"):
+        model = fastreg.MultiTaskLasso(alpha=0.001, tol=1e-12, max_iter=2).fit(X, Y)
+    assert np.isfinite(model.coef_).all() and model.dual_gap_ > model.eps_

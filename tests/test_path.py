@@ -318,3 +318,35 @@ def test_a_given_gram_and_xy_give_the_path_of_the_computed_ones(sparse):
         fastreg.lasso_path(X, y, precompute=2 * X.T @ X)
     with pytest.warns(UserWarning, match="Gram matrix was provided but X was centered"):
         fastreg.lasso_path(X, y, precompute=X.T @ X, fit_intercept=True, alphas=3)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_two_dimensional_y_gives_the_multitask_path(fmt, dtype, l1_ratio):
+    X_dense, y, _ = make_regression_data()
+    Y = np.c_[y, -0.5 * y + X_dense[:, 7], X_dense[:, 1]]
+    X = as_format(X_dense, fmt, dtype)
+    alphas, coefs, gaps = fastreg.enet_path(X, Y, l1_ratio=l1_ratio, n_alphas=8, tol=1e-10)
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    sk_alphas, sk_coefs, _ = sk_enet_path(X64, Y, l1_ratio=l1_ratio, n_alphas=8, tol=1e-12,
+                                          max_iter=100_000)
+    assert coefs.shape == (3, 60, 8) and coefs.dtype == dtype
+    np.testing.assert_allclose(alphas, sk_alphas, rtol=1e-6)
+    scale = np.abs(sk_coefs).max()
+    np.testing.assert_allclose(coefs, sk_coefs, atol=rtol_for(dtype) * scale)
+    assert (coefs[..., 0] == 0).all() and (gaps >= -1e-12).all()  # rounding at alpha_max
+    # A feature enters every task together.
+    support = coefs != 0
+    assert (support.all(axis=0) | ~support.any(axis=0)).all()
+
+
+def test_multitask_path_checks_xy_and_rejects_positive():
+    X, y, _ = make_regression_data()
+    Y = np.c_[y, X[:, 3]]
+    Xy = X.T @ Y
+    _, coefs, _ = fastreg.lasso_path(X, Y, n_alphas=4, Xy=Xy)
+    _, expected, _ = fastreg.lasso_path(X, Y, n_alphas=4)
+    np.testing.assert_array_equal(coefs, expected)
+    with pytest.raises(ValueError, match="Xy does not match X and y"):
+        fastreg.lasso_path(X, Y, n_alphas=4, Xy=2 * Xy)
+    with pytest.raises(ValueError, match="positive=True is not allowed for multi-output"):
+        fastreg.lasso_path(X, Y, positive=True)

@@ -448,3 +448,141 @@ def test_convergence_warning_starts_with_scikit_learns_sentence():
     with pytest.warns(ConvergenceWarning, match=r"^Objective did not converge\. You might want "
                       r"to increase the number of iterations.*duality gap \S+ > tolerance"):
         model.fit(X, y)
+
+
+# --- the multi-task datafit and group penalty --------------------------------------------------
+
+
+def make_multitask_data(n_samples=30, n_features=40, n_tasks=3, seed=0):
+    """Dense X with exact zeros and a column of large mean, Y from a row-sparse W, weights."""
+    X, _, sample_weight = make_regression_data(n_samples, n_features, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    W = np.zeros((n_tasks, n_features))
+    W[:, :4] = rng.normal(size=(n_tasks, 4)) * 2
+    Y = X @ W.T + 1.0 + 0.3 * rng.normal(size=(n_samples, n_tasks))
+    return X, Y, sample_weight
+
+
+def multitask_fit(X, Y, alpha, l1_ratio, *, sample_weight=None, fit_intercept=True, tol=1e-10,
+                  **options):
+    problem = make_problem(X, Y, sample_weight=sample_weight, fit_intercept=fit_intercept,
+                           loss="multitask")
+    solver = Solver(problem, **options)
+    return problem, solver.run(alpha, l1_ratio, positive=False, tol=tol, max_iter=100_000)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multitask_matches_sklearn_objective(fmt, dtype, l1_ratio, fit_intercept, weighted):
+    from sklearn.linear_model import MultiTaskElasticNet as SkMultiTaskElasticNet
+
+    from .reference import multitask_gap, multitask_objective
+
+    X_dense, Y, sw = make_multitask_data()
+    sw = sw if weighted else None
+    X = as_format(X_dense, fmt, dtype)
+    X64 = X_dense.astype(dtype).astype(np.float64)
+    problem = make_problem(X, Y, sample_weight=sw, fit_intercept=fit_intercept,
+                           loss="multitask")
+    alpha = problem.alpha_max(l1_ratio) / 8
+    _, result = multitask_fit(X, Y, alpha, l1_ratio, sample_weight=sw,
+                              fit_intercept=fit_intercept)
+    assert result.converged and result.coef.shape == (3, 40) and result.coef.dtype == dtype
+    reference = SkMultiTaskElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-13,
+                                      fit_intercept=fit_intercept, max_iter=100_000)
+    reference.fit(X64, Y, sample_weight=sw)
+    ours = multitask_objective(X64, Y, result.coef, result.intercept, alpha, l1_ratio, sw)
+    theirs = multitask_objective(X64, Y, reference.coef_, reference.intercept_, alpha,
+                                 l1_ratio, sw)
+    assert abs(ours - theirs) <= 1e-9 * theirs
+    assert_coef_close(result.coef, reference.coef_, dtype)
+    # The certificate: the gap recomputed from first principles is within the tolerance
+    # (float32 coefficients are rounded after the float64 solve), and the support is
+    # row-sparse (whole features out).
+    gap = multitask_gap(X64, Y, result.coef, alpha, l1_ratio, sample_weight=sw,
+                        fit_intercept=fit_intercept)
+    assert gap <= (result.gap_tol * 1.01 if dtype == np.float64 else 1e-6 * theirs)
+    assert 0 < np.count_nonzero(np.abs(result.coef).sum(axis=0)) < 40
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_multitask_gap_is_the_independent_gap_and_bounds_suboptimality(fmt, l1_ratio):
+    from .reference import multitask_gap, multitask_objective
+
+    X_dense, Y, sw = make_multitask_data(seed=3)
+    X = as_format(X_dense, fmt, np.float64)
+    problem = make_problem(X, Y, sample_weight=sw, loss="multitask")
+    alpha = (problem.alpha_max(l1_ratio) if l1_ratio > 0 else 1.0) / 5
+    _, optimum = multitask_fit(X, Y, alpha, l1_ratio, sample_weight=sw, tol=1e-13)
+    best = multitask_objective(X_dense, Y, optimum.coef, optimum.intercept, alpha, l1_ratio, sw)
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        W = optimum.coef + rng.normal(scale=0.3, size=optimum.coef.shape) * (
+            rng.random(40) < 0.3)
+        solver = Solver(problem, coef_init=W)
+        penalty = problem.penalty().kernel(alpha, l1_ratio, problem.sum_weights)
+        gap = solver.inner.full_gap(penalty, problem.design.all_features()) / problem.sum_weights
+        expected = multitask_gap(X_dense, Y, W, alpha, l1_ratio, sample_weight=sw)
+        np.testing.assert_allclose(gap, expected, rtol=1e-9)
+        intercept = solver.inner.intercept()
+        excess = multitask_objective(X_dense, Y, W, intercept, alpha, l1_ratio, sw) - best
+        assert gap >= excess - 1e-12 and excess > 0
+
+
+def test_multitask_working_sets_and_screening_leave_the_solution_unchanged(fmt):
+    X_dense, Y, sw = make_multitask_data(n_features=60, seed=5)
+    X = as_format(X_dense, fmt, np.float64)
+    problem = make_problem(X, Y, sample_weight=sw, loss="multitask")
+    alpha = problem.alpha_max(1.0) / 20
+    _, plain = multitask_fit(X, Y, alpha, 1.0, sample_weight=sw, working_set=False,
+                             screening=False, tol=1e-12)
+    for options in [dict(), dict(screening=False), dict(working_set=False)]:
+        _, result = multitask_fit(X, Y, alpha, 1.0, sample_weight=sw, tol=1e-12, **options)
+        np.testing.assert_allclose(result.coef, plain.coef, atol=1e-7)
+        active = np.abs(plain.coef).sum(axis=0) > 0
+        np.testing.assert_array_equal(np.abs(result.coef).sum(axis=0) > 0, active)
+
+
+def test_multitask_screening_never_drops_an_active_row():
+    X_dense, Y, sw = make_multitask_data(n_features=60, seed=7)
+    problem = make_problem(X_dense, Y, loss="multitask")
+    alpha = problem.alpha_max(1.0) / 10
+    _, optimum = multitask_fit(X_dense, Y, alpha, 1.0, tol=1e-13)
+    active = np.flatnonzero(np.abs(optimum.coef).sum(axis=0))
+    spec = problem.penalty()
+    penalty = spec.kernel(alpha, 1.0, problem.sum_weights)
+    # Near the solution (small gap) the test discards most features, never an active one.
+    for shrink in (0.99, 0.999, 1.001):
+        solver = Solver(problem, coef_init=shrink * optimum.coef)
+        candidates = problem.design.all_features()
+        gap = solver.inner.full_gap(penalty, candidates)
+        kept = solver._screen(spec, penalty, gap, candidates)
+        assert kept.size < 50
+        assert np.isin(active, kept).all()
+
+
+def test_multitask_path_warm_starts_and_strong_rule():
+    X_dense, Y, _ = make_multitask_data(n_features=60, seed=2)
+    problem = make_problem(X_dense, Y, loss="multitask")
+    grid = np.geomspace(problem.alpha_max(1.0), problem.alpha_max(1.0) / 50, 12)
+    solver = Solver(problem, n_alphas=grid.size)
+    epochs = []
+    for alpha in grid:
+        result = solver.run(alpha, 1.0, positive=False, tol=1e-8, max_iter=10_000)
+        assert result.converged
+        cold = multitask_fit(X_dense, Y, alpha, 1.0, tol=1e-8)[1]
+        np.testing.assert_allclose(result.coef, cold.coef, atol=1e-4 * np.abs(cold.coef).max()
+                                   + 1e-12)
+        epochs.append((result.n_iter, cold.n_iter))
+    warm, cold = np.sum(epochs, axis=0)
+    assert warm < cold
+
+
+def test_multitask_rejects_positive_and_one_target():
+    X_dense, Y, _ = make_multitask_data()
+    with pytest.raises(ValueError, match="shape \\(n_samples, n_tasks\\)"):
+        make_problem(X_dense, Y[:, 0], loss="multitask")
+    problem = make_problem(X_dense, Y, loss="multitask")
+    with pytest.raises(ValueError, match="positive=True is not allowed for multi-output"):
+        problem.alpha_max(1.0, positive=True)
