@@ -21,9 +21,12 @@ from .gap import (
     logistic_alpha_max,
     logistic_duality_gap,
     logistic_target_gap,
+    multitask_alpha_max,
+    multitask_duality_gap,
+    multitask_target_gap,
     target_gap,
 )
-from .problems import get_classification_problem, get_problem
+from .problems import get_classification_problem, get_multitask_problem, get_problem
 
 SCALE = float(os.environ.get("FASTREG_BENCH_SCALE", "1"))
 HEAVY = os.environ.get("FASTREG_BENCH_HEAVY", "0") == "1"
@@ -157,3 +160,76 @@ class LogisticCase:
         return logistic_duality_gap(
             self.X, self.y, np.ravel(coef), intercept, self.alpha, self.fit_intercept
         )
+
+
+# -- multi-task Lasso ---------------------------------------------------------------------------
+
+#: Alphas of a multi-task path (each alpha fits every task).
+MULTITASK_PATH_LENGTH = 50
+
+
+class MultiTaskCase:
+    """One multi-task problem x task: alpha (or the alphas of a path), target and certificate.
+
+    The tasks have the Lasso's names and conventions: ``alpha_max/10`` and ``alpha_max/100``
+    are single fits *with* one intercept per task; ``path`` is 50 alphas from ``alpha_max`` to
+    ``alpha_max/100`` *without* intercept on ``Y`` with each column centred.  ``alpha_max`` is
+    :func:`benchmarks.gap.multitask_alpha_max`, the target ``REL_GAP * ||Y - Ybar||_F^2 / (2n)``
+    and the certificate :func:`benchmarks.gap.multitask_duality_gap`.
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_tasks)
+    task : str
+        One of :data:`TASKS`.
+    """
+
+    def __init__(self, X, Y, task):
+        if task not in TASKS:
+            raise ValueError(f"unknown task {task!r}; choose from {TASKS}")
+        self.X, self.task = X, task
+        self.fit_intercept = task != "path"
+        if task == "path":
+            self.Y = Y - Y.mean(axis=0)
+            a_max = multitask_alpha_max(X, self.Y, fit_intercept=False)
+            self.alphas = a_max * np.geomspace(1.0, PATH_EPS, MULTITASK_PATH_LENGTH)
+        else:
+            self.Y = Y
+            self.alpha = multitask_alpha_max(X, Y) / float(task.split("/")[1])
+        self.target = multitask_target_gap(self.Y, REL_GAP, self.fit_intercept)
+
+    @classmethod
+    def load(cls, problem, dtype, task, scale=None):
+        """The case on multi-task problem ``problem`` (cached) in ``dtype`` at ``scale``."""
+        X, Y = get_multitask_problem(problem, np.dtype(dtype),
+                                     scale=SCALE if scale is None else scale)  # fmt: skip
+        return cls(X, Y, task)
+
+    def gap(self, coef, intercept=0.0):
+        """Recomputed multi-task duality gap (the largest along a path), objective units.
+
+        Parameters
+        ----------
+        coef : ndarray of shape (n_tasks, n_features), or (n_tasks, n_features, n_alphas)
+            for a path (scikit-learn's layout of both).
+        intercept : float or ndarray of shape (n_tasks,)
+            The intercepts of a single fit; ignored for a path (which has none).
+
+        Returns
+        -------
+        gap : float
+        """
+        shape = (self.Y.shape[1], self.X.shape[1])
+        if self.task == "path":
+            if np.shape(coef) != (*shape, self.alphas.size):
+                raise ValueError(
+                    f"path of shape {np.shape(coef)}: (n_tasks, n_features, n_alphas) needed"
+                )
+            return max(
+                multitask_duality_gap(self.X, self.Y, coef[:, :, k], 0.0, a, False)
+                for k, a in enumerate(self.alphas)
+            )
+        if np.shape(coef) != shape:
+            raise ValueError(f"coef of shape {np.shape(coef)}: (n_tasks, n_features) needed")
+        return multitask_duality_gap(self.X, self.Y, coef, intercept, self.alpha, True)

@@ -27,6 +27,12 @@ Logistic model: the same task names on the labelled problems of
 :func:`benchmarks.gap.logistic_duality_gap` against ``rel * P_null`` (the mean loss of the
 intercept-only model); single fits with an unpenalized intercept, a 50-alpha path without
 (:class:`benchmarks.common.LogisticCase`; ``--no-intercept`` drops the intercept everywhere).
+
+Multi-task model: the Lasso's task names on the problems of
+:data:`benchmarks.problems.MULTITASK_PROBLEMS` (``Y`` of one column per task), judged by
+:func:`benchmarks.gap.multitask_duality_gap` against ``rel * ||Y - Ybar||_F^2 / (2n)``; single
+fits with one intercept per task, a 50-alpha path without, on centred ``Y``
+(:class:`benchmarks.common.MultiTaskCase`).  ``nnz`` counts the selected features.
 """
 
 from __future__ import annotations
@@ -49,15 +55,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from benchmarks.common import REL_GAP, TASKS, Case, LogisticCase
+from benchmarks.common import REL_GAP, TASKS, Case, LogisticCase, MultiTaskCase
 from benchmarks.problems import (
     CLASSIFICATION_PROBLEMS,
+    MULTITASK_PROBLEMS,
     PROBLEMS,
     clear_cache,
     get_classification_problem,
+    get_multitask_problem,
     get_problem,
 )
-from benchmarks.solvers import LOGISTIC_SOLVERS, SOLVERS, available_solvers
+from benchmarks.solvers import (
+    LOGISTIC_SOLVERS,
+    MULTITASK_SOLVERS,
+    SOLVERS,
+    available_solvers,
+)
 
 QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
 QUICK_MAX_TIME = 5.0
@@ -164,6 +177,33 @@ class LogisticTask(LogisticCase):
         return int(np.count_nonzero(out.coef)), out.n_iter
 
 
+class MultiTaskTask(MultiTaskCase):
+    """A :class:`~benchmarks.common.MultiTaskCase` that runs the multi-task adapters."""
+
+    def __init__(self, X, Y, task, rel=REL_GAP):
+        super().__init__(X, Y, task)
+        self.target *= rel / REL_GAP
+
+    def run(self, solver, tol):
+        if self.task == "path":
+            return solver.path(self.X, self.Y, self.alphas, tol)
+        return solver.fit(self.X, self.Y, self.alpha, tol)
+
+    def gap(self, out):
+        if self.task == "path":
+            return super().gap(out)
+        return super().gap(out.coef, out.intercept)
+
+    def summary(self, out):
+        """(selected features -- at the last alpha of a path --, n_iter or None).
+
+        A feature is selected when its column of ``coef`` (one value per task) is non-zero.
+        """
+        if self.task == "path":
+            return int(np.count_nonzero(np.any(out[:, :, -1] != 0, axis=0))), None
+        return int(np.count_nonzero(np.any(out.coef != 0, axis=0))), out.n_iter
+
+
 def benchmark_solver(solver, task, repeat=3, max_tighten=8, max_time=60.0, tol_start=None):
     """Tune ``tol`` to the target, then time and measure; return a result dict.
 
@@ -259,6 +299,18 @@ _LOGISTIC_STARTUP_FITS = {
     ),
     "skglm": ("skglm", "skglm.SparseLogisticRegression(alpha=0.05).fit(data, y > 0)"),
     "celer": ("celer", "celer.LogisticRegression(C=0.1).fit(data, y > 0)"),
+}
+
+
+# The same tiny problem with two tasks, ``y`` and ``-y``.  celer is left out: its multi-task
+# solver takes dense X only (as sklearn-gram is left out of the Lasso's).
+_MULTITASK_STARTUP_FITS = {
+    "fastreg": ("fastreg", "fastreg.MultiTaskLasso(alpha=0.1).fit(data, np.c_[y, -y])"),
+    "sklearn": (
+        "sklearn.linear_model",
+        "sklearn.linear_model.MultiTaskLasso(alpha=0.1).fit(data, np.c_[y, -y])",
+    ),
+    "skglm": ("skglm", "skglm.MultiTaskLasso(alpha=0.1).fit(data, np.c_[y, -y])"),
 }
 
 
@@ -387,6 +439,10 @@ def _logistic_task(X, y, task_name, rel, args):
     return LogisticTask(X, y, task_name, rel, fit_intercept=False if args.no_intercept else None)
 
 
+def _multitask_task(X, Y, task_name, rel, args):
+    return MultiTaskTask(X, Y, task_name, rel)
+
+
 MODELS = {
     "lasso": Model(
         title="Lasso",
@@ -408,6 +464,15 @@ MODELS = {
         startup_fits=_LOGISTIC_STARTUP_FITS,
         quick_skip=frozenset(LOGISTIC_QUICK_SKIP),
     ),
+    "multitask": Model(
+        title="Multi-task Lasso",
+        problems=tuple(MULTITASK_PROBLEMS),
+        solvers=MULTITASK_SOLVERS,
+        load=lambda problem, dtype, scale: get_multitask_problem(problem, dtype, scale=scale),
+        make_task=_multitask_task,
+        target="||Y - Ybar||_F^2/(2n)",
+        startup_fits=_MULTITASK_STARTUP_FITS,
+    ),
 }
 
 
@@ -418,15 +483,15 @@ def _csv(value):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.compare",
-        description="Time-to-target-gap comparison of Lasso or L1 logistic regression solvers "
-        "(DESIGN.md section 5).",
+        description="Time-to-target-gap comparison of Lasso, L1 logistic regression or "
+        "multi-task Lasso solvers (DESIGN.md section 5).",
     )
     parser.add_argument(
         "--model",
         choices=list(MODELS),
         default="lasso",
-        help="lasso (default) or logistic: L1-regularized logistic regression on labelled "
-        "versions of the problems",
+        help="lasso (default); logistic: L1-regularized logistic regression on labelled "
+        "versions of the problems; multitask: multi-task Lasso on problems of their own",
     )
     parser.add_argument(
         "--quick",
@@ -443,7 +508,8 @@ def parse_args(argv=None):
         type=_csv,
         default=None,
         help=f"comma-separated subset of: {','.join(PROBLEMS)} "
-        f"(logistic: {','.join(CLASSIFICATION_PROBLEMS)})",
+        f"(logistic: {','.join(CLASSIFICATION_PROBLEMS)}; "
+        f"multitask: {','.join(MULTITASK_PROBLEMS)})",
     )
     parser.add_argument(
         "--tasks",
@@ -456,7 +522,7 @@ def parse_args(argv=None):
         type=_csv,
         default=None,
         help=f"comma-separated subset of: {','.join(SOLVERS)} "
-        f"(logistic: {','.join(LOGISTIC_SOLVERS)})",
+        f"(logistic: {','.join(LOGISTIC_SOLVERS)}; multitask: {','.join(MULTITASK_SOLVERS)})",
     )
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (median; >= 3)")
@@ -464,7 +530,8 @@ def parse_args(argv=None):
         "--rel",
         type=float,
         default=1e-6,
-        help="target gap, relative to ||y - ybar||^2 / (2n) (logistic: to P_null)",
+        help="target gap, relative to ||y - ybar||^2 / (2n) (logistic: to P_null; "
+        "multitask: to ||Y - Ybar||_F^2 / (2n))",
     )
     parser.add_argument(
         "--no-intercept",
@@ -538,6 +605,9 @@ def main(argv=None):
             else "single fits with an unpenalized intercept, the path without"
         )
         print(f"- {where}")
+    elif args.model == "multitask":
+        print("- single fits with an intercept per task, the path without (on centred Y); nnz: "
+              "selected features (non-zero columns of coef_)")  # fmt: skip
     print(
         f"- target gap: {args.rel:g} x {model.target}; time = median of {args.repeat} runs "
         "after a warm-up; memory: tracemalloc peak and sampled RSS rise of one extra run\n"

@@ -81,6 +81,47 @@ The target :func:`logistic_target_gap` is ``rel * P_null`` with ``P_null`` the m
 intercept-only model, the binary entropy of the fraction of positive labels (``log 2`` without
 intercept): the analogue of the Lasso's ``rel * ||y - ybar||^2 / (2n)``, which is ``rel``
 times the objective at ``w = 0``.
+
+**Multi-task Lasso.**  ``Y`` has shape ``(n, T)``, one column per task; ``W`` has shape
+``(T, p)`` (scikit-learn's ``coef_``; ``B = W^T`` below), ``b`` one intercept per task, and the
+penalty is the L2,1 norm, the sum over features of the Euclidean norms of ``W``'s columns (the
+rows ``B_j`` of ``B``), as scikit-learn's ``MultiTaskLasso``:
+
+.. math::
+
+    P(W, b) = \frac{1}{2n} \|Y - X W^\top - 1 b^\top\|_F^2 + \alpha \sum_j \|W_{:, j}\|_2 .
+
+In sum scale, with :math:`\lambda = n \alpha` and :math:`Z = XB + 1 b^\top`, the Lagrangian
+of :math:`\min \frac12 \|Y - Z\|_F^2 + \lambda \sum_j \|B_j\|_2` with multiplier
+:math:`\Theta \in \mathbb{R}^{n \times T}` is :math:`\frac12 \|Y - Z\|_F^2 + \langle \Theta,
+Z \rangle - \sum_j \langle x_j^\top \Theta, B_j \rangle + \lambda \sum_j \|B_j\|_2 -
+\langle \Theta^\top 1, b \rangle`.  Minimizing over ``Z`` (at ``Z = Y - Theta``) gives
+:math:`\langle \Theta, Y \rangle - \frac12 \|\Theta\|_F^2`; over each row ``B_j`` it is
+bounded (by 0) exactly when :math:`\|x_j^\top \Theta\|_2 \le \lambda`, the Euclidean norm
+being its own dual; over ``b`` (with an intercept) it forces every column of ``Theta`` to sum
+to zero.  So
+
+.. math::
+
+    D(\Theta) = \langle \Theta, Y \rangle - \tfrac12 \|\Theta\|_F^2, \qquad
+    \max_j \|x_j^\top \Theta\|_2 \le n \alpha, \ \ \Theta^\top 1 = 0
+    \ \text{(with an intercept)} .
+
+**Dual point.**  At the optimum ``Theta`` is the residual ``R = Y - X B - 1 b^T``.  With an
+intercept we take the residual with each task's mean removed, ``R_c = R - 1 mean(R)``, which is
+the residual ``Y_c - X_c B`` of the problem on centred ``X`` and ``Y`` (whatever the solver's
+``b``); ``X_c`` is never formed, since :math:`X^\top R_c = X_c^\top R_c`.  Then
+:math:`\Theta = s R_c` with :math:`s = \min(1, \lambda / \max_j \|x_j^\top R_c\|_2)`.  The
+gap, divided by ``n`` back to objective units, is
+
+.. math::
+
+    G = \frac1n \Big[ \tfrac12 \|R\|_F^2 + \lambda \sum_j \|B_j\|_2
+        - s \langle R_c, Y \rangle + \tfrac{s^2}{2} \|R_c\|_F^2 \Big] \ge 0 ,
+
+with the primal term at the solver's own intercept (a poor intercept shows up in the gap).  The
+target :func:`multitask_target_gap` is ``rel * ||Y - Ybar||_F^2 / (2n)``, ``rel`` times the
+objective at ``W = 0``; :func:`multitask_alpha_max` is ``max_j ||x_j^T Y_c||_2 / n``.
 """
 
 from __future__ import annotations
@@ -97,6 +138,10 @@ __all__ = [
     "logistic_duality_gap",
     "logistic_objective",
     "logistic_target_gap",
+    "multitask_alpha_max",
+    "multitask_duality_gap",
+    "multitask_objective",
+    "multitask_target_gap",
     "signed_labels",
     "target_gap",
 ]
@@ -333,3 +378,141 @@ def logistic_alpha_max(X, y, fit_intercept=True):
     else:
         score = 0.5 * y
     return float(np.max(np.abs(_rmatvec(X, score))) / n_samples)
+
+
+# -- multi-task Lasso ----------------------------------------------------------------------------
+
+
+def _as_float64_matrix(Y, name="Y"):
+    """``Y`` as a 2-D float64 array (one column per task)."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_samples, n_tasks), got shape {Y.shape}")
+    return Y
+
+
+def _matmat(X, B):
+    """``X @ B`` in float64 for a 2-D ``B``, without densifying a sparse ``X``."""
+    if sp.issparse(X):
+        return np.asarray(X @ B, dtype=np.float64)
+    return np.asarray(X, dtype=np.float64) @ B
+
+
+def _rmatmat(X, R):
+    """``X^T @ R`` in float64 for a 2-D ``R``, without densifying a sparse ``X``."""
+    if sp.issparse(X):
+        return np.asarray(X.T @ R, dtype=np.float64)
+    return np.asarray(X, dtype=np.float64).T @ R
+
+
+def _multitask_parts(X, Y, coef, intercept):
+    """float64 ``(Y, coef, intercept as (n_tasks,), residual)`` after checking the shapes."""
+    Y = _as_float64_matrix(Y)
+    coef = _as_float64_matrix(coef, "coef")
+    n_samples, n_tasks = Y.shape
+    if X.shape[0] != n_samples or coef.shape != (n_tasks, X.shape[1]):
+        raise ValueError(
+            f"shapes differ: X {X.shape}, Y {Y.shape}, coef {coef.shape} (n_tasks, n_features)"
+        )
+    intercept = np.broadcast_to(np.asarray(intercept, dtype=np.float64), (n_tasks,))
+    residual = Y - _matmat(X, coef.T) - intercept
+    return Y, coef, intercept, residual
+
+
+def _l21_norm(coef):
+    """``sum_j ||coef[:, j]||_2`` of a ``(n_tasks, n_features)`` array."""
+    return float(np.sqrt(np.sum(coef * coef, axis=0)).sum())
+
+
+def _max_row_norm(M):
+    """``max_j ||M[j]||_2`` (0 for an empty ``M``)."""
+    return float(np.sqrt(np.max(np.sum(M * M, axis=1)))) if M.size else 0.0
+
+
+def multitask_objective(X, Y, coef, intercept, alpha):
+    """Primal ``P(W, b)`` of the multi-task Lasso (module docstring).
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
+        Design matrix; never densified.
+    Y : array-like of shape (n_samples, n_tasks)
+        Targets, one column per task.
+    coef : array-like of shape (n_tasks, n_features)
+        ``W``, scikit-learn's ``coef_`` layout.
+    intercept : float or array-like of shape (n_tasks,)
+        One intercept per task (a scalar is broadcast); ``0`` without intercept.
+    alpha : float
+        Penalty on the L2,1 norm of ``W``.
+
+    Returns
+    -------
+    objective : float
+        ``||Y - X W^T - 1 b^T||_F^2 / (2n) + alpha * sum_j ||W[:, j]||_2``.
+    """
+    Y, coef, _, residual = _multitask_parts(X, Y, coef, intercept)
+    return float(0.5 * np.sum(residual * residual) / Y.shape[0] + alpha * _l21_norm(coef))
+
+
+def multitask_duality_gap(X, Y, coef, intercept, alpha, fit_intercept=None):
+    """Duality gap of a solver's ``(coef, intercept)`` for the multi-task Lasso.
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
+        Design matrix; never densified.
+    Y : array-like of shape (n_samples, n_tasks)
+        Targets, one column per task.
+    coef : array-like of shape (n_tasks, n_features)
+        ``W``, scikit-learn's ``coef_`` layout.
+    intercept : float or array-like of shape (n_tasks,)
+        The solver's intercepts; ``0`` for a fit without intercept.
+    alpha : float
+        Penalty on the L2,1 norm, in the objective of :func:`multitask_objective`.
+    fit_intercept : bool, optional
+        Whether the model has unpenalized intercepts, which make the dual point centred
+        (every column of ``Theta`` sums to zero).  Default: whether any intercept is non-zero.
+        Pass it explicitly when the intercepts may be exactly 0.
+
+    Returns
+    -------
+    gap : float
+        ``P(W, b) - D(Theta)`` divided by ``n_samples``; non-negative up to rounding, 0 at the
+        optimum.
+    """
+    Y, coef, intercept, residual = _multitask_parts(X, Y, coef, intercept)
+    if fit_intercept is None:
+        fit_intercept = bool(np.any(intercept != 0.0))
+    n_samples = Y.shape[0]
+    lam = n_samples * alpha
+
+    centred = residual - residual.mean(axis=0) if fit_intercept else residual
+    correlation = _rmatmat(X, centred)  # (n_features, n_tasks): x_j^T R_c in row j
+    dual_norm = _max_row_norm(correlation)
+    scale = min(1.0, lam / dual_norm) if dual_norm > 0 else 1.0
+
+    gap = (
+        0.5 * np.sum(residual * residual)
+        + lam * _l21_norm(coef)
+        - scale * np.sum(centred * Y)
+        + 0.5 * scale * scale * np.sum(centred * centred)
+    )
+    return float(gap / n_samples)
+
+
+def multitask_target_gap(Y, rel=1e-6, fit_intercept=True):
+    """The multi-task target gap ``rel * ||Y - Ybar||_F^2 / (2n)``.
+
+    ``Ybar`` holds each task's mean (``0`` without intercept): ``rel`` times the objective at
+    ``W = 0``, in the units of :func:`multitask_duality_gap`.
+    """
+    Y = _as_float64_matrix(Y)
+    Yc = Y - Y.mean(axis=0) if fit_intercept else Y
+    return float(rel * np.sum(Yc * Yc) / (2.0 * Y.shape[0]))
+
+
+def multitask_alpha_max(X, Y, fit_intercept=True):
+    """Smallest ``alpha`` with ``W = 0`` optimal: ``max_j ||x_j^T (Y - Ybar)||_2 / n``."""
+    Y = _as_float64_matrix(Y)
+    Yc = Y - Y.mean(axis=0) if fit_intercept else Y
+    return _max_row_norm(_rmatmat(X, Yc)) / Y.shape[0]

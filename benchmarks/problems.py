@@ -14,6 +14,12 @@ most rows hold none of the true features) and ``(k, b)`` per problem in
 offsets make the rows without signal mostly negative, which keeps their labels from burying it).
 The labels use their own random stream, ``default_rng([seed, 1])``.
 
+**Multi-task.**  :data:`MULTITASK_PROBLEMS` return ``(X, Y)`` with ``Y`` of shape
+``(n_samples, n_tasks)`` (C-ordered float64) and, with ``return_coef=True``, the row-sparse
+``W_true`` of shape ``(n_tasks, n_features)`` (scikit-learn's ``coef_`` layout: the same few
+features are active in every task, with other values); :func:`get_multitask_problem` caches
+them.  ``Y = X W_true^T + 1 b_true^T + noise``, one offset per task, SNR 3 (Frobenius norms).
+
 ``scale`` shrinks a problem for quick runs and tests: rows and columns are multiplied by it
 (with floors so that tiny problems stay meaningful); quantities that describe the *structure*
 (correlation, density, non-zeros per row of ``text_like``) are kept.  ``scale=1`` is the size in
@@ -33,13 +39,17 @@ from scipy.special import expit
 
 __all__ = [
     "CLASSIFICATION_PROBLEMS",
+    "MULTITASK_PROBLEMS",
     "PROBLEMS",
     "SMALL_SCALE",
     "clear_cache",
     "get_classification_problem",
+    "get_multitask_problem",
     "get_problem",
     "make_classification",
     "make_diabetes_poly",
+    "make_mt_sparse",
+    "make_mt_wide_dense",
     "make_sparse_wide",
     "make_tall_dense",
     "make_text_like",
@@ -65,7 +75,8 @@ def _true_coef(rng, n_features, n_nonzero, support=None):
 
 
 def _add_noise(rng, signal, snr):
-    noise = rng.standard_normal(signal.shape[0])
+    """``signal`` (a vector, or a matrix of one column per task) plus noise at ``snr``."""
+    noise = rng.standard_normal(signal.shape)
     signal_norm = np.linalg.norm(signal)
     noise *= signal_norm / (snr * np.linalg.norm(noise)) if signal_norm > 0 else 1.0
     return signal + noise
@@ -266,6 +277,92 @@ def make_classification(name, seed=0, scale=1.0, return_coef=False):
     return (X, y, coef) if return_coef else (X, y)
 
 
+# -- multi-task problems --------------------------------------------------------------------
+
+
+def _true_rows(rng, n_tasks, n_features, n_rows, support=None):
+    """A row-sparse ``W_true`` of shape (n_tasks, n_features): ``n_rows`` active features.
+
+    Each active feature gets Gaussian values in every task, times a magnitude in [1, 2] shared
+    by its tasks; the support is drawn from ``support`` (default: every feature).
+    """
+    coef = np.zeros((n_tasks, n_features))
+    candidates = np.arange(n_features) if support is None else support
+    n_rows = min(n_rows, candidates.size)
+    idx = rng.choice(candidates, size=n_rows, replace=False)
+    coef[:, idx] = rng.standard_normal((n_tasks, n_rows)) * rng.uniform(1.0, 2.0, size=n_rows)
+    return coef
+
+
+def _multitask_response(rng, X, coef, snr):
+    """``X coef^T + 1 b^T + noise``: offsets ``b`` uniform in [-3, 3], noise at ``snr``."""
+    offsets = rng.uniform(-3.0, 3.0, size=coef.shape[0])
+    signal = np.asarray(X @ coef.T, dtype=np.float64)
+    return np.ascontiguousarray(_add_noise(rng, signal, snr) + offsets)
+
+
+def make_mt_wide_dense(seed=0, scale=1.0, return_coef=False):
+    """72 x 7129, 20 tasks: a leukemia-like gene-expression shape, 20 true features, SNR 3.
+
+    Genes are assigned at random to ``n_features // 100`` co-expressed modules: gene ``j`` of
+    module ``m`` is ``a_j f_m + sqrt(1 - a_j^2) e_j`` with a module factor ``f_m``, a loading
+    ``a_j`` uniform in [0.4, 0.95] (within-module correlations ``a_j a_k`` from 0.16 to 0.9)
+    and its own noise ``e_j``; 30% of the genes follow no module (``a_j = 0``).  The 72 samples
+    fall in two groups of 47 and 25 (leukemia's ALL and AML), and 10% of the genes are shifted
+    between them by a Gaussian amount.  Columns are then standardized to mean 0 and variance 1,
+    as the usual leukemia data are.  As for ``wide_dense``, only the number of columns shrinks with
+    ``scale``; the tasks and the 20 true rows stay.
+    """
+    rng = np.random.default_rng(seed)
+    n_samples, n_features, n_tasks = 72, _scaled(7129, scale, 100), 20
+    n_modules = max(n_features // 100, 2)
+    module = rng.integers(0, n_modules, size=n_features)
+    loading = rng.uniform(0.4, 0.95, size=n_features)
+    loading[rng.random(n_features) < 0.3] = 0.0
+    factors = rng.standard_normal((n_samples, n_modules))
+    X = factors[:, module] * loading + np.sqrt(1.0 - loading**2) * rng.standard_normal(
+        (n_samples, n_features)
+    )
+    group = np.zeros(n_samples)
+    group[rng.permutation(n_samples)[:25]] = 1.0
+    shifted = rng.random(n_features) < 0.1
+    X[:, shifted] += np.outer(group, rng.standard_normal(int(shifted.sum())))
+    X -= X.mean(axis=0)
+    X /= X.std(axis=0)
+    X = np.asfortranarray(X)
+    coef = _true_rows(rng, n_tasks, n_features, 20)
+    Y = _multitask_response(rng, X, coef, snr=3.0)
+    return (X, Y, coef) if return_coef else (X, Y)
+
+
+def make_mt_sparse(seed=0, scale=1.0, return_coef=False):
+    """CSC 2000 x 20000, density 5e-3, Gaussian values, 10 tasks, 50 true features, SNR 3.
+
+    Built as ``sparse_wide`` is (Binomial row counts per column, duplicates merged).  The true
+    features are drawn among the columns with at least 3 non-zeros, so that each one is seen in
+    several samples.
+    """
+    rng = np.random.default_rng(seed)
+    n_samples, n_features, n_tasks = _scaled(2000, scale, 500), _scaled(20_000, scale, 5000), 10
+    density = 5e-3
+    counts = rng.binomial(n_samples, density, size=n_features)
+    cols = np.repeat(np.arange(n_features, dtype=np.int64), counts)
+    rows = rng.integers(0, n_samples, size=cols.size)
+    keys = np.unique(cols * n_samples + rows)
+    X = _csc_from_keys(keys, rng.standard_normal(keys.size), n_samples, n_features)
+    support = np.flatnonzero(np.diff(X.indptr) >= 3)
+    coef = _true_rows(rng, n_tasks, n_features, _scaled(50, scale, 10), support=support)
+    Y = _multitask_response(rng, X, coef, snr=3.0)
+    return (X, Y, coef) if return_coef else (X, Y)
+
+
+#: name -> multi-task generator ``(seed=0, scale=1.0, return_coef=False) -> (X, Y[, W_true])``.
+MULTITASK_PROBLEMS = {
+    "mt_wide_dense": make_mt_wide_dense,
+    "mt_sparse": make_mt_sparse,
+}
+
+
 _CACHE = {}
 
 
@@ -337,6 +434,43 @@ def get_classification_problem(name, dtype=np.float64, *, small=False, scale=Non
         X, _, coef = _base(name, scale, seed)
         y = _draw_labels(X, coef, *CLASSIFICATION_PROBLEMS[name], seed)
         _CACHE[key] = _design(name, dtype, scale, seed), y.astype(dtype)
+    return _CACHE[key]
+
+
+def get_multitask_problem(name, dtype=np.float64, *, small=False, scale=None, seed=0):
+    """Return ``(X, Y)`` of multi-task problem ``name`` in ``dtype``, built once per process.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`MULTITASK_PROBLEMS`.
+    dtype : dtype-like, default=np.float64
+        float64 or float32; ``X`` and ``Y`` are both converted.
+    small : bool, default=False
+        Shortcut for ``scale=SMALL_SCALE``.
+    scale : float, optional
+        Size factor (see the module docstring); overrides ``small``.
+    seed : int, default=0
+        Random seed of the generator.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), Fortran-ordered, or CSC matrix
+    Y : ndarray of shape (n_samples, n_tasks), C-ordered
+    """
+    if name not in MULTITASK_PROBLEMS:
+        raise KeyError(f"unknown multi-task problem {name!r}; choose from "
+                       f"{sorted(MULTITASK_PROBLEMS)}")  # fmt: skip
+    scale, dtype = _resolve_scale(small, scale), np.dtype(dtype)
+    key = ("multitask", name, dtype.str, scale, seed)
+    if key not in _CACHE:
+        base = ("multitask", name, np.dtype(np.float64).str, scale, seed)
+        if base not in _CACHE:
+            _CACHE[base] = MULTITASK_PROBLEMS[name](seed=seed, scale=scale)
+        X, Y = _CACHE[base]
+        if dtype != np.float64:
+            X = X.astype(dtype) if sp.issparse(X) else np.asfortranarray(X, dtype=dtype)
+            _CACHE[key] = X, Y.astype(dtype)
     return _CACHE[key]
 
 

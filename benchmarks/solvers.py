@@ -16,10 +16,20 @@ The logistic adapters (:data:`LOGISTIC_SOLVERS`, subclasses of :class:`LogisticS
 :class:`benchmarks.common.LogisticCase`), labels in ``{-1, +1}`` and ``alpha`` in the mean-loss
 units of :func:`benchmarks.gap.logistic_objective`; ``path`` returns a :class:`PathFit`, the
 coefficients and the intercepts.
+
+The multi-task Lasso adapters (:data:`MULTITASK_SOLVERS`, subclasses of
+:class:`MultiTaskSolver`) take ``Y`` of shape ``(n_samples, n_tasks)``: ``fit(X, Y, alpha,
+tol)`` fits with one intercept per task and returns a :class:`MultiTaskFit`; ``path(X, Y,
+alphas, tol)`` fits without intercept (the caller centres ``Y``) and returns the coefficients
+as an array of shape ``(n_tasks, n_features, n_alphas)``, scikit-learn's layout.  Every library
+minimises scikit-learn's ``MultiTaskLasso`` objective on the same scale as
+:func:`benchmarks.gap.multitask_objective` (checked in its source and by the tests: a tight fit
+of each has a vanishing gap there), so ``alpha`` is passed as it is.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import warnings
 from dataclasses import dataclass
@@ -34,10 +44,13 @@ __all__ = [
     "GLMNET_STEP",
     "LIBLINEAR_MAX_ITER",
     "LOGISTIC_SOLVERS",
+    "MULTITASK_SOLVERS",
     "SAGA_MAX_ITER",
     "SOLVERS",
     "Fit",
     "LogisticSolver",
+    "MultiTaskFit",
+    "MultiTaskSolver",
     "PathFit",
     "Solver",
     "available_solvers",
@@ -256,8 +269,8 @@ SOLVERS = {
 def available_solvers(names=None, registry=None):
     """Split ``names`` (default: all) into ``(runnable adapters, {name: reason skipped})``.
 
-    ``registry`` is :data:`SOLVERS` (the Lasso adapters, the default) or
-    :data:`LOGISTIC_SOLVERS`.
+    ``registry`` is :data:`SOLVERS` (the Lasso adapters, the default), :data:`LOGISTIC_SOLVERS`
+    or :data:`MULTITASK_SOLVERS`.
     """
     registry = SOLVERS if registry is None else registry
     names = list(registry) if names is None else list(names)
@@ -603,5 +616,236 @@ LOGISTIC_SOLVERS = {
         CelerLogisticSolver(),
         SkglmLogisticSolver(),
         GlmnetLogisticSolver(),
+    )
+}
+
+
+# -- multi-task Lasso -------------------------------------------------------------------------
+#
+# Every library below minimises
+#     P(W, b) = ||Y - X W^T - 1 b^T||_F^2 / (2n) + alpha sum_j ||W[:, j]||_2
+# with W of shape (n_tasks, n_features), on the same scale: scikit-learn's MultiTaskLasso (its
+# cd_fast solves the sum-scale problem with alpha * n and divides the gap by n), celer's
+# mtl_path (its primal_mtl is ||R||_F^2 / (2n) + alpha sum_j ||W_j||) and skglm's
+# QuadraticMultiTask datafit (||Y - XW||_F^2 / (2n)) with the L2_1 penalty (alpha sum_j
+# ||W_j||).  No conversion of alpha is needed; test_benchmarks.py checks it by the gap.
+
+
+@dataclass
+class MultiTaskFit:
+    coef: np.ndarray  # (n_tasks, n_features), scikit-learn's coef_ layout
+    intercept: np.ndarray  # (n_tasks,)
+    n_iter: int | None
+
+
+class MultiTaskSolver(Solver):
+    """Base adapter of the multi-task Lasso.
+
+    ``fit(X, Y, alpha, tol)`` fits with an intercept per task and returns a
+    :class:`MultiTaskFit`; ``path(X, Y, alphas, tol)`` fits without intercept at each of the
+    decreasing ``alphas`` and returns the coefficients, shape ``(n_tasks, n_features,
+    n_alphas)``.
+    """
+
+    def fit(self, X, Y, alpha, tol):
+        raise NotImplementedError
+
+    def path(self, X, Y, alphas, tol):
+        raise NotImplementedError
+
+
+def _multitask_fit(coef, intercept, Y, n_iter=None):
+    """A :class:`MultiTaskFit` in float64, with the shapes checked against ``Y``."""
+    coef = np.asarray(coef, dtype=np.float64)
+    n_tasks = Y.shape[1]
+    if coef.ndim != 2 or coef.shape[0] != n_tasks:
+        raise ValueError(f"coef_ of shape {coef.shape}: (n_tasks={n_tasks}, n_features) needed")
+    intercept = np.asarray(intercept, dtype=np.float64).reshape(-1)
+    intercept = np.array(np.broadcast_to(intercept, (n_tasks,)))
+    return MultiTaskFit(coef, intercept, _as_int(n_iter))
+
+
+def _path_coefs(coefs, X, Y, alphas):
+    """The coefficients of a path as float64 ``(n_tasks, n_features, n_alphas)``, checked."""
+    coefs = np.asarray(coefs, dtype=np.float64)
+    expected = (Y.shape[1], X.shape[1], len(alphas))
+    if coefs.shape != expected:
+        raise ValueError(f"path coefficients of shape {coefs.shape}, expected {expected}")
+    return coefs
+
+
+class FastregMultiTaskSolver(MultiTaskSolver):
+    """fastreg's planned API: ``MultiTaskLasso`` with scikit-learn's signature and attributes.
+
+    ``coef_`` of shape (n_tasks, n_features), ``intercept_`` (n_tasks,), ``n_iter_``,
+    ``dual_gap_``; the path is :func:`fastreg.lasso_path` with a 2-D ``Y``, whose coefficients
+    have scikit-learn's shape (n_tasks, n_features, n_alphas), as the Lasso adapter's path is
+    ``lasso_path`` itself.
+    """
+
+    name = "fastreg"
+    module = "fastreg"
+    peer = False
+
+    def missing(self):
+        reason = super().missing()
+        if reason is None:
+            import fastreg
+
+            if not hasattr(fastreg, "MultiTaskLasso"):
+                reason = "fastreg has no MultiTaskLasso yet"
+        return reason
+
+    def fit(self, X, Y, alpha, tol):
+        import fastreg
+
+        model = fastreg.MultiTaskLasso(
+            alpha=alpha, fit_intercept=True, tol=tol, max_iter=MAX_ITER
+        ).fit(X, Y)
+        return _multitask_fit(model.coef_, model.intercept_, Y, getattr(model, "n_iter_", None))
+
+    def path(self, X, Y, alphas, tol):
+        import fastreg
+
+        _, coefs, _ = fastreg.lasso_path(X, Y, alphas=alphas, tol=tol, max_iter=MAX_ITER)
+        return _path_coefs(coefs, X, Y, alphas)
+
+
+@functools.cache
+def _sklearn_multitask_takes_sparse():
+    """Whether the installed scikit-learn fits a multi-task Lasso on sparse ``X``.
+
+    scikit-learn 1.9 does (implicit centring, as for the single-task Lasso); older versions
+    raise.  Found out once, on a 4 x 3 problem, for :meth:`SklearnMultiTaskSolver.supports`.
+    """
+    from sklearn.linear_model import MultiTaskLasso, lasso_path
+
+    X = sp.csc_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0], [1.0, 1.0, 0.0],
+                                [0.0, 0.0, 1.0]]))  # fmt: skip
+    Y = np.array([[1.0, 0.5], [0.0, 1.0], [2.0, 1.0], [1.0, 0.0]])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            MultiTaskLasso(alpha=0.01).fit(X, Y)
+            lasso_path(X, Y - Y.mean(axis=0), alphas=[0.1, 0.01])
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+class SklearnMultiTaskSolver(MultiTaskSolver):
+    """scikit-learn's ``MultiTaskLasso`` and ``lasso_path`` with a 2-D ``Y`` (both native).
+
+    ``tol`` is scikit-learn's: stop at a duality gap of ``tol * ||Y - Ybar||_F^2 / n`` in
+    objective units (``Ybar = 0`` without intercept).  Sparse ``X`` is supported where the
+    installed scikit-learn accepts it (1.9 and later); elsewhere :meth:`supports` says no and
+    the driver leaves the row out.
+    """
+
+    name = "sklearn"
+    module = "sklearn"
+
+    def supports(self, X):
+        return not sp.issparse(X) or _sklearn_multitask_takes_sparse()
+
+    def fit(self, X, Y, alpha, tol):
+        from sklearn.linear_model import MultiTaskLasso
+
+        model = MultiTaskLasso(alpha=alpha, fit_intercept=True, tol=tol, max_iter=MAX_ITER)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, Y)
+        return _multitask_fit(model.coef_, model.intercept_, Y, model.n_iter_)
+
+    def path(self, X, Y, alphas, tol):
+        from sklearn.linear_model import lasso_path
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, coefs, _ = lasso_path(X, Y, alphas=alphas, tol=tol, max_iter=MAX_ITER)
+        return _path_coefs(coefs, X, Y, alphas)
+
+
+class SkglmMultiTaskSolver(MultiTaskSolver):
+    """skglm's ``MultiTaskLasso`` (block coordinate descent on working sets, Anderson
+    acceleration) and its ``path`` method.
+
+    ``tol`` bounds the largest distance of a feature's gradient to the penalty's subdifferential
+    (skglm's ``subdiff`` criterion), in objective units.  The estimator's ``warm_start`` does
+    not reach the multi-task solver in skglm 0.5 (the fit always starts from zero), so the path
+    is the estimator's ``path`` method, which warm-starts each alpha from the previous solution.
+    """
+
+    name = "skglm"
+    module = "skglm"
+
+    def _model(self, alpha, tol, fit_intercept):
+        from skglm import MultiTaskLasso
+
+        return MultiTaskLasso(alpha=alpha, tol=tol, fit_intercept=fit_intercept, max_iter=1000,
+                              max_epochs=MAX_ITER)  # fmt: skip
+
+    def fit(self, X, Y, alpha, tol):
+        model = self._model(alpha, tol, fit_intercept=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, Y)
+        return _multitask_fit(model.coef_, model.intercept_, Y, model.n_iter_)
+
+    def path(self, X, Y, alphas, tol):
+        model = self._model(alphas[0], tol, fit_intercept=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, coefs, _ = model.path(X, Y, np.asarray(alphas, dtype=np.float64))
+        return _path_coefs(coefs, X, Y, alphas)
+
+
+class CelerMultiTaskSolver(MultiTaskSolver):
+    """celer's multi-task solver, ``celer.homotopy.mtl_path`` (dense ``X`` only).
+
+    ``celer.MultiTaskLasso.fit`` (celer 0.7.4) calls ``self._validate_data``, which
+    scikit-learn removed in 1.6: with a current scikit-learn it raises ``AttributeError``.  The
+    adapter does what that ``fit`` does after validating: centre ``X`` and ``Y`` (one copy of
+    ``X``, as the estimator's ``copy_X`` makes), call ``mtl_path`` with the single alpha, and
+    set ``intercept = Ybar - W Xbar``.  The path is ``mtl_path`` on the given ``alphas``.
+    ``tol`` is celer's: stop at a duality gap of ``tol * ||Y||_F^2 / n`` (``Y`` as passed,
+    centred here), which is scikit-learn's meaning.  ``mtl_path`` reports no
+    iteration count.
+    """
+
+    name = "celer"
+    module = "celer"
+    dense_only = True
+
+    def fit(self, X, Y, alpha, tol):
+        from celer.homotopy import mtl_path
+
+        x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
+        Xc = np.asfortranarray(X - x_mean)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, coefs, _ = mtl_path(Xc, Y - y_mean, alphas=[alpha], tol=tol, max_iter=1000,
+                                   max_epochs=MAX_ITER)  # fmt: skip
+        coef = coefs[:, :, 0]
+        return _multitask_fit(coef, y_mean - coef @ x_mean, Y)
+
+    def path(self, X, Y, alphas, tol):
+        from celer.homotopy import mtl_path
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, coefs, _ = mtl_path(X, Y, alphas=alphas, tol=tol, max_iter=1000,
+                                   max_epochs=MAX_ITER)  # fmt: skip
+        return _path_coefs(coefs, X, Y, alphas)
+
+
+#: name -> multi-task adapter, in report order (fastreg first).
+MULTITASK_SOLVERS = {
+    s.name: s
+    for s in (
+        FastregMultiTaskSolver(),
+        SklearnMultiTaskSolver(),
+        SkglmMultiTaskSolver(),
+        CelerMultiTaskSolver(),
     )
 }

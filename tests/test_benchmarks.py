@@ -760,3 +760,444 @@ def test_wide_dense_lasso_at_alpha_max_over_100_converges_with_the_default_max_i
     assert case.gap(model.coef_, model.intercept_) <= 1.01 * model.dual_gap_
     if tol == 1e-7:  # the tol at which the peer table's fastreg row reaches the target
         assert case.gap(model.coef_, model.intercept_) <= case.target
+
+
+# -- multi-task problems --------------------------------------------------------------------
+
+#: name -> ((n_samples, n_features) at full size, n_tasks, true features at full size).
+MULTITASK_SHAPES = {"mt_wide_dense": ((72, 7129), 20, 20), "mt_sparse": ((2000, 20_000), 10, 50)}
+
+
+def test_multitask_registry_and_full_sizes():
+    from benchmarks.problems import MULTITASK_PROBLEMS
+
+    assert set(MULTITASK_PROBLEMS) == set(MULTITASK_SHAPES)
+    assert not set(MULTITASK_PROBLEMS) & set(PROBLEMS)
+    for name, (shape, n_tasks, n_true) in MULTITASK_SHAPES.items():
+        X, Y, coef = MULTITASK_PROBLEMS[name](seed=0, return_coef=True)
+        assert X.shape == shape and Y.shape == (shape[0], n_tasks)
+        assert Y.dtype == np.float64 and Y.flags.c_contiguous and np.all(np.isfinite(Y))
+        # Row-sparse truth in scikit-learn's coef_ layout: the same features in every task.
+        assert coef.shape == (n_tasks, shape[1])
+        active = np.any(coef != 0, axis=0)
+        assert active.sum() == n_true and np.all(coef[:, active] != 0)
+        if sp.issparse(X):
+            assert X.format == "csc" and X.indices.dtype == np.int32 and X.has_canonical_format
+            assert 4.5e-3 < X.nnz / (shape[0] * shape[1]) < 5.1e-3
+            assert np.all(np.diff(X.indptr)[active] >= 3)
+        else:
+            assert X.flags.f_contiguous and X.dtype == np.float64
+            np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
+            np.testing.assert_allclose(X.std(axis=0), 1.0, rtol=1e-12)
+
+
+def test_mt_wide_dense_has_correlated_gene_modules():
+    from benchmarks.problems import make_mt_wide_dense
+
+    X, _ = make_mt_wide_dense(seed=0, scale=0.2)
+    corr = np.corrcoef(X.T)[np.triu_indices(X.shape[1], 1)]
+    # 72 samples: independent columns stay below |r| = 0.5 (4 standard deviations); about
+    # 0.5% of the pairs are co-expressed genes of one module, most of them above it.
+    assert 1e-3 < np.mean(np.abs(corr) > 0.5) < 2e-2
+
+
+@pytest.mark.parametrize("name", sorted(MULTITASK_SHAPES))
+def test_multitask_problems_are_deterministic_and_scale(name):
+    from benchmarks.problems import MULTITASK_PROBLEMS
+
+    X1, Y1 = MULTITASK_PROBLEMS[name](seed=3, scale=TINY)
+    X2, Y2 = MULTITASK_PROBLEMS[name](seed=3, scale=TINY)
+    np.testing.assert_array_equal(_dense(X1), _dense(X2))
+    np.testing.assert_array_equal(Y1, Y2)
+    X3, Y3 = MULTITASK_PROBLEMS[name](seed=4, scale=TINY)
+    assert not np.array_equal(Y1, Y3)
+    (full_rows, full_cols), n_tasks, _ = MULTITASK_SHAPES[name]
+    assert X1.shape[0] <= full_rows and X1.shape[1] < full_cols and Y1.shape[1] == n_tasks
+
+
+def test_get_multitask_problem_dtype_and_cache():
+    from benchmarks.problems import get_multitask_problem
+
+    for dtype in (np.float64, np.float32):
+        for name in MULTITASK_SHAPES:
+            X, Y = get_multitask_problem(name, dtype, scale=TINY)
+            assert X.dtype == dtype and Y.dtype == dtype
+            assert get_multitask_problem(name, dtype, scale=TINY)[0] is X
+            assert sp.issparse(X) or X.flags.f_contiguous
+    with pytest.raises(KeyError, match="multi-task"):
+        get_multitask_problem("wide_dense")
+
+
+# -- multi-task gap -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def multitask_problem():
+    """Dense and CSC versions of a sparse design, 4 tasks with offsets, 5 true features."""
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((60, 40))
+    X[rng.random(X.shape) < 0.6] = 0.0
+    coef = np.zeros((4, 40))
+    coef[:, :5] = 2.0 * rng.standard_normal((4, 5))
+    Y = X @ coef.T + np.array([5.0, -2.0, 0.5, 1.0]) + 0.5 * rng.standard_normal((60, 4))
+    return np.asfortranarray(X), sp.csc_matrix(X), Y
+
+
+def _sklearn_multitask(X, Y, alpha, fit_intercept, tol=1e-12, max_iter=100_000):
+    from sklearn.linear_model import MultiTaskLasso
+
+    model = MultiTaskLasso(alpha=alpha, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(X, Y)
+
+
+def _brute_force_multitask_gap(X, Y, coef, intercept, alpha, fit_intercept):
+    """The gap of gap.py's docstring from an explicitly centred X and Y (with an intercept)."""
+    X = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
+    n, p = X.shape
+    B = np.asarray(coef, dtype=np.float64).T
+    lam = n * alpha
+    residual = Y - X @ B - intercept
+    primal = 0.5 * np.sum(residual**2) + lam * sum(np.linalg.norm(B[j]) for j in range(p))
+    Xc = X - X.mean(axis=0) if fit_intercept else X
+    Yc = Y - Y.mean(axis=0) if fit_intercept else Y
+    theta = Yc - Xc @ B  # the centred problem's residual, whatever the intercept
+    scale = min(1.0, lam / max(np.linalg.norm(Xc[:, j] @ theta) for j in range(p)))
+    theta = scale * theta
+    dual = np.sum(theta * Yc) - 0.5 * np.sum(theta**2)
+    return (primal - dual) / n
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multitask_gap_vanishes_at_sklearn_solution(multitask_problem, fit_intercept):
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap, multitask_target_gap
+
+    X, X_sparse, Y = multitask_problem
+    alpha = multitask_alpha_max(X, Y, fit_intercept) / 10
+    scale = multitask_target_gap(Y, rel=1.0, fit_intercept=fit_intercept)
+    model = _sklearn_multitask(X, Y, alpha, fit_intercept)
+    assert np.count_nonzero(np.any(model.coef_ != 0, axis=0)) > 3
+    for design in (X, X_sparse):
+        gap = multitask_duality_gap(design, Y, model.coef_, model.intercept_, alpha,
+                                    fit_intercept)  # fmt: skip
+        assert 0.0 <= gap < 1e-10 * scale
+        # The same quantity as scikit-learn's own certificate.
+        np.testing.assert_allclose(gap, model.dual_gap_, atol=1e-12 * scale)
+
+    perturbed = model.coef_.copy()
+    perturbed[:, np.argmax(np.linalg.norm(perturbed, axis=0))] *= 1.05
+    gap = multitask_duality_gap(X, Y, perturbed, model.intercept_, alpha, fit_intercept)
+    assert gap > 1e-6 * scale
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multitask_gap_equals_sklearn_gap_far_from_the_optimum(multitask_problem, fit_intercept):
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap
+
+    X, _, Y = multitask_problem
+    alpha = multitask_alpha_max(X, Y, fit_intercept) / 20
+    model = _sklearn_multitask(X, Y, alpha, fit_intercept, tol=1e-2, max_iter=2)
+    gap = multitask_duality_gap(X, Y, model.coef_, model.intercept_, alpha, fit_intercept)
+    assert gap > 0.1
+    np.testing.assert_allclose(gap, model.dual_gap_, rtol=1e-10)
+
+
+def test_multitask_gap_bounds_suboptimality_at_random_points(multitask_problem):
+    """gap >= P(W, b) - P* >= 0 anywhere, dense or sparse: what makes it a certificate."""
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap, multitask_objective
+
+    X, X_sparse, Y = multitask_problem
+    rng = np.random.default_rng(5)
+    for fit_intercept in (True, False):
+        alpha = multitask_alpha_max(X, Y, fit_intercept) / 10
+        best = _sklearn_multitask(X, Y, alpha, fit_intercept)
+        p_star = multitask_objective(X, Y, best.coef_, best.intercept_, alpha)
+        for spread in (1e-3, 0.1, 1.0, 5.0):
+            coef = best.coef_ + spread * rng.standard_normal(best.coef_.shape)
+            coef[:, rng.random(X.shape[1]) < 0.5] = 0.0  # whole features out, as L2,1 does
+            intercept = best.intercept_ + spread * rng.standard_normal(Y.shape[1])
+            if not fit_intercept:
+                intercept = 0.0
+            excess = multitask_objective(X, Y, coef, intercept, alpha) - p_star
+            for design in (X, X_sparse):
+                gap = multitask_duality_gap(design, Y, coef, intercept, alpha, fit_intercept)
+                assert excess > 0 and gap >= excess - 1e-12
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multitask_gap_equals_brute_force(multitask_problem, fit_intercept):
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap
+
+    X, X_sparse, Y = multitask_problem
+    rng = np.random.default_rng(8)
+    alpha = multitask_alpha_max(X, Y, fit_intercept) / 5
+    coef = rng.standard_normal((Y.shape[1], X.shape[1])) * (rng.random(X.shape[1]) < 0.3)
+    intercept = rng.standard_normal(Y.shape[1]) if fit_intercept else 0.0
+    expected = _brute_force_multitask_gap(X, Y, coef, intercept, alpha, fit_intercept)
+    assert expected > 1e-3
+    for design in (X, X_sparse, X.astype(np.float32)):
+        gap = multitask_duality_gap(design, Y, coef, intercept, alpha, fit_intercept)
+        rtol = 1e-6 if design.dtype == np.float32 else 1e-10
+        np.testing.assert_allclose(gap, expected, rtol=rtol)
+
+
+def test_multitask_gap_sees_a_wrong_intercept(multitask_problem):
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap, multitask_target_gap
+
+    X, _, Y = multitask_problem
+    alpha = multitask_alpha_max(X, Y) / 10
+    model = _sklearn_multitask(X, Y, alpha, True)
+    intercept = model.intercept_.copy()
+    intercept[1] += 0.3
+    gap = multitask_duality_gap(X, Y, model.coef_, intercept, alpha, fit_intercept=True)
+    assert gap > 1e-3 * multitask_target_gap(Y, rel=1.0)
+
+
+def test_multitask_alpha_max_gives_zero_solution(multitask_problem):
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap, multitask_target_gap
+
+    X, X_sparse, Y = multitask_problem
+    zeros = np.zeros((Y.shape[1], X.shape[1]))
+    for fit_intercept in (True, False):
+        a_max = multitask_alpha_max(X, Y, fit_intercept)
+        assert multitask_alpha_max(X_sparse, Y, fit_intercept) == pytest.approx(a_max, rel=1e-12)
+        model = _sklearn_multitask(X, Y, a_max * (1 + 1e-9), fit_intercept, tol=1e-10)
+        assert np.all(model.coef_ == 0)
+        model = _sklearn_multitask(X, Y, a_max * 0.99, fit_intercept, tol=1e-10)
+        assert np.any(model.coef_ != 0)
+        intercept = Y.mean(axis=0) if fit_intercept else 0.0
+        scale = multitask_target_gap(Y, rel=1.0, fit_intercept=fit_intercept)
+        gap = multitask_duality_gap(X_sparse, Y, zeros, intercept, a_max, fit_intercept)
+        assert abs(gap) < 1e-12 * scale
+        gap = multitask_duality_gap(X, Y, zeros, intercept, a_max / 2, fit_intercept)
+        assert gap > 1e-3 * scale
+
+
+def test_multitask_target_objective_and_shapes():
+    from benchmarks.gap import multitask_duality_gap, multitask_objective, multitask_target_gap
+
+    Y = np.array([[1.0, 0.0], [3.0, 4.0]])
+    assert multitask_target_gap(Y) == pytest.approx(1e-6 * (2.0 + 8.0) / 4.0)
+    assert multitask_target_gap(Y, rel=1.0, fit_intercept=False) == pytest.approx(26.0 / 4.0)
+    X = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    coef = np.array([[1.0, 0.0, 0.0], [0.0, 3.0, 0.0]])
+    # Residual [[0, 0], [3, 1]] minus the intercepts [1, 2]; penalty 0.5 * (1 + 3).
+    expected = (1 + 4 + 4 + 1) / 4.0 + 2.0
+    assert multitask_objective(X, Y, coef, [1.0, 2.0], 0.5) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="shapes differ"):
+        multitask_duality_gap(X, Y, coef.T, 0.0, 0.5)  # (n_features, n_tasks): the wrong way
+    with pytest.raises(ValueError, match="2-D"):
+        multitask_duality_gap(X, Y[:, 0], coef[:1], 0.0, 0.5)
+
+
+# -- multi-task harness ---------------------------------------------------------------------
+
+
+def test_multitask_case_conventions():
+    from benchmarks.common import MULTITASK_PATH_LENGTH, MultiTaskCase
+    from benchmarks.gap import multitask_alpha_max, multitask_target_gap
+    from benchmarks.problems import get_multitask_problem
+
+    X, Y = get_multitask_problem("mt_wide_dense", scale=TINY)
+    fit = MultiTaskCase(X, Y, "alpha_max/100")
+    assert fit.fit_intercept and fit.Y is Y
+    assert fit.alpha == pytest.approx(multitask_alpha_max(X, Y) / 100)
+    assert fit.target == pytest.approx(multitask_target_gap(Y))
+    path = MultiTaskCase(X, Y, "path")
+    assert not path.fit_intercept and path.alphas.shape == (MULTITASK_PATH_LENGTH,)
+    np.testing.assert_allclose(path.Y.mean(axis=0), 0.0, atol=1e-12)
+    assert path.alphas[0] == pytest.approx(multitask_alpha_max(X, Y))
+    assert path.alphas[-1] == pytest.approx(path.alphas[0] / 100)
+    assert path.target == pytest.approx(fit.target)  # Y centred: the same objective at 0
+    zeros = np.zeros((Y.shape[1], X.shape[1], MULTITASK_PATH_LENGTH))
+    assert path.gap(zeros) > path.target  # 0 is optimal at alpha_max only
+    with pytest.raises(ValueError, match="n_alphas"):
+        path.gap(zeros[:, :, :3])
+    with pytest.raises(ValueError, match="n_tasks"):
+        fit.gap(zeros[:, :, 0].T)
+    with pytest.raises(ValueError, match="unknown task"):
+        MultiTaskCase(X, Y, "alpha_max/3")
+
+
+def _run_multitask(solver, case, tol):
+    """One adapter call on a MultiTaskCase: (answer, gap)."""
+    if case.task == "path":
+        out = solver.path(case.X, case.Y, case.alphas, tol)
+        return out, case.gap(out)
+    out = solver.fit(case.X, case.Y, case.alpha, tol)
+    return out, case.gap(out.coef, out.intercept)
+
+
+# The peers' modules: celer and skglm are not in the test extra (CI skips them); skglm
+# compiles its kernels on first use (~13 s), so it runs on dense X only.
+MULTITASK_PEERS = {"sklearn": "sklearn", "celer": "celer", "skglm": "skglm"}
+
+
+@pytest.mark.parametrize("name", sorted(MULTITASK_PEERS))
+def test_multitask_peers_use_the_gaps_scale(multitask_problem, name):
+    """At a tight tol each peer's answer has a vanishing gap under gap.py's objective: its
+    alpha means what gap.py's does (no conversion), with and without intercept."""
+    pytest.importorskip(MULTITASK_PEERS[name])
+    from benchmarks.gap import multitask_alpha_max, multitask_duality_gap, multitask_target_gap
+    from benchmarks.solvers import MULTITASK_SOLVERS
+
+    solver = MULTITASK_SOLVERS[name]
+    X, X_sparse, Y = multitask_problem
+    Yc = Y - Y.mean(axis=0)
+    alpha = multitask_alpha_max(X, Y) / 10
+    alphas = multitask_alpha_max(X, Yc, False) * np.geomspace(1.0, 0.01, 5)
+    scale = multitask_target_gap(Y, rel=1.0)
+    designs = [X] + ([X_sparse] if name == "sklearn" and solver.supports(X_sparse) else [])
+    assert solver.supports(X)
+    for design in designs:
+        out = solver.fit(design, Y, alpha, 1e-12)
+        assert out.coef.shape == (Y.shape[1], X.shape[1]) and out.intercept.shape == (4,)
+        assert np.count_nonzero(np.any(out.coef != 0, axis=0)) > 3
+        gap = multitask_duality_gap(X, Y, out.coef, out.intercept, alpha, True)
+        assert gap < 1e-10 * scale, (name, "fit")
+        coefs = solver.path(design, Yc, alphas, 1e-12)
+        assert coefs.shape == (Y.shape[1], X.shape[1], alphas.size)
+        for k, a in enumerate(alphas):
+            gap = multitask_duality_gap(X, Yc, coefs[:, :, k], 0.0, a, False)
+            assert gap < 1e-10 * scale, (name, "path", k)
+
+
+def test_multitask_peers_reach_the_driver_target():
+    """scikit-learn gets to each task's target by tightening its tol, as the driver does."""
+    from benchmarks.common import MultiTaskCase
+    from benchmarks.problems import get_multitask_problem
+    from benchmarks.solvers import MULTITASK_SOLVERS
+
+    solver = MULTITASK_SOLVERS["sklearn"]
+    for problem, task_name in (("mt_wide_dense", "path"), ("mt_sparse", "alpha_max/10")):
+        X, Y = get_multitask_problem(problem, scale=TINY)
+        if not solver.supports(X):
+            continue
+        case = MultiTaskCase(X, Y, task_name)
+        tol = solver.tol0
+        for _ in range(8):
+            _, gap = _run_multitask(solver, case, tol)
+            if gap <= case.target:
+                break
+            tol /= 10.0
+        assert gap <= case.target, (problem, task_name, tol)
+
+
+def test_multitask_sparse_support(monkeypatch):
+    """sklearn's sparse rows follow what the installed scikit-learn accepts; celer's are none."""
+    from sklearn.linear_model import MultiTaskLasso
+
+    from benchmarks import solvers
+
+    X = sp.csc_matrix(np.eye(4)[:, :3])
+    try:
+        MultiTaskLasso(alpha=0.01).fit(X, np.ones((4, 2)))
+        accepts = True
+    except (TypeError, ValueError):
+        accepts = False
+    sklearn_solver = solvers.MULTITASK_SOLVERS["sklearn"]
+    assert sklearn_solver.supports(X) is accepts and sklearn_solver.supports(X.toarray())
+    assert not solvers.MULTITASK_SOLVERS["celer"].supports(X)
+    assert solvers.MULTITASK_SOLVERS["skglm"].supports(X)
+    monkeypatch.setattr(solvers, "_sklearn_multitask_takes_sparse", lambda: False)
+    assert not sklearn_solver.supports(X) and sklearn_solver.supports(X.toarray())
+
+
+def _stub_fastreg_multitask(with_api=True):
+    """A stand-in ``fastreg`` with the planned multi-task API, on top of scikit-learn."""
+    from sklearn.linear_model import MultiTaskLasso, lasso_path
+
+    module = types.ModuleType("fastreg")
+    module.calls = []
+
+    class StubMultiTaskLasso:
+        def __init__(self, alpha=1.0, *, fit_intercept=True, tol=1e-4, max_iter=1000):
+            module.calls.append(dict(alpha=alpha, fit_intercept=fit_intercept, tol=tol))
+            self._model = MultiTaskLasso(alpha=alpha, fit_intercept=fit_intercept, tol=tol,
+                                         max_iter=100_000)  # fmt: skip
+
+        def fit(self, X, Y):
+            self._model.fit(X, Y)
+            self.coef_, self.intercept_ = self._model.coef_, self._model.intercept_
+            self.n_iter_, self.dual_gap_ = self._model.n_iter_, self._model.dual_gap_
+            return self
+
+    def stub_lasso_path(X, y, *, alphas=None, tol=1e-4, max_iter=1000):
+        module.calls.append(dict(path=True, alphas=np.asarray(alphas), tol=tol))
+        return lasso_path(X, y, alphas=alphas, tol=tol, max_iter=100_000)
+
+    module.lasso_path = stub_lasso_path
+    if with_api:
+        module.MultiTaskLasso = StubMultiTaskLasso
+    return module
+
+
+def test_fastreg_multitask_adapter_uses_the_planned_api(monkeypatch):
+    from benchmarks.common import MultiTaskCase
+    from benchmarks.problems import get_multitask_problem
+    from benchmarks.solvers import MULTITASK_SOLVERS, available_solvers
+
+    solver = MULTITASK_SOLVERS["fastreg"]
+    monkeypatch.setitem(sys.modules, "fastreg", _stub_fastreg_multitask(with_api=False))
+    assert "fastreg has no MultiTaskLasso" in solver.missing()
+    _, skipped = available_solvers(["fastreg", "sklearn"], MULTITASK_SOLVERS)
+    assert list(skipped) == ["fastreg"]
+
+    stub = _stub_fastreg_multitask()
+    monkeypatch.setitem(sys.modules, "fastreg", stub)
+    assert solver.missing() is None and not solver.peer
+    X, Y = get_multitask_problem("mt_wide_dense", scale=TINY)
+    case = MultiTaskCase(X, Y, "alpha_max/10")
+    out, gap = _run_multitask(solver, case, 1e-7)
+    assert stub.calls[-1] == dict(alpha=case.alpha, fit_intercept=True, tol=1e-7)
+    assert out.coef.shape == (Y.shape[1], X.shape[1]) and out.intercept.shape == (Y.shape[1],)
+    assert out.n_iter > 0 and gap <= case.target
+    path = MultiTaskCase(X, Y, "path")
+    coefs, gap = _run_multitask(solver, path, 1e-7)
+    assert stub.calls[-1]["path"] and np.array_equal(stub.calls[-1]["alphas"], path.alphas)
+    assert coefs.shape == (Y.shape[1], X.shape[1], path.alphas.size) and gap <= path.target
+    with pytest.raises(ValueError, match="expected"):  # a path of the wrong layout
+        from benchmarks.solvers import _path_coefs
+
+        _path_coefs(coefs.transpose(1, 0, 2), X, path.Y, path.alphas)
+
+
+def test_compare_multitask_smoke(tmp_path, capsys, monkeypatch):
+    """The multi-task driver runs end to end: the Lasso's search, timing and report code."""
+    import json
+
+    from benchmarks import common, compare, solvers
+
+    monkeypatch.setitem(sys.modules, "fastreg", _stub_fastreg_multitask())
+    monkeypatch.setattr(common, "MULTITASK_PATH_LENGTH", 5)  # the same path code, shorter
+    # A scikit-learn without sparse multi-task support: its mt_sparse row is left out.
+    monkeypatch.setattr(solvers, "_sklearn_multitask_takes_sparse", lambda: False)
+    rows = []
+    for problem, tasks in (("mt_wide_dense", "alpha_max/10,path"), ("mt_sparse", "alpha_max/10")):
+        out = tmp_path / f"{problem}.json"
+        argv = ["--model", "multitask", "--scale", "0.02", "--problems", problem,
+                "--tasks", tasks, "--solvers", "sklearn,fastreg", "--no-startup",
+                "--json", str(out)]  # fmt: skip
+        assert compare.main(argv) == 0
+        table = capsys.readouterr().out
+        assert "# Multi-task Lasso time-to-gap comparison" in table
+        payload = json.loads(out.read_text())
+        assert payload["model"] == "multitask"
+        rows += payload["results"]
+    assert "| mt_sparse | alpha_max/10 | fastreg |" in table
+    assert [(r["problem"], r["task"], r["solver"]) for r in rows] == [
+        ("mt_wide_dense", "alpha_max/10", "sklearn"), ("mt_wide_dense", "alpha_max/10", "fastreg"),
+        ("mt_wide_dense", "path", "sklearn"), ("mt_wide_dense", "path", "fastreg"),
+        ("mt_sparse", "alpha_max/10", "fastreg"),
+    ]  # fmt: skip
+    for row in rows:
+        assert row["reached"] and row["gap"] <= row["target"] and len(row["times"]) == 3
+        assert 0 < row["nnz"] <= 5000  # selected features, not coefficients
+    assert rows[0]["ratio"] == pytest.approx(1.0)
+    assert rows[1]["ratio"] == pytest.approx(rows[1]["time"] / rows[0]["time"])
+    assert rows[4]["ratio"] is None  # no peer ran on mt_sparse
+    with pytest.raises(SystemExit):
+        compare.main(["--model", "multitask", "--solvers", "glmnet"])  # not a multi-task peer
+    with pytest.raises(SystemExit):
+        compare.main(["--model", "multitask", "--problems", "wide_dense"])
