@@ -27,7 +27,8 @@ def warmup(verbose: bool = False) -> dict[str, float]:
 
     The canonical inputs are dense Fortran-ordered and CSC (int32 indices) matrices, each in
     float32 and float64; for each, both least-squares modes (residual and Gram updates) and
-    the logistic loss's Newton steps, weighted and unweighted, are run once.  Later processes
+    the logistic loss's Newton steps and the multi-task block steps, weighted and unweighted,
+    are run once.  Later processes
     load the compiled code from the cache instead of compiling it.
 
     Parameters
@@ -51,6 +52,9 @@ def warmup(verbose: bool = False) -> dict[str, float]:
             labels = np.where(y > np.median(y), 1.0, -1.0)
             logistic = make_problem(X, labels, sample_weight=sample_weight, loss="logistic")
             Solver(logistic).run(0.01, 0.5, positive=False, tol=1e-4, max_iter=5)
+            tasks = make_problem(X, np.c_[y, -y], sample_weight=sample_weight,
+                                 loss="multitask")
+            Solver(tasks).run(0.01, 0.5, positive=False, tol=1e-4, max_iter=5)
         # Kernels the tiny fits do not reach: a sparse working set's compact copy, and the
         # residual's update after a Gram block's epochs.
         problem = make_problem(X, y)
