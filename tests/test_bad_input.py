@@ -69,6 +69,18 @@ def _estimator(make, **defaults):
     return fit
 
 
+def _multitask(make, **defaults):
+    """A multi-task estimator fitted on two tasks made from a 1-D ``y`` (other ``y`` as
+    given, so that a bad one reaches the estimator)."""
+    def fit(X, y, sample_weight=None, penalty_factor=None, **params):
+        del penalty_factor  # the multi-task models have none
+        if isinstance(y, np.ndarray) and y.ndim == 1:
+            y = np.column_stack([y, y[::-1]])
+        return make(**{**defaults, **params}).fit(X, y, sample_weight=sample_weight)
+
+    return fit
+
+
 ENTRY_POINTS = {
     "solve": _solve,
     "enet_path": _enet_path,
@@ -81,11 +93,14 @@ ENTRY_POINTS = {
     "RidgeCV": _estimator(RidgeCV),
     "LassoIC": _estimator(LassoIC, alphas=4),
     "StabilitySelection": _estimator(StabilitySelection, alphas=4, n_resampling=2),
+    "MultiTaskLasso": _multitask(fastreg.MultiTaskLasso, alpha=0.1),
+    "MultiTaskElasticNetCV": _multitask(fastreg.MultiTaskElasticNetCV, cv=3, alphas=4),
 }
 # Entry points without per-feature penalty factors.
-NO_PENALTY_FACTOR = {"Ridge", "RidgeCV"}
-# Entry points that fit several targets at once (a 2-D y is valid there).
-MULTI_TARGET = {"Lasso", "ElasticNet", "Ridge", "RidgeCV"}
+NO_PENALTY_FACTOR = {"Ridge", "RidgeCV", "MultiTaskLasso", "MultiTaskElasticNetCV"}
+# Entry points that take a 2-D y (several targets; the path functions fit it as multi-task).
+MULTI_TARGET = {"Lasso", "ElasticNet", "Ridge", "RidgeCV", "enet_path", "lasso_path",
+                "MultiTaskLasso", "MultiTaskElasticNetCV"}
 
 
 def _names_argument(message, name):
