@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso as SkLasso
+from sklearn.linear_model import LinearRegression
 from sklearn.linear_model import MultiTaskElasticNet as SkMultiTaskElasticNet
 from sklearn.linear_model import MultiTaskLasso as SkMultiTaskLasso
 from sklearn.linear_model import Ridge as SkRidge
@@ -96,6 +97,76 @@ def test_positive_ridge_is_solved_by_coordinate_descent():
     theirs = SkRidge(alpha=3.0, positive=True, tol=1e-12).fit(X, y, sample_weight=sw)
     assert ours.solver_ == "cd" and (ours.coef_ >= 0).all()
     np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-5)
+
+
+def _noiseless_problem(fmt, weighted, seed=42):
+    """scikit-learn's consistency tests' problem (300 x 100, effective rank 10, 50 informative
+    features, no noise) with an intercept; in CSC half of X's values are zeroed and y is
+    recomputed, so that the sparse kernels see a really sparse X."""
+    from sklearn.datasets import make_regression
+
+    rng = np.random.RandomState(seed)
+    X, y, coef = make_regression(n_samples=300, n_features=100, effective_rank=10,
+                                 n_informative=50, bias=3.0, coef=True, random_state=rng)
+    sw = rng.uniform(low=0.01, high=10, size=300) if weighted else None
+    if fmt == "csc":
+        X[rng.random_sample(X.shape) < 0.5] = 0.0
+        y = X @ coef + 3.0
+    return X, as_format(X, fmt, np.float64), y, sw
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_tiny_tol_reaches_least_squares(fmt, weighted, precompute):
+    """alpha=0 at tol=1e-15 is least squares to float64's precision (scikit-learn's
+    test_enet_ols_consistency): below SETTLE_BELOW_TOL the fit also waits for its coordinate
+    steps to settle, where the gap alone stopped it at a squared error of 1e-13."""
+    X_dense, X, y, sw = _noiseless_problem(fmt, weighted)
+    ols = LinearRegression().fit(X_dense, y, sample_weight=sw)
+    ours = fastreg.ElasticNet(alpha=0, precompute=precompute, tol=1e-15).fit(
+        X, y, sample_weight=sw)
+    s = np.ones(300) if sw is None else sw
+    assert np.sum(s * (y - ours.predict(X)) ** 2) <= 1e-19
+    np.testing.assert_allclose(ours.coef_, ols.coef_, rtol=0, atol=1e-11)
+    assert ours.intercept_ == pytest.approx(ols.intercept_, rel=0, abs=1e-11)
+    assert 0.0 <= ours.dual_gap_ and ours.n_iter_ < 1000  # settled, not out of epochs
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("ridge_alpha", [1e-6, 1e-1, 1.0, 1e6])
+def test_tiny_tol_l2_only_enet_equals_ridge(fmt, weighted, precompute, ridge_alpha):
+    """l1_ratio=0 at tol 1e-11 (1e-16 for a nearly singular problem) equals Ridge's SVD
+    solution to scikit-learn's test_enet_ridge_consistency tolerances; at tol=1e-11 the
+    gap alone left coefficients off by 1e-5 relative."""
+    X_dense, X, y, sw = _noiseless_problem(fmt, weighted)
+    ridge = SkRidge(alpha=ridge_alpha, solver="svd").fit(X_dense, y, sample_weight=sw)
+    total = 300.0 if sw is None else sw.sum()
+    tol = 1e-11 if ridge_alpha >= 1e-2 else 1e-16
+    ours = fastreg.ElasticNet(alpha=ridge_alpha / total, l1_ratio=0, precompute=precompute,
+                              tol=tol).fit(X, y, sample_weight=sw)
+    # Covariance updates round at the size of X^T S y, not of the residual.
+    rtol = 1e-5 if precompute else 5e-7
+    np.testing.assert_allclose(ours.coef_, ridge.coef_, rtol=rtol, atol=3e-11)
+    assert ours.intercept_ == pytest.approx(ridge.intercept_, rel=0, abs=3e-11)
+    assert 0.0 <= ours.dual_gap_ and ours.n_iter_ < 1000
+
+
+def test_tiny_tol_out_of_epochs_still_warns_with_the_gap():
+    """The step condition only delays convergence: a fit out of epochs above its gap
+    tolerance warns as before, with finite coefficients; one out of epochs within it (its
+    steps unsettled) is converged."""
+    X_dense, X, y, sw = _noiseless_problem("dense", True)
+    model = fastreg.ElasticNet(alpha=0, tol=1e-15, max_iter=5)
+    with pytest.warns(ConvergenceWarning, match="duality gap"):
+        model.fit(X, y, sample_weight=sw)
+    assert np.isfinite(model.coef_).all() and model.n_iter_ == 5
+    # A gap tolerance met long before the steps settle (tol=1e-12) but not the step one.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = fastreg.ElasticNet(alpha=1.0 / sw.sum(), l1_ratio=0, tol=1e-12,
+                                   max_iter=12).fit(X, y, sample_weight=sw)
+    assert model.n_iter_ == 12 and 0.0 <= model.dual_gap_
 
 
 def test_warm_start_reuses_coef():
@@ -368,10 +439,11 @@ def test_multitask_ridge_limit_equals_ridge():
     X, Y, _ = make_multitask_data(n_samples=80, n_features=30)
     ridge_alpha = 0.5
     reference = SkRidge(alpha=ridge_alpha, solver="svd").fit(X, Y)
-    model = fastreg.MultiTaskElasticNet(alpha=ridge_alpha / 80, l1_ratio=0.0, tol=1e-12,
-                                        max_iter=100_000).fit(X, Y)
-    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(model.intercept_, reference.intercept_, atol=1e-8)
+    model = fastreg.MultiTaskElasticNet(alpha=ridge_alpha / 80, l1_ratio=0.0,
+                                        tol=1e-12).fit(X, Y)
+    # Below SETTLE_BELOW_TOL the fit also waits for settled steps: float64-level agreement.
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(model.intercept_, reference.intercept_, atol=1e-11)
 
 
 def test_multitask_warm_start_and_random_selection():

@@ -15,10 +15,13 @@ from fastreg._kernels import (
     col_moments,
     column_stats,
     correlations,
+    gram_gap,
     init_residual,
+    residual_cd,
     residual_gap,
     take_columns,
 )
+from fastreg._kernels._cd import SETTLE_STEP_FLOOR
 from fastreg._solver import gram_columns, make_problem
 
 from .conftest import as_format, make_regression_data
@@ -132,6 +135,82 @@ def test_residual_gap_matches_reference(fmt, l1_ratio, positive):
     np.testing.assert_allclose(xtr, Xc.T @ (sw * r), rtol=1e-10)
 
 
+@pytest.mark.parametrize("l1_ratio", [0.0, 1.0])  # ridge; alpha=0 (every feature unpenalized)
+@pytest.mark.parametrize("positive", [False, True])
+def test_gap_without_l1_part_has_no_rounding_floor(fmt, l1_ratio, positive):
+    """Without an L1 part the gap is a sum of non-negative per-feature terms: at a solution
+    to noiseless data it is >= 0 and far below 1e-20 of the target's norm, where the
+    difference ||r||^2 - r.y it replaces rounds to about 1e-16 of it (either sign)."""
+    rng = np.random.default_rng(1)
+    X_dense = rng.normal(size=(60, 8)) * (rng.random((60, 8)) < 0.7)
+    coef_true = rng.uniform(1.0, 3.0, 8)
+    y = X_dense @ coef_true + 2.0
+    sw = rng.uniform(0.5, 2.0, 60)
+    X = as_format(X_dense, fmt, np.float64)
+    problem = make_problem(X, y, sample_weight=sw)
+    design, fit = problem.design, problem.datafit
+    # alpha=0 (l1_ratio=1): the least-squares solution, where r is rounding; a ridge.
+    alpha = 0.0 if l1_ratio == 1.0 else 1e-2
+    penalty = problem.penalty(positive).kernel(alpha, l1_ratio, design.sum_weights)
+    Xc = X_dense - sw @ X_dense / sw.sum()
+    yc = y - sw @ y / sw.sum()
+    coef = np.linalg.solve(Xc.T @ (sw[:, None] * Xc) + penalty.l2 * np.eye(8),
+                           Xc.T @ (sw * yc))
+    features = np.arange(8, dtype=np.int32)
+    residual, xtr = np.empty(60), np.empty(8)
+    init_residual(design.X_kernel, fit.y, coef, residual)
+    gap = residual_gap(design.X_kernel, fit.y, design.weights, design.sum_weights,
+                       design.x_mean, design.col_sqnorm, penalty, features, coef, residual,
+                       design.x_mean @ coef, xtr)
+    assert 0.0 <= gap <= 1e-20 * fit.y_sqnorm
+    # The covariance solver's gap, from the correlations of the Gram columns, too.
+    gram = gram_columns(design, features, features)
+    q = fit.xty - gram @ coef
+    gap = gram_gap(fit.xty, fit.y_sqnorm, design.col_sqnorm, penalty, features, coef, q)
+    assert 0.0 <= gap <= 1e-20 * fit.y_sqnorm
+
+
+@pytest.mark.parametrize("kernel", ["residual", "block"])
+def test_settle_converges_only_once_the_steps_have_settled(kernel):
+    """With settle a kernel stops at an epoch whose largest step is at most step_tol (raised
+    to SETTLE_STEP_FLOOR) times the largest coefficient, even when the gap was met long
+    before; without it the gap alone decides."""
+    X_dense, y, sw = make_regression_data(80, 10, density=1.0)
+    problem = make_problem(np.asfortranarray(X_dense), y, sample_weight=sw)
+    design, fit = problem.design, problem.datafit
+    features = np.arange(10, dtype=np.int32)
+    penalty = problem.penalty().kernel(1e-3, 0.0, design.sum_weights)
+    gram = gram_columns(design, features, features)
+    solution = np.linalg.solve(gram + penalty.l2 * np.eye(10), fit.xty)
+
+    def run(settle, step_tol, max_epochs=100_000):
+        w = np.zeros(10)
+        if kernel == "residual":
+            residual, xtr = np.empty(80), np.empty(10)
+            init_residual(design.X_kernel, fit.y, w, residual)
+            result = residual_cd(design.X_kernel, fit.y, design.weights, design.sum_weights,
+                                 design.x_mean, design.col_sqnorm, penalty, features.copy(), w,
+                                 residual, xtr, max_epochs, np.inf, step_tol, settle, 10, -1, 5)
+        else:
+            result = block_cd(gram, np.ones(10, dtype=np.bool_), design.col_sqnorm, penalty, w,
+                              fit.xty - gram @ w, fit.xty, fit.y_sqnorm, max_epochs, np.inf,
+                              step_tol, settle, -1, 5)
+        return result, w
+
+    def error(w):
+        return np.abs(w - solution).max() / np.abs(solution).max()
+
+    (status, epochs, _), w = run(False, 1e-12)
+    assert status == STATUS_CONVERGED and error(w) > 1e-9
+    for step_tol in (1e-12, 0.0):  # 0: at the floor
+        (status, settled_epochs, _), w = run(True, step_tol)
+        assert status == STATUS_CONVERGED and settled_epochs > epochs
+        assert error(w) <= 100 * max(step_tol, SETTLE_STEP_FLOOR)
+    # Out of epochs before the steps settle: not converged, whatever the gap.
+    (status, _, _), _ = run(True, 0.0, max_epochs=3)
+    assert status != STATUS_CONVERGED
+
+
 def test_anderson_extrapolation_finds_the_fixed_point_of_a_linear_iteration():
     from fastreg._kernels._anderson import extrapolate
 
@@ -164,7 +243,7 @@ def test_block_cd_solves_its_block_and_stops_when_the_gap_stalls():
     def run(gap_tol):
         w, q = np.zeros(8), fit.xty.copy()
         result = block_cd(gram, np.ones(8, dtype=np.bool_), problem.design.col_sqnorm, penalty,
-                          w, q, fit.xty, fit.y_sqnorm, 10_000, gap_tol, -1, 5)
+                          w, q, fit.xty, fit.y_sqnorm, 10_000, gap_tol, 0.0, False, -1, 5)
         return result, w, q
 
     (status, epochs, gap), w, q = run(1e-12 * fit.y_sqnorm)

@@ -7,7 +7,9 @@ same operations:
   correlations ``xtr[j] = x_j^T r`` (``r`` minus the loss's gradient in sample space);
 - ``screening(penalty, gap, candidates)``: the Gap Safe test's inputs;
 - ``drop(features)``: set screened coefficients to zero, the state following;
-- ``solve(ws, penalty, inner_tol, max_epochs, tol, seed)``: minimise on a working set;
+- ``solve(ws, penalty, inner_tol, max_epochs, tol, seed, settle=...)``: minimise on a
+  working set (with ``settle``, least squares also waits for the coordinate steps to settle:
+  see ``fastreg._engine.outer.SETTLE_BELOW_TOL``);
 - ``deviance()`` and ``intercept()``.
 
 :class:`ResidualCD` (least squares, residual updates, moving long solves to the working
@@ -75,7 +77,7 @@ class _WeightedBlock:
         q = xty - gram @ coef
         _, epochs, _ = K.block_cd(gram, np.ones(coef.size, dtype=np.bool_), sqnorms, penalty,
                                   coef, q, xty, float(weights @ (target * target)), max_epochs,
-                                  gap_tol, shuffle_seed, anderson)
+                                  gap_tol, 0.0, False, shuffle_seed, anderson)
         return coef, epochs
 
     def product(self, step: np.ndarray) -> np.ndarray:
@@ -164,8 +166,8 @@ class _QuadraticInner(_Inner):
             return 0.0
         return float(self.datafit.y_offset - K.dot(self.design.x_mean, self.coef))
 
-    def _block_epochs(self, block, has_column, ws, penalty, inner_tol, max_epochs,
-                      shuffle_seed):
+    def _block_epochs(self, block, has_column, ws, penalty, inner_tol, max_epochs, tol,
+                      shuffle_seed, settle):
         """Covariance-update CD on ``ws`` with its Gram block; ``coef`` and ``xtr`` follow."""
         fit = self.datafit
         w = self.coef[ws]
@@ -173,8 +175,8 @@ class _QuadraticInner(_Inner):
         local = penalty._replace(factors=penalty.factors[ws]) if penalty.factors.size else (
             penalty)
         result = K.block_cd(block, has_column, self.design.col_sqnorm[ws], local, w, q,
-                            fit.xty_of(ws), fit.y_sqnorm, max_epochs, inner_tol, shuffle_seed,
-                            self.anderson)
+                            fit.xty_of(ws), fit.y_sqnorm, max_epochs, inner_tol, tol, settle,
+                            shuffle_seed, self.anderson)
         self.coef[ws] = w
         self.xtr[ws] = q
         return result
@@ -241,20 +243,20 @@ class ResidualCD(_QuadraticInner):
         K.add_columns(self.design.X_kernel, features, self.coef[features], self.residual)
         self.coef[features] = 0.0
 
-    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
         """Residual-update CD on ``ws``, moving to the working set's Gram block when the
         epochs it has taken show that the block would pay for itself (:meth:`_block_after`)."""
         switch = min(self._block_after(ws), max_epochs)
         status, epochs, gap = self._residual_epochs(ws, penalty, inner_tol, switch, tol,
-                                                    shuffle_seed)
+                                                    shuffle_seed, settle)
         if status == K.STATUS_CONVERGED or epochs == max_epochs:
             return status, epochs, gap
         # residual_cd evaluated the gap at its last epoch: xtr holds the correlations of ws.
         block = self.block_cache.block(ws)
         old = self.coef[ws]
         status, more, gap = self._block_epochs(block, np.ones(ws.size, dtype=np.bool_), ws,
-                                               penalty, inner_tol, max_epochs - epochs,
-                                               shuffle_seed)
+                                               penalty, inner_tol, max_epochs - epochs, tol,
+                                               shuffle_seed, settle)
         K.add_columns(self.design.X_kernel, ws, old - self.coef[ws], self.residual)
         epochs += more
         if status == K.STATUS_STALLED:
@@ -262,11 +264,12 @@ class ResidualCD(_QuadraticInner):
             # residual, whose correlations are exact dot products, takes over for good.
             self.blocks = False
             status, more, gap = self._residual_epochs(ws, penalty, inner_tol,
-                                                      max_epochs - epochs, tol, shuffle_seed)
+                                                      max_epochs - epochs, tol, shuffle_seed,
+                                                      settle)
             epochs += more
         return status, epochs, gap
 
-    def _residual_epochs(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+    def _residual_epochs(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, settle):
         """``residual_cd`` on ``ws``, on a compact copy of its columns when sparse
         (:class:`~fastreg._engine.data.WorkingColumns`)."""
         design = self.design
@@ -276,8 +279,8 @@ class ResidualCD(_QuadraticInner):
             columns.X_kernel, self.datafit.y, design.weights, design.sum_weights,
             columns.take(design.x_mean), columns.take(design.col_sqnorm),
             penalty._replace(factors=columns.take(penalty.factors)), columns.index.copy(),
-            w, self.residual, xtr, max_epochs, inner_tol, tol, self.gap_every, shuffle_seed,
-            self.anderson)
+            w, self.residual, xtr, max_epochs, inner_tol, tol, settle, self.gap_every,
+            shuffle_seed, self.anderson)
         columns.put(self.coef, w)
         columns.put(self.xtr, xtr)
         return result
@@ -350,7 +353,7 @@ class CovarianceCD(_QuadraticInner):
     def drop(self, features: np.ndarray) -> None:
         self.coef[features] = 0.0  # the next gap recomputes the correlations
 
-    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
         """Covariance-update CD on ``ws``, computing Gram columns only for features that move.
 
         A column costs a pass over X, so it is computed when a feature is about to leave
@@ -358,7 +361,8 @@ class CovarianceCD(_QuadraticInner):
         correlation then exceeds its threshold.  The epochs run on the block of the cached
         columns gathered for ``ws``.
         """
-        del tol  # the Gram gap costs O(|ws|): it is checked every epoch
+        # The Gram gap costs O(|ws|): it is checked every epoch, and tol only matters for
+        # settle's step condition.
         cache = self.gram_cache
         epochs = 0
         while True:
@@ -368,7 +372,8 @@ class CovarianceCD(_QuadraticInner):
             block = np.zeros((ws.size, ws.size), order="F")
             block[:, has_column] = cache.gram[np.ix_(ws, slots[has_column])]
             status, done, gap = self._block_epochs(block, has_column, ws, penalty, inner_tol,
-                                                   max_epochs - epochs, shuffle_seed)
+                                                   max_epochs - epochs, tol, shuffle_seed,
+                                                   settle)
             epochs += done
             if status != K.STATUS_NEEDS_GRAM_COLUMN:
                 return status, epochs, gap
@@ -568,7 +573,15 @@ class ProxNewton(_Inner):
         K.add_columns(self.design.X_kernel, features, -self.coef[features], self.z)
         self.coef[features] = 0.0
 
-    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
+        """Newton steps on ``ws`` until its logistic gap is at most ``inner_tol``.
+
+        ``settle`` is not applied: the logistic loss stops on its gap alone at every tol.
+        The least-squares step condition does not carry over as it is (a Newton step's
+        coordinate steps solve a weighted subproblem that changes with every step, and the
+        line search scales the step found).
+        """
+        del settle
         design, fit = self.design, self.datafit
         y, weights = fit.y, design.weights
         # With unpenalized features the working set's gap is certified like the global one,
@@ -620,7 +633,7 @@ class ProxNewton(_Inner):
             elif index.size:
                 _, step_epochs, _ = K.residual_cd(
                     columns.X_kernel, target, h, total, means, sqnorms, local, index.copy(),
-                    w, residual, xtr, budget, step_tol, tol, self.step_gap_every,
+                    w, residual, xtr, budget, step_tol, tol, False, self.step_gap_every,
                     shuffle_seed, self.anderson)
                 after = w[index].copy()
                 # X (w' - w) is the old residual (t + b - ybar) minus the new one.
@@ -723,7 +736,7 @@ class MultiTaskCD(_Inner):
         K.add_task_columns(self.design.X_kernel, features, self.coef, self.residual)
         self.coef[:, features] = 0.0
 
-    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed):
+    def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
         """Block CD on ``ws``, on a compact copy of its columns when sparse."""
         design = self.design
         columns = design.working_columns(ws)
@@ -733,8 +746,8 @@ class MultiTaskCD(_Inner):
             columns.X_kernel, self.datafit.y, design.weights, design.sum_weights,
             columns.take(design.x_mean), columns.take(design.col_sqnorm),
             penalty._replace(factors=columns.take(penalty.factors)), columns.index.copy(),
-            W, self.residual, xtr, max_epochs, inner_tol, tol, self.gap_every, shuffle_seed,
-            self.anderson)
+            W, self.residual, xtr, max_epochs, inner_tol, tol, settle, self.gap_every,
+            shuffle_seed, self.anderson)
         columns.put(self.coef, W)
         columns.put(self.xtr, xtr)
         return result

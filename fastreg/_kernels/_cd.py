@@ -26,6 +26,13 @@ STATUS_MAX_ITER = 1
 STATUS_NEEDS_GRAM_COLUMN = 2  # the Gram solver stopped: a feature without its column moves
 STATUS_STALLED = 3  # the Gram solver's gap stopped decreasing: its rounding floor is reached
 
+# With ``settle``, the smallest step tolerance a kernel takes, relative to the largest
+# coefficient: a few units of float64's rounding.  A coordinate step computes
+# ``(w_j L_j + x_j^T r) / L_j``, whose rounding moves a coefficient by about one unit in its
+# last place even at the fixed point, so a tolerance below eps (scikit-learn's tests ask for
+# 1e-16) could only be met by luck and would run every fit out to max_iter.
+SETTLE_STEP_FLOOR = 4.0 * np.finfo(np.float64).eps
+
 
 @njit
 def residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, features, w,
@@ -53,9 +60,10 @@ def gap_from_correlations(y, weights, col_sqnorm, penalty, features, w, residual
 def _try_extrapolation(X, weights, x_mean, penalty, order, w, residual, offset, history, diffs,
                        w_new, r_new):
     """Replace ``w`` (on ``order``) by the Anderson extrapolation of ``history`` if that lowers
-    the objective; ``residual`` follows.  Returns the (possibly new) offset."""
+    the objective; ``residual`` follows.  Returns whether it did and the (possibly new)
+    offset."""
     if not extrapolate(history, diffs, w_new):
-        return offset
+        return False, offset
     for k in range(w_new.shape[0]):
         w_new[k] = project(penalty, order[k], w_new[k])
     r_new[:] = residual
@@ -71,22 +79,33 @@ def _try_extrapolation(X, weights, x_mean, penalty, order, w, residual, offset, 
     candidate = (0.5 * weighted_sums(weights, r_new, new_offset, r_new, new_offset)
                  + total_value(penalty, w_new, order))
     if not candidate < current:
-        return offset
+        return False, offset
     residual[:] = r_new
     for k in range(order.shape[0]):
         w[order[k]] = w_new[k]
-    return new_offset
+    return True, new_offset
+
+
+@njit(inline=True)
+def epoch_settled(max_step, max_coef, step_tol):
+    """Whether an epoch's largest step is at most ``step_tol`` times its largest coefficient
+    (scikit-learn's criterion for checking the gap); an all-zero epoch is settled."""
+    return max_step <= step_tol * max_coef or max_coef == 0.0
 
 
 @njit(reduction=True)
 def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, features, w, residual,
-                xtr, max_epochs, gap_tol, step_tol, gap_every, shuffle_seed, anderson):
+                xtr, max_epochs, gap_tol, step_tol, settle, gap_every, shuffle_seed, anderson):
     """Run CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
     ``w`` and ``residual`` (``y - X w``, uncentered part) are updated in place and must agree
     on entry; the last gap evaluation leaves the correlations of ``features`` in ``xtr``.
     The gap, which costs as much as an epoch, is computed every ``gap_every`` epochs, and
-    after any epoch whose largest step is at most ``step_tol`` times the largest coefficient.
+    after any epoch whose largest step is at most ``step_tol`` times the largest coefficient
+    (a settled epoch).  With ``settle`` the kernel converges only at a settled epoch, one
+    that no extrapolation followed, and ``step_tol`` is raised to at least
+    ``SETTLE_STEP_FLOOR``: the engine asks for this at tolerances the gap alone cannot
+    express (see ``fastreg._engine.outer.SETTLE_BELOW_TOL``).
     With ``shuffle_seed >= 0`` the features are visited in a new random order each epoch
     (``features`` is shuffled in place).  With ``anderson = K > 0`` every K+1 epochs the
     iterates are extrapolated (see ``fastreg._kernels._anderson``).  Returns
@@ -101,6 +120,8 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, feature
     """
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
+    if settle:
+        step_tol = max(step_tol, SETTLE_STEP_FLOOR)
     offset = 0.0
     for j in range(w.shape[0]):
         offset += x_mean[j] * w[j]
@@ -129,13 +150,14 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, feature
                 w[j] = new
             max_step = max(max_step, abs(step))
             max_coef = max(max_coef, abs(new))
+        moved = False  # by an extrapolation, beyond this epoch's steps
         if anderson > 0 and record(history, epoch, w, order):
-            offset = _try_extrapolation(X, weights, x_mean, penalty, order, w, residual, offset,
-                                        history, diffs, w_new, r_new)
-        settled = max_step <= step_tol * max_coef or max_coef == 0.0
+            moved, offset = _try_extrapolation(X, weights, x_mean, penalty, order, w, residual,
+                                               offset, history, diffs, w_new, r_new)
+        settled = epoch_settled(max_step, max_coef, step_tol)
         if settled or (epoch + 1) % gap_every == 0 or epoch == max_epochs - 1:
             gap = residual_gap(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty,
                                features, w, residual, offset, xtr)
-            if gap <= gap_tol:
+            if gap <= gap_tol and (not settle or (settled and not moved)):
                 return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap

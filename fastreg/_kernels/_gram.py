@@ -13,7 +13,14 @@ that entered, so that the correlations of every feature, and the duality gap, fo
 import numpy as np
 
 from ._anderson import extrapolate, record
-from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER, STATUS_NEEDS_GRAM_COLUMN, STATUS_STALLED
+from ._cd import (
+    SETTLE_STEP_FLOOR,
+    STATUS_CONVERGED,
+    STATUS_MAX_ITER,
+    STATUS_NEEDS_GRAM_COLUMN,
+    STATUS_STALLED,
+    epoch_settled,
+)
 from ._gap import combine_gap, correlation_sums
 from ._jit import njit
 from ._penalty import project, prox_step, total_value
@@ -81,9 +88,9 @@ def _objective(w, q, xty, y_sqnorm, penalty, features):
 def _try_extrapolation(gram, penalty, features, w, q, xty, y_sqnorm, history, w_new, q_new,
                        diffs):
     """Replace ``w`` by the Anderson extrapolation of ``history`` if that lowers the objective;
-    ``q`` follows."""
+    ``q`` follows.  Returns whether it did."""
     if not extrapolate(history, diffs, w_new):
-        return
+        return False
     for k in range(w_new.shape[0]):
         w_new[k] = project(penalty, features[k], w_new[k])
     q_new[:] = q
@@ -96,11 +103,13 @@ def _try_extrapolation(gram, penalty, features, w, q, xty, y_sqnorm, history, w_
             < _objective(w, q, xty, y_sqnorm, penalty, features)):
         w[:] = w_new
         q[:] = q_new
+        return True
+    return False
 
 
 @njit
 def block_cd(gram, has_column, col_sqnorm, penalty, w, q, xty, y_sqnorm, max_epochs, gap_tol,
-             shuffle_seed, anderson):
+             step_tol, settle, shuffle_seed, anderson):
     """Covariance-update CD on a block of k features until their gap is at most ``gap_tol``.
 
     Every array is local to the block: ``gram`` (k x k, Fortran order, so that a column is
@@ -111,7 +120,10 @@ def block_cd(gram, has_column, col_sqnorm, penalty, w, q, xty, y_sqnorm, max_epo
     must agree on entry.  When a feature without its column is about to move, the kernel
     returns ``STATUS_NEEDS_GRAM_COLUMN`` with the epochs completed, so that the caller
     computes the column and calls again.  The gap costs O(k): it is checked after every epoch.
-    ``shuffle_seed`` and ``anderson`` are as in :func:`fastreg._kernels._cd.residual_cd`.
+    ``step_tol``, ``settle`` (converge only at an epoch whose largest step is at most
+    ``step_tol``, raised to ``SETTLE_STEP_FLOOR``, times the largest coefficient, and that no
+    extrapolation followed; ``step_tol`` is unused without it), ``shuffle_seed`` and
+    ``anderson`` are as in :func:`fastreg._kernels._cd.residual_cd`.
 
     The correlations are differences ``x_j^T y - sum_k G[j, k] w_k`` whose rounding error
     scales with ``|x_j^T y|``, not with the residual: when that error reaches the tolerance
@@ -119,6 +131,8 @@ def block_cd(gram, has_column, col_sqnorm, penalty, w, q, xty, y_sqnorm, max_epo
     kernel returns ``STATUS_STALLED`` after an epoch whose steps all are rounding-sized
     instead of running out its epochs.  Returns ``(status, n_epochs, gap)``.
     """
+    if settle:
+        step_tol = max(step_tol, SETTLE_STEP_FLOOR)
     size = w.shape[0]
     block = np.arange(size)
     order = block.copy()  # the visiting order (shuffled each epoch under shuffle_seed)
@@ -133,6 +147,8 @@ def block_cd(gram, has_column, col_sqnorm, penalty, w, q, xty, y_sqnorm, max_epo
         if shuffle_seed >= 0:
             np.random.shuffle(order)
         largest_step = 0.0  # relative to the coefficient
+        max_step = 0.0  # absolute, for settle
+        max_coef = 0.0
         for t in order:
             if col_sqnorm[t] == 0.0:
                 continue
@@ -145,11 +161,15 @@ def block_cd(gram, has_column, col_sqnorm, penalty, w, q, xty, y_sqnorm, max_epo
                     q[k] -= step * gram[k, t]
                 w[t] = new
                 largest_step = max(largest_step, abs(step) / abs(new) if new != 0.0 else 1.0)
+            max_step = max(max_step, abs(step))
+            max_coef = max(max_coef, abs(new))
+        moved = False  # by an extrapolation, beyond this epoch's steps
         if anderson > 0 and record(history, epoch, w, block):
-            _try_extrapolation(gram, penalty, block, w, q, xty, y_sqnorm, history, w_new,
-                               q_new, diffs)
+            moved = _try_extrapolation(gram, penalty, block, w, q, xty, y_sqnorm, history,
+                                       w_new, q_new, diffs)
         gap = gram_gap(xty, y_sqnorm, col_sqnorm, penalty, block, w, q)
-        if gap <= gap_tol:
+        if gap <= gap_tol and (not settle or (
+                epoch_settled(max_step, max_coef, step_tol) and not moved)):
             return STATUS_CONVERGED, epoch + 1, gap
         if largest_step <= STALL_STEP:
             return STATUS_STALLED, epoch + 1, gap

@@ -38,7 +38,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._anderson import extrapolate
-from ._cd import STATUS_CONVERGED, STATUS_MAX_ITER
+from ._cd import SETTLE_STEP_FLOOR, STATUS_CONVERGED, STATUS_MAX_ITER, epoch_settled
 from ._gap import ZERO_SUMS, combine_gap
 from ._jit import njit
 from ._linalg import centered_dot, weighted_sums
@@ -130,9 +130,11 @@ def group_correlation_sums(penalty, features, XTR, W, col_sqnorm):
                 for t in range(W.shape[0]):
                     coupling += W[t, j] * XTR[t, j]
             continue
-        dual_norm = max(dual_norm, augmented_norm(penalty, XTR, W, j, f_j) / f_j)
-        if l1_reg == 0.0 and l2_reg > 0.0:
-            additive += xtr_sqnorm / (2.0 * l2_reg * f_j)
+        augmented = augmented_norm(penalty, XTR, W, j, f_j)
+        dual_norm = max(dual_norm, augmented / f_j)
+        if l1_reg == 0.0:
+            # The row's Fenchel-Young gap, without cancellation (see ``_gap``'s docstring).
+            additive += augmented * augmented / (2.0 * l2_reg * f_j)
         norm = row_norm(W, j)
         l1_sum += f_j * norm
         l2_sum += f_j * norm * norm
@@ -215,9 +217,10 @@ def _move_row(X, x_mean, j, W, new, R, offsets):
 def _try_extrapolation(X, weights, x_mean, penalty, order, W, R, offsets, history, diffs,
                        flat_new, R_new, offsets_new):
     """Replace ``W[:, order]`` by the Anderson extrapolation of ``history`` (the rows
-    flattened, feature-major) if that lowers the objective; the residuals follow."""
+    flattened, feature-major) if that lowers the objective; the residuals follow.  Returns
+    whether it did."""
     if not extrapolate(history, diffs, flat_new):
-        return
+        return False
     n_tasks = W.shape[0]
     R_new[:] = R
     offsets_new[:] = offsets
@@ -240,12 +243,13 @@ def _try_extrapolation(X, weights, x_mean, penalty, order, W, R, offsets, histor
         candidate += 0.5 * weighted_sums(weights, R_new[t], offsets_new[t], R_new[t],
                                          offsets_new[t])
     if not candidate < current:
-        return
+        return False
     R[:] = R_new
     offsets[:] = offsets_new
     for k in range(order.shape[0]):
         for t in range(n_tasks):
             W[t, order[k]] = flat_new[k * n_tasks + t]
+    return True
 
 
 # Between two epochs over the whole working set, epochs visit only its non-zero rows: a
@@ -258,12 +262,13 @@ FULL_EPOCH_EVERY = 5
 
 @njit
 def multitask_cd(X, Y, weights, sum_weights, x_mean, col_sqnorm, penalty, features, W, R,
-                 XTR, max_epochs, gap_tol, step_tol, gap_every, shuffle_seed, anderson):
+                 XTR, max_epochs, gap_tol, step_tol, settle, gap_every, shuffle_seed, anderson):
     """Block CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
     ``W`` and ``R`` (``Y - W X^T``, uncentered part) are updated in place and must agree on
     entry; the last gap evaluation leaves the correlations of ``features`` in ``XTR``.  The
     rest as ``_cd.residual_cd`` (gap every ``gap_every`` epochs or once the steps settle,
+    ``settle`` converging only at a settled full epoch,
     every ``FULL_EPOCH_EVERY``-th epoch over all of ``features`` and the others over their
     non-zero rows only,
     random order with ``shuffle_seed >= 0``, Anderson extrapolation every ``anderson + 1``
@@ -271,6 +276,8 @@ def multitask_cd(X, Y, weights, sum_weights, x_mean, col_sqnorm, penalty, featur
     """
     if shuffle_seed >= 0:
         np.random.seed(shuffle_seed)
+    if settle:
+        step_tol = max(step_tol, SETTLE_STEP_FLOOR)
     n_tasks = W.shape[0]
     offsets = np.empty(n_tasks)
     task_offsets(x_mean, W, offsets)
@@ -299,20 +306,22 @@ def multitask_cd(X, Y, weights, sum_weights, x_mean, col_sqnorm, penalty, featur
             norm = group_step(penalty, j, W, grad, col_sqnorm[j], new)
             max_step = max(max_step, _move_row(X, x_mean, j, W, new, R, offsets))
             max_coef = max(max_coef, norm)
+        moved = False  # by an extrapolation, beyond this epoch's steps
         if anderson > 0:
             filled = epoch % (anderson + 1)
             for k in range(order.shape[0]):
                 for t in range(n_tasks):
                     history[filled, k * n_tasks + t] = W[t, order[k]]
             if filled == anderson:
-                _try_extrapolation(X, weights, x_mean, penalty, order, W, R, offsets, history,
-                                   diffs, flat_new, R_new, offsets_new)
-        settled = max_step <= step_tol * max_coef or max_coef == 0.0
+                moved = _try_extrapolation(X, weights, x_mean, penalty, order, W, R, offsets,
+                                           history, diffs, flat_new, R_new, offsets_new)
+        settled = epoch_settled(max_step, max_coef, step_tol)
         if settled or (epoch + 1) % gap_every == 0 or epoch == max_epochs - 1:
             task_correlations(X, weights, sum_weights, x_mean, R, offsets, features, XTR)
             gap = multitask_gap_from_correlations(Y, weights, col_sqnorm, penalty, features,
                                                   W, R, offsets, XTR)
-            if gap <= gap_tol:
+            # With settle, only an epoch over every row of ``features`` can show them settled.
+            if gap <= gap_tol and (not settle or (settled and full and not moved)):
                 return STATUS_CONVERGED, epoch + 1, gap
     return STATUS_MAX_ITER, max_epochs, gap
 
