@@ -673,8 +673,11 @@ class _Inputs:
 def _inputs(X, y: np.ndarray, spec: _Spec) -> _Inputs:
     if spec.ridge:
         return _Inputs(X, y, None)
-    problem = make_problem(X, y, fit_intercept=spec.fit_intercept,
-                           loss="logistic" if spec.classification else "squared")
+    try:
+        problem = make_problem(X, y, fit_intercept=spec.fit_intercept,
+                               loss="logistic" if spec.classification else "squared")
+    except ValueError as error:  # data the engine cannot fit: values that overflow float64
+        raise _CommandError(str(error)) from None
     return _Inputs(problem.X, y, problem)
 
 

@@ -639,6 +639,10 @@ def write(tmp_path, name, text):
          "no such directory"),
         (lambda d: ["fit", write(d, "t.svm", "1 1:2\n2 1:3\n"), "--cv", "3"],
          "--cv 3 needs at least 3 samples"),
+        (lambda d: ["fit", write(d, "t.svm", "0\n0 1:1e155\n"), "--alpha", "0.1"],
+         "a column of X overflow float64"),
+        (lambda d: ["fit", write(d, "t.svm", "0 1:1\n1 1:2\n1e155 1:3\n"), "--alpha", "0.1"],
+         "sum of squares of y overflows float64"),
     ],
 )
 def test_errors_are_one_line_with_status_2(capsys, tmp_path, make_argv, expected):
