@@ -140,10 +140,10 @@ class ElasticNet(_LinearRegressor):
     copy_X : bool, default=True
         Accepted for compatibility: fastreg never modifies X.
     tol : float, default=1e-4
-        Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``.  Below
-        1e-10, also wait for an epoch whose largest coordinate step is at most ``tol`` times
-        the largest coefficient (scikit-learn's condition): such a tol asks for coefficients
-        to float64's precision, which the gap alone does not certify.
+        Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``.  From
+        1e-8 down, also wait for an epoch whose largest coordinate step is at most ``tol``
+        times the largest coefficient (scikit-learn's condition): such a tol asks for
+        settled coefficients, which the gap alone certifies only to about ``sqrt(tol)``.
     warm_start : bool, default=False
         Start from the previous solution.
     positive : bool, default=False

@@ -103,7 +103,7 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         Warm start.
     tol : float, default=1e-4
         Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``
-        (scikit-learn's convention; ``tol=0`` runs ``max_iter`` epochs).  Below 1e-10 a
+        (scikit-learn's convention; ``tol=0`` runs ``max_iter`` epochs).  From 1e-8 down a
         least-squares fit also waits for its largest coordinate step to be at most ``tol``
         times its largest coefficient.
     max_iter : int, default=1000
