@@ -216,6 +216,13 @@ class ElasticNet(_LinearRegressor):
             raise ValueError(f"selection must be 'cyclic' or 'random', got {self.selection!r}.")
         random_state = check_random_state(self.random_state)
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
+        if alpha == 0:
+            # scikit-learn's wording, which its users' code may match on; the advice holds
+            # here too: without a penalty coordinate descent converges only as fast as X is
+            # well conditioned, where a direct least-squares solver needs no iterations.
+            warnings.warn("With alpha=0, this algorithm does not converge well. You are "
+                          "advised to use the LinearRegression estimator (a direct "
+                          "least-squares solver).", UserWarning, stacklevel=3)
         targets = y[:, np.newaxis] if y.ndim == 1 else y
         previous = None
         if warm_start and hasattr(self, "coef_"):

@@ -115,6 +115,20 @@ def _noiseless_problem(fmt, weighted, seed=42):
     return X, as_format(X, fmt, np.float64), y, sw
 
 
+@pytest.mark.parametrize("model", [fastreg.Lasso, fastreg.ElasticNet])
+def test_alpha_zero_warns_as_scikit_learn_does(model):
+    # Users' code filters or matches scikit-learn's wording; a fit with a penalty does not warn.
+    X, y = [[-1.0], [0.0], [1.0]], [-1.0, 0.0, 1.0]
+    with pytest.warns(UserWarning, match="With alpha=0, this algorithm does not converge "
+                      "well. You are advised to use the LinearRegression estimator") as seen:
+        fitted = model(alpha=0).fit(X, y)
+    assert seen[0].filename == __file__  # attributed to the caller's line
+    assert fitted.coef_ == pytest.approx([1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model(alpha=1e-3).fit(X, y)
+
+
 @pytest.mark.parametrize("precompute", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_tiny_tol_reaches_least_squares(fmt, weighted, precompute):
@@ -123,8 +137,9 @@ def test_tiny_tol_reaches_least_squares(fmt, weighted, precompute):
     steps to settle, where the gap alone stopped it at a squared error of 1e-13."""
     X_dense, X, y, sw = _noiseless_problem(fmt, weighted)
     ols = LinearRegression().fit(X_dense, y, sample_weight=sw)
-    ours = fastreg.ElasticNet(alpha=0, precompute=precompute, tol=1e-15).fit(
-        X, y, sample_weight=sw)
+    with pytest.warns(UserWarning, match="use the LinearRegression estimator"):
+        ours = fastreg.ElasticNet(alpha=0, precompute=precompute, tol=1e-15).fit(
+            X, y, sample_weight=sw)
     s = np.ones(300) if sw is None else sw
     assert np.sum(s * (y - ours.predict(X)) ** 2) <= 1e-19
     np.testing.assert_allclose(ours.coef_, ols.coef_, rtol=0, atol=1e-11)
@@ -158,7 +173,8 @@ def test_tiny_tol_out_of_epochs_still_warns_with_the_gap():
     steps unsettled) is converged."""
     X_dense, X, y, sw = _noiseless_problem("dense", True)
     model = fastreg.ElasticNet(alpha=0, tol=1e-15, max_iter=5)
-    with pytest.warns(ConvergenceWarning, match="duality gap"):
+    with (pytest.warns(ConvergenceWarning, match="duality gap"),
+          pytest.warns(UserWarning, match="LinearRegression")):
         model.fit(X, y, sample_weight=sw)
     assert np.isfinite(model.coef_).all() and model.n_iter_ == 5
     # A gap tolerance met long before the steps settle (tol=1e-12) but not the step one.
