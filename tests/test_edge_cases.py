@@ -252,6 +252,26 @@ def test_csc_with_int64_indices(dtype):
     assert A.indices.dtype == np.int64  # the caller's matrix keeps its indices
 
 
+@pytest.mark.parametrize("loss", ["squared", "logistic", "multitask"])
+def test_csc_with_int64_indices_is_used_without_a_copy(loss):
+    # Past 2**31 stored values the indices must be int64, and X is then far too large to copy:
+    # the kernels work on the caller's own three arrays.
+    X, y, _ = make_regression_data(40, 30, density=0.3)
+    A = sp.csc_matrix(X)
+    A.indices = A.indices.astype(np.int64)
+    A.indptr = A.indptr.astype(np.int64)
+    target = {"squared": y, "logistic": np.where(y > np.median(y), 1.0, -1.0),
+              "multitask": np.c_[y, -2 * y]}[loss]
+    problem = _solver.make_problem(A, target, loss=loss)
+    kernel_view = problem.design.X_kernel
+    assert kernel_view.data is A.data
+    assert kernel_view.indices is A.indices
+    assert kernel_view.indptr is A.indptr
+    result = _solver.Solver(problem).run(0.05, 1.0, positive=False, tol=1e-8, max_iter=1000)
+    assert result.converged
+    assert A.indices.dtype == np.int64 and A.indptr.dtype == np.int64
+
+
 def test_csc_with_unsorted_indices(dtype):
     X, y, _ = make_regression_data(40, 30, density=0.3)
     A = sp.csc_matrix(X.astype(dtype))
