@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -11,25 +12,40 @@ from . import _kernels as K
 from ._solver import Solver, make_problem
 
 
+def _in_format(dense, fmt):
+    if fmt == "dense":
+        return dense
+    X = sp.csc_matrix(dense)
+    if fmt == "csc-int64":
+        # scipy picks int32 for a small matrix: the int64 arrays are set as a large one has.
+        X.indices = X.indices.astype(np.int64)
+        X.indptr = X.indptr.astype(np.int64)
+    return X
+
+
 def _tiny_problems():
-    """One small problem per canonical input type: dense / CSC (int32 indices), float32/64."""
+    """Small problems per canonical input type: dense, CSC with int32 indices and CSC with
+    int64 indices (scipy's past 2**31 stored values), each float32 and float64.  Each type
+    has a narrow problem (one working set holds every feature: its epochs move to the Gram
+    block) and a wide one (more features than the smallest working set: they are ranked)."""
     rng = np.random.default_rng(0)
-    dense = rng.normal(size=(8, 4))
+    dense = rng.normal(size=(8, 24))
     y = rng.normal(size=8)
     for dtype in (np.float64, np.float32):
-        X = np.asfortranarray(dense, dtype=dtype)
-        yield f"dense-{np.dtype(dtype).name}", X, y
-        yield f"csc-{np.dtype(dtype).name}", sp.csc_matrix(X), y
+        for fmt in ("dense", "csc", "csc-int64"):
+            narrow, wide = (_in_format(np.asfortranarray(dense[:, :width], dtype=dtype), fmt)
+                            for width in (4, 24))
+            yield f"{fmt}-{np.dtype(dtype).name}", (narrow, wide), y
 
 
 def warmup(verbose: bool = False) -> dict[str, float]:
     """Compile fastreg's kernels for every canonical input into Numba's on-disk cache.
 
-    The canonical inputs are dense Fortran-ordered and CSC (int32 indices) matrices, each in
-    float32 and float64; for each, both least-squares modes (residual and Gram updates) and
-    the logistic loss's Newton steps and the multi-task block steps, weighted and unweighted,
-    are run once.  Later processes
-    load the compiled code from the cache instead of compiling it.
+    The canonical inputs are dense Fortran-ordered and CSC (int32 or int64 indices)
+    matrices, each in float32 and float64; for each, both least-squares modes (residual and
+    Gram updates), the logistic loss's Newton steps and the multi-task block steps, weighted
+    and unweighted, are run once.  Later processes load the compiled code from the cache
+    instead of compiling it.
 
     Parameters
     ----------
@@ -42,9 +58,9 @@ def warmup(verbose: bool = False) -> dict[str, float]:
         Seconds spent per input type (compilation, or loading from the cache).
     """
     seconds = {}
-    for name, X, y in _tiny_problems():
+    for name, designs, y in _tiny_problems():
         start = time.perf_counter()
-        for sample_weight in (None, np.ones(X.shape[0])):
+        for X, sample_weight in itertools.product(designs, (None, np.ones(y.size))):
             problem = make_problem(X, y, sample_weight=sample_weight)
             for precompute in (False, True):
                 Solver(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,

@@ -46,3 +46,35 @@ def test_second_process_loads_every_kernel_from_cache():
     assert second["misses"] == 0, f"recompiled in a fresh process: {second}"
     assert second["hits"] > 0
     assert first["hits"] + first["misses"] > 0
+
+
+FIT_INT64_INDICES = textwrap.dedent("""
+    import json
+    import numpy as np, scipy.sparse as sp
+    from numba.core.registry import CPUDispatcher
+    import fastreg
+    from fastreg._kernels import _cd, _gram, _linalg, _logistic, _multitask, _screening
+    rng = np.random.default_rng(1)
+    X = sp.random(80, 40, density=0.3, format="csc", random_state=1)
+    X.indices = X.indices.astype(np.int64)
+    X.indptr = X.indptr.astype(np.int64)
+    y = X @ rng.normal(size=40) + rng.normal(size=80)
+    fastreg.Lasso(alpha=0.01).fit(X, y)
+    fastreg.LogisticRegression(C=1.0).fit(X, y > np.median(y))
+    fastreg.MultiTaskLasso(alpha=0.01).fit(X, np.c_[y, -y])
+    kernels = [obj for module in (_cd, _gram, _linalg, _logistic, _multitask, _screening)
+               for obj in vars(module).values() if isinstance(obj, CPUDispatcher)]
+    print(json.dumps({"misses": sum(sum(k.stats.cache_misses.values()) for k in kernels),
+                      "hits": sum(sum(k.stats.cache_hits.values()) for k in kernels)}))
+""")
+
+
+def test_warmup_covers_int64_indices():
+    # A CSC matrix past 2**31 stored values has int64 indices: its first fit after warmup()
+    # must not spend a minute compiling.
+    fastreg.warmup()
+    output = subprocess.run([sys.executable, "-c", FIT_INT64_INDICES], check=True,
+                            capture_output=True, text=True).stdout
+    counts = json.loads(output.strip().splitlines()[-1])
+    assert counts["misses"] == 0, counts
+    assert counts["hits"] > 0
