@@ -32,11 +32,11 @@ GRAM_MAX_FEATURES = 2048
 # is a difference of sums of the deviance's size, whose rounding (n eps of it) such a tol
 # approaches.  Who asks for such a tol asks for settled coefficients, as scikit-learn's tol
 # promises them: its own tests need ElasticNet(alpha=0, tol=1e-15) to reproduce least
-# squares to 1e-11, and fits at tol=1e-9 or 1e-10 (random against cyclic order, dense
-# against sparse paths) to agree to 1e-7 relative, where the gap alone left them 1.5e-7
-# apart.  At and above it nothing changes and the gap alone decides, as at the tolerances
-# the benchmarks run at (1e-4 to 1e-7: their target is a gap of 1e-6), where the step
-# condition would cost epochs without improving the certificate.
+# squares to 1e-11, and fits at tol=1e-9 in random and in cyclic order to agree to 1e-7
+# relative, where the gap alone left them 1.5e-7 apart.  At and above it nothing changes
+# and the gap alone decides, as at the tolerances the benchmarks run at (1e-4 to 1e-7: their
+# target is a gap of 1e-6), where the step condition would cost epochs without improving
+# the certificate.
 SETTLE_BELOW_TOL = 1e-7
 
 
