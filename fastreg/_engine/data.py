@@ -12,7 +12,7 @@ import os
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +32,26 @@ PARALLEL_MIN_ENTRIES = 2**20
 COMPACT_MAX_FRACTION = 0.25
 
 
+@dataclass(eq=False)
+class WorkCount:
+    """The work the solvers of one design did on X, counted as they do it.
+
+    Deterministic (independent of the threads and of timing), so that tests can hold an
+    algorithm to a budget where wall time cannot be asserted.
+
+    Attributes
+    ----------
+    passes : float
+        Correlation passes ``X^T v``, in full passes over X (a pass over some of the
+        features counts as their share of them).
+    gram_entries : int
+        Gram entries computed from X (a Gram matrix given by the caller is not counted).
+    """
+
+    passes: float = 0.0
+    gram_entries: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class Design:
     """X in canonical form (see ``fastreg._validation``) with what every alpha shares.
@@ -40,6 +60,7 @@ class Design:
     without an intercept) by which X is centered implicitly, ``col_sqnorm`` the weighted
     squared norms of the centered columns.  ``gram``, when the caller computed it (see
     :func:`with_gram`), is ``X_c^T S X_c`` in float64, and Gram columns are read from it.
+    ``work`` counts what its solvers computed from X (:class:`WorkCount`).
     """
 
     X: object
@@ -50,6 +71,7 @@ class Design:
     col_sqnorm: np.ndarray
     fit_intercept: bool
     gram: np.ndarray | None = None
+    work: WorkCount = field(default_factory=WorkCount)
 
     @property
     def n_samples(self) -> int:
@@ -87,6 +109,7 @@ class Design:
         the result does not depend on the number of threads.
         """
         X = self.X
+        self.work.passes += candidates.size / self.n_features
         stored = X.nnz * candidates.size / self.n_features if self.sparse else (
             self.n_samples * candidates.size)
         pool, workers = _thread_pool()
@@ -252,6 +275,7 @@ def gram_columns(design: Design, features: np.ndarray, rows: np.ndarray | None =
     if design.gram is not None:
         chosen = design.gram[:, features] if rows is None else design.gram[np.ix_(rows, features)]
         return np.asfortranarray(chosen)
+    design.work.gram_entries += (design.n_features if rows is None else rows.size) * features.size
     if sparse and rows is not None:
         return _sparse_gram_block(design, rows, features)
     n_rows = design.n_features if rows is None else rows.size
