@@ -453,6 +453,10 @@ class MultiTaskElasticNet(_LinearRegressor):
     random_state : int, RandomState instance or None, default=None
         Seeds the feature order with ``selection="random"``.
     selection : {"cyclic", "random"}, default="cyclic"
+    penalty_factor : array-like of shape (n_features,), optional
+        Keyword-only fastreg extension: non-negative per-feature multipliers of the
+        penalty on each row ``W[:, j]`` (glmnet's ``penalty.factor``); 0 leaves a feature
+        unpenalized.
 
     Attributes
     ----------
@@ -482,7 +486,7 @@ class MultiTaskElasticNet(_LinearRegressor):
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, warm_start=False, random_state=None,
-                 selection="cyclic"):
+                 selection="cyclic", penalty_factor=None):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -492,6 +496,7 @@ class MultiTaskElasticNet(_LinearRegressor):
         self.warm_start = warm_start
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
@@ -528,10 +533,12 @@ class MultiTaskElasticNet(_LinearRegressor):
             # One task: the group penalty is the Elastic Net's, which the single-target engine
             # solves faster (and then exactly as ElasticNet does).
             problem = make_problem(X, y[:, 0], sample_weight=sample_weight,
+                                   penalty_factor=self.penalty_factor,
                                    fit_intercept=fit_intercept)
             coef_init = None if coef_init is None else coef_init[0]
         else:
             problem = make_problem(X, y, sample_weight=sample_weight,
+                                   penalty_factor=self.penalty_factor,
                                    fit_intercept=fit_intercept, loss="multitask")
         seed = (-1 if self.selection == "cyclic"
                 else int(random_state.randint(np.iinfo(np.int32).max)))
@@ -565,7 +572,8 @@ class MultiTaskLasso(MultiTaskElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True,
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, warm_start=False, random_state=None,
-                 selection="cyclic"):
+                 selection="cyclic", penalty_factor=None):
         super().__init__(alpha, l1_ratio=1.0, fit_intercept=fit_intercept, copy_X=copy_X,
                          max_iter=max_iter, tol=tol, warm_start=warm_start,
-                         random_state=random_state, selection=selection)
+                         random_state=random_state, selection=selection,
+                         penalty_factor=penalty_factor)

@@ -471,8 +471,9 @@ class MultiTaskElasticNetCV(ElasticNetCV):
     Parameters
     ----------
     l1_ratio, eps, alphas, fit_intercept, max_iter, tol, cv, copy_X, verbose, n_jobs,
-    random_state, selection, rule
-        As for :class:`ElasticNetCV`.
+    random_state, selection, penalty_factor, rule
+        As for :class:`ElasticNetCV` (a penalty factor multiplies the penalty on a feature's
+        row of coefficients).
 
     Attributes
     ----------
@@ -486,7 +487,8 @@ class MultiTaskElasticNetCV(ElasticNetCV):
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, cv=None, copy_X=True, verbose=0,
-                 n_jobs=None, random_state=None, selection="cyclic", rule="min"):
+                 n_jobs=None, random_state=None, selection="cyclic", penalty_factor=None,
+                 rule="min"):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -499,6 +501,7 @@ class MultiTaskElasticNetCV(ElasticNetCV):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
         self.rule = rule
 
 
@@ -511,7 +514,7 @@ class MultiTaskLassoCV(LassoCV):
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=DEFAULT_MAX_ITER,
                  tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
-                 random_state=None, selection="cyclic", rule="min"):
+                 random_state=None, selection="cyclic", penalty_factor=None, rule="min"):
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -523,6 +526,7 @@ class MultiTaskLassoCV(LassoCV):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
         self.rule = rule
 
 

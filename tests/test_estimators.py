@@ -431,6 +431,38 @@ def test_multitask_models_match_sklearn(fmt, dtype, weighted, fit_intercept):
         assert (support.all(axis=0) | ~support.any(axis=0)).all()
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multitask_penalty_factor_is_a_column_rescaling(fmt, weighted):
+    # With factors f_j > 0, penalizing f_j ||W[:, j]|| on X is the multi-task Lasso on the
+    # columns X[:, j] / f_j, whose coefficients are f_j W[:, j]: scikit-learn solves that one.
+    X_dense, Y, sw = make_multitask_data()
+    sw = sw if weighted else None
+    factors = np.random.default_rng(3).uniform(0.3, 3.0, size=X_dense.shape[1])
+    ours = fastreg.MultiTaskLasso(alpha=0.1, tol=1e-10, penalty_factor=factors).fit(
+        as_format(X_dense, fmt, np.float64), Y, sample_weight=sw)
+    theirs = SkMultiTaskLasso(alpha=0.1, tol=1e-12, max_iter=100_000).fit(
+        X_dense / factors, Y, sample_weight=sw)
+    scale = np.abs(theirs.coef_).max()
+    np.testing.assert_allclose(ours.coef_ * factors, theirs.coef_, atol=1e-6 * scale)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-6 * scale)
+    unweighted = fastreg.MultiTaskLasso(alpha=0.1, tol=1e-10).fit(X_dense, Y, sample_weight=sw)
+    assert not np.allclose(ours.coef_, unweighted.coef_, atol=1e-3)  # the factors mattered
+
+
+def test_multitask_penalty_factor_zero_keeps_a_feature_in_cv():
+    X, Y, _ = make_multitask_data()
+    factors = np.ones(X.shape[1])
+    factors[40] = 0.0  # a pure-noise feature, unpenalized
+    for model in (fastreg.MultiTaskLassoCV(cv=3, alphas=8, penalty_factor=factors),
+                  fastreg.MultiTaskElasticNetCV(cv=3, alphas=8, penalty_factor=factors),
+                  fastreg.MultiTaskElasticNet(alpha=10.0, penalty_factor=factors)):
+        model.fit(X, Y)
+        kept = np.flatnonzero(np.abs(model.coef_).sum(axis=0))
+        assert 40 in kept, type(model).__name__
+    with pytest.raises(ValueError, match="penalty_factor"):
+        fastreg.MultiTaskLasso(penalty_factor=np.ones(3)).fit(X, Y)
+
+
 def test_multitask_model_neither_copies_nor_changes_its_input():
     X_dense, Y, sw = make_multitask_data()
     X = np.asfortranarray(X_dense)
