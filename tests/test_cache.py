@@ -7,10 +7,22 @@ import textwrap
 
 import fastreg
 
+#: Appended to a script run in a fresh process: its kernels' cache hits and misses as JSON
+#: (with ``seconds`` when the script set it).
+REPORT = textwrap.dedent("""
+    from numba.core.registry import CPUDispatcher
+    kernels = [obj for module in ({modules}) for obj in vars(module).values()
+               if isinstance(obj, CPUDispatcher)]
+    print(json.dumps({{
+        "hits": sum(sum(k.stats.cache_hits.values()) for k in kernels),
+        "misses": sum(sum(k.stats.cache_misses.values()) for k in kernels),
+        "seconds": globals().get("seconds"),
+    }}))
+""")
+
 FIT_AND_REPORT = textwrap.dedent("""
     import json, time
     import numpy as np, scipy.sparse as sp
-    from numba.core.registry import CPUDispatcher
     start = time.perf_counter()
     import fastreg
     from fastreg._kernels import _cd, _gram, _linalg, _logistic, _screening
@@ -21,20 +33,12 @@ FIT_AND_REPORT = textwrap.dedent("""
         for precompute in (False, True):
             fastreg.Lasso(alpha=0.05, precompute=precompute).fit(data, y)
         fastreg.LogisticRegression(C=1.0, l1_ratio=0.5).fit(data, y > 0)
-    elapsed = time.perf_counter() - start
-    kernels = [obj for module in (_cd, _gram, _linalg, _logistic, _screening)
-               for obj in vars(module).values()
-               if isinstance(obj, CPUDispatcher)]
-    print(json.dumps({
-        "hits": sum(sum(k.stats.cache_hits.values()) for k in kernels),
-        "misses": sum(sum(k.stats.cache_misses.values()) for k in kernels),
-        "seconds": elapsed,
-    }))
-""")
+    seconds = time.perf_counter() - start
+""") + REPORT.format(modules="_cd, _gram, _linalg, _logistic, _screening")
 
 
-def run_fresh_process():
-    output = subprocess.run([sys.executable, "-c", FIT_AND_REPORT], check=True,
+def run_fresh_process(script=FIT_AND_REPORT):
+    output = subprocess.run([sys.executable, "-c", script], check=True,
                             capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -51,7 +55,6 @@ def test_second_process_loads_every_kernel_from_cache():
 FIT_INT64_INDICES = textwrap.dedent("""
     import json
     import numpy as np, scipy.sparse as sp
-    from numba.core.registry import CPUDispatcher
     import fastreg
     from fastreg._kernels import _cd, _gram, _linalg, _logistic, _multitask, _screening
     rng = np.random.default_rng(1)
@@ -62,19 +65,13 @@ FIT_INT64_INDICES = textwrap.dedent("""
     fastreg.Lasso(alpha=0.01).fit(X, y)
     fastreg.LogisticRegression(C=1.0).fit(X, y > np.median(y))
     fastreg.MultiTaskLasso(alpha=0.01).fit(X, np.c_[y, -y])
-    kernels = [obj for module in (_cd, _gram, _linalg, _logistic, _multitask, _screening)
-               for obj in vars(module).values() if isinstance(obj, CPUDispatcher)]
-    print(json.dumps({"misses": sum(sum(k.stats.cache_misses.values()) for k in kernels),
-                      "hits": sum(sum(k.stats.cache_hits.values()) for k in kernels)}))
-""")
+""") + REPORT.format(modules="_cd, _gram, _linalg, _logistic, _multitask, _screening")
 
 
 def test_warmup_covers_int64_indices():
     # A CSC matrix past 2**31 stored values has int64 indices: its first fit after warmup()
     # must not spend a minute compiling.
     fastreg.warmup()
-    output = subprocess.run([sys.executable, "-c", FIT_INT64_INDICES], check=True,
-                            capture_output=True, text=True).stdout
-    counts = json.loads(output.strip().splitlines()[-1])
+    counts = run_fresh_process(FIT_INT64_INDICES)
     assert counts["misses"] == 0, counts
     assert counts["hits"] > 0

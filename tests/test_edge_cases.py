@@ -242,11 +242,17 @@ def assert_same_as_canonical(X, y, X_dense, **kwargs):
     return result
 
 
-def test_csc_with_int64_indices(dtype):
-    X, y, _ = make_regression_data(40, 30, density=0.3)
-    A = sp.csc_matrix(X.astype(dtype))
+def with_int64_indices(A):
+    """``A`` with the int64 index arrays of a matrix past 2**31 stored values (scipy gives a
+    small matrix int32 ones)."""
     A.indices = A.indices.astype(np.int64)
     A.indptr = A.indptr.astype(np.int64)
+    return A
+
+
+def test_csc_with_int64_indices(dtype):
+    X, y, _ = make_regression_data(40, 30, density=0.3)
+    A = with_int64_indices(sp.csc_matrix(X.astype(dtype)))
     assert A.indices.dtype == np.int64
     assert_same_as_canonical(A, y, X.astype(dtype))
     assert A.indices.dtype == np.int64  # the caller's matrix keeps its indices
@@ -257,9 +263,7 @@ def test_csc_with_int64_indices_is_used_without_a_copy(loss):
     # Past 2**31 stored values the indices must be int64, and X is then far too large to copy:
     # the kernels work on the caller's own three arrays.
     X, y, _ = make_regression_data(40, 30, density=0.3)
-    A = sp.csc_matrix(X)
-    A.indices = A.indices.astype(np.int64)
-    A.indptr = A.indptr.astype(np.int64)
+    A = with_int64_indices(sp.csc_matrix(X))
     target = {"squared": y, "logistic": np.where(y > np.median(y), 1.0, -1.0),
               "multitask": np.c_[y, -2 * y]}[loss]
     problem = _solver.make_problem(A, target, loss=loss)

@@ -275,10 +275,10 @@ def gram_columns(design: Design, features: np.ndarray, rows: np.ndarray | None =
     if design.gram is not None:
         chosen = design.gram[:, features] if rows is None else design.gram[np.ix_(rows, features)]
         return np.asfortranarray(chosen)
-    design.work.gram_entries += (design.n_features if rows is None else rows.size) * features.size
+    n_rows = design.n_features if rows is None else rows.size
+    design.work.gram_entries += n_rows * features.size
     if sparse and rows is not None:
         return _sparse_gram_block(design, rows, features)
-    n_rows = design.n_features if rows is None else rows.size
     out = np.empty((n_rows, features.size), order="F")
     # float32 products overflow near float32's limits; the kernel accumulates in float64.
     blas_safe = X.dtype != np.float32 or design.col_sqnorm.max(initial=0.0) < 1e30
