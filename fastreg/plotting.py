@@ -292,7 +292,8 @@ def plot_stability(selector: Any, ax: Any = None, *,
     drawn against alpha, on a log scale that decreases from left to right as in Meinshausen
     and Buehlmann (2010): the stable features in colour, the others in thin grey. The
     threshold is a horizontal dashed line, the end of the region (``alpha_min_``) a vertical
-    dotted line: a feature is stable when its path reaches the threshold left of it.
+    dotted line, the region (from ``alpha_max`` down to it) shaded: a feature is stable when
+    its path reaches the threshold in the region.
 
     Parameters
     ----------
@@ -367,11 +368,14 @@ def plot_stability(selector: Any, ax: Any = None, *,
     if np.isfinite(selector.alpha_min_):
         ax.axvline(selector.alpha_min_, color="k", linestyle=":", linewidth=1.2,
                    label=f"alpha_min {selector.alpha_min_:.3g}")
+        ax.axvspan(selector.alpha_min_, alphas.max(), color="C0", alpha=0.07, linewidth=0,
+                   label="region")
     _log_alpha_axis(ax, alphas, "alpha")
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("selection probability")
     hidden = stable.size - min(stable.size, n_labels)
-    ax.legend(loc="best", fontsize="small",
+    # Outside the axes: stable paths climb to 1 on the left, the others fill the right.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
               title=f"stable features (+{hidden} more)" if hidden else "stable features")
     subtitle = (f"{stable.size} stable of {n_features} features, "
                 f"{int(ever.sum())} others ever selected; PFER <= {selector.pfer_:.3g}")

@@ -684,7 +684,7 @@ def test_bad_fit_and_path_options(capsys, argv, option):
 def test_every_option_is_explained_in_the_help(capsys):
     parser = cli._build_parser()
     (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert set(commands.choices) == {"demo", "fit", "path"}
+    assert set(commands.choices) == {"demo", "fit", "path", "select"}
     assert main(["--help"]) == 0
     top = capsys.readouterr().out
     for name in commands.choices:
