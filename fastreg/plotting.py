@@ -359,7 +359,8 @@ def plot_stability(selector: Any, ax: Any = None, *,
     ever[stable] = False
     for j in np.flatnonzero(ever):
         ax.plot(alphas, probabilities[j], color=_OTHER_COLOUR, linewidth=0.7)
-    for rank, (colour, j) in enumerate(zip(_palette(stable.size), stable, strict=True)):
+    palette = _palette(stable.size, chromatic=True)
+    for rank, (colour, j) in enumerate(zip(palette, stable, strict=True)):
         ax.plot(alphas, probabilities[j], color=colour, linewidth=1.8,
                 label=names[j] if rank < n_labels else None)
     threshold = float(selector.threshold)
@@ -385,10 +386,12 @@ def plot_stability(selector: Any, ax: Any = None, *,
     return ax
 
 
-def _palette(n: int) -> list[Any]:
+def _palette(n: int, *, chromatic: bool = False) -> list[Any]:
+    """``n`` colours of tab10, cycled; ``chromatic`` leaves out its grey (where grey lines
+    mean the features that are not highlighted)."""
     from matplotlib import colormaps
 
-    colours = colormaps["tab10"].colors
+    colours = [c for c in colormaps["tab10"].colors if not (chromatic and len(set(c)) == 1)]
     return [colours[k % len(colours)] for k in range(n)]
 
 
