@@ -542,11 +542,13 @@ def _add_select_parser(commands) -> None:
         help="write every feature's stability score to FILE, highest first (ties in "
         "column order): .csv with the columns feature, feature_index (the column, from 0), "
         "stability_score, stable (1 or 0) and, with --model relaxed, coefficient (0 for "
-        "the features left out of the refit); or .json with the summary (data, task, "
-        "model, l1_ratio, n_subsamples, seed, alpha_max, alpha_min, n_region_alphas, "
-        "threshold, pfer (the bound asked for, null for none), q, pfer_bound, n_stable, "
-        "and with --model relaxed intercept) and a list 'features' of objects with the "
-        "same fields as the CSV columns (stable true or false)",
+        "the features left out of the refit); or .json with the summary (data, "
+        "n_samples, n_features, task, model, l1_ratio, fit_intercept, for a class label "
+        "classes and positive_class, n_subsamples, seed, alpha_max, alpha_min (null for "
+        "an empty region), n_region_alphas, threshold, pfer (the bound asked for, null for "
+        "none), q, pfer_bound (the bound reached), n_stable, and with --model relaxed "
+        "intercept) and a list 'features' of objects with the fields of the CSV columns "
+        "(feature as name, stable true or false)",
     )
     select.add_argument(
         "--plot",

@@ -481,7 +481,8 @@ def test_demo_plot(capsys, tmp_path):
     assert f"Wrote the three coefficient paths to {png}" in out
 
 
-@pytest.mark.parametrize("command", [["fit", "FILE", "--cv", "2"], ["path", "FILE"], SMALL])
+@pytest.mark.parametrize("command", [["fit", "FILE", "--cv", "2"], ["path", "FILE"],
+                                     ["select", "FILE"], SMALL])
 def test_plot_without_matplotlib_fails_before_any_work(capsys, files, tmp_path, monkeypatch,
                                                        command):
     for name in list(sys.modules):
@@ -1428,3 +1429,25 @@ def test_select_errors_are_one_line_with_status_2(capsys, tmp_path, make_argv, e
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and "error" in err and "Traceback" not in err, err
     assert expected.replace("{d}", str(tmp_path)) in err
+
+
+def test_ctrl_c_between_subsamples_stops_with_one_line(capsys, correlated_files, monkeypatch):
+    import fastreg.selection
+
+    done = []
+    real = fastreg.selection._subsample_selection
+
+    def interrupted(*args, **kwargs):
+        if len(done) == 3:  # Ctrl-C after three subsamples
+            raise KeyboardInterrupt
+        done.append(real(*args, **kwargs))
+        return done[-1]
+
+    monkeypatch.setattr(fastreg.selection, "_subsample_selection", interrupted)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["select", correlated_files["svm"], *SEL_FAST]) == 130
+    assert capsys.readouterr().out == ""
+    drawn = terminal.getvalue()
+    assert "subsamples [" in drawn and drawn.endswith("\rfastreg: interrupted\n")
+    assert len(done) == 3
