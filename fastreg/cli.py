@@ -51,6 +51,7 @@ from .cv import _choose, _fold_path, _test_mse, _walk_to
 from .datasets import make_correlated_classification, make_correlated_regression
 from .path import alpha_grid, iter_enet_path, iter_logistic_path, walk_path
 from .plotting import MissingMatplotlibError, require_matplotlib
+from .selection import StabilitySelection
 
 __all__ = ["main"]
 
@@ -1552,6 +1553,18 @@ def _json_value(value):
     return str(value)
 
 
+def _data_fields(data: Dataset, spec: _Spec) -> dict:
+    """The first fields of a JSON output: the data file, its shape and the task."""
+    return {"data": data.path, "n_samples": data.n_samples, "n_features": data.n_features,
+            "task": spec.task}
+
+
+def _class_fields(target: _Target) -> dict:
+    """The classes of a class label in a JSON output, the positive one last."""
+    return {"classes": [_json_value(c) for c in target.classes],
+            "positive_class": _json_value(target.classes[1])}
+
+
 def _write_selected(out: str, data: Dataset, target: _Target, spec: _Spec, alpha: float,
                     chosen_by: str, fit: _Fit, metrics: _Metrics) -> int:
     """Write the selected features, largest |coefficient| first; return how many."""
@@ -1561,10 +1574,7 @@ def _write_selected(out: str, data: Dataset, target: _Target, spec: _Spec, alpha
     with _output_file(out) as file:
         if out.lower().endswith(".json"):
             document = {
-                "data": data.path,
-                "n_samples": data.n_samples,
-                "n_features": data.n_features,
-                "task": spec.task,
+                **_data_fields(data, spec),
                 "task_chosen_by": "--task" if target.how == "given" else "detected",
                 "penalty": spec.penalty,
                 "l1_ratio": spec.l1_ratio,
@@ -1575,8 +1585,7 @@ def _write_selected(out: str, data: Dataset, target: _Target, spec: _Spec, alpha
             }
             if spec.classification:
                 document["C"] = _inverse_c(alpha, data.n_samples)
-                document["classes"] = [_json_value(c) for c in target.classes]
-                document["positive_class"] = _json_value(target.classes[1])
+                document.update(_class_fields(target))
             document.update({
                 "intercept": fit.intercept,
                 "dual_gap": fit.dual_gap,
@@ -1700,8 +1709,6 @@ def _least_squares(X, y: np.ndarray, columns: np.ndarray, fit_intercept: bool) -
 
 
 def _run_select(args: argparse.Namespace) -> int:
-    from .selection import StabilitySelection
-
     start = time.perf_counter()
     data = load_data(args.data, format=args.format, target=args.target, text_labels=True)
     load_s = time.perf_counter() - start
@@ -1819,18 +1826,10 @@ def _write_stability(args, data: Dataset, target: _Target, spec: _Spec, model: s
                 writer.writerow([name, int(j), repr(float(scores[j])), int(support[j]),
                                  *([repr(float(coef[j]))] if coef is not None else [])])
             return
-        document = {
-            "data": data.path,
-            "n_samples": data.n_samples,
-            "n_features": data.n_features,
-            "task": spec.task,
-            "model": model,
-            "l1_ratio": spec.l1_ratio,
-            "fit_intercept": spec.fit_intercept,
-        }
+        document = {**_data_fields(data, spec), "model": model, "l1_ratio": spec.l1_ratio,
+                    "fit_intercept": spec.fit_intercept}
         if spec.classification:
-            document["classes"] = [_json_value(c) for c in target.classes]
-            document["positive_class"] = _json_value(target.classes[1])
+            document.update(_class_fields(target))
         alpha_min = selector.alpha_min_
         document.update({
             "n_subsamples": selector.n_subsamples_,
