@@ -41,6 +41,7 @@ _EXPORTS = {
     "lasso_path": ".path",
     "plot_cv": ".plotting",
     "plot_path": ".plotting",
+    "plot_stability": ".plotting",
     "warmup": "._warmup",
 }
 
@@ -69,6 +70,7 @@ __all__ = [
     "logistic_path",
     "plot_cv",
     "plot_path",
+    "plot_stability",
     "solve",
     "warmup",
 ]
@@ -86,7 +88,7 @@ if TYPE_CHECKING:
         lasso_path,
         logistic_path,
     )
-    from .plotting import plot_cv, plot_path
+    from .plotting import plot_cv, plot_path, plot_stability
     from .selection import LassoIC, LogisticRegressionIC, StabilitySelection
 
 

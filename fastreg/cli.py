@@ -1,4 +1,4 @@
-"""The ``fastreg`` command line: ``demo``, ``fit`` and ``path``.
+"""The ``fastreg`` command line: ``demo``, ``fit``, ``path`` and ``select``.
 
 ``fastreg demo`` fits the Lasso, the Elastic Net and Ridge to one synthetic problem with
 correlated groups of informative features and prints what each model selects, then L1 and
@@ -6,15 +6,18 @@ Elastic Net logistic regression to a class label drawn from the same features; `
 draws the three regression coefficient paths. ``fastreg fit DATA`` fits one model to a data
 file (svmlight/libsvm, CSV with a header, or ``.npz``), its alpha given or chosen by K-fold
 cross-validation, and prints the features it selects; ``fastreg path DATA`` computes the whole
-regularization path as a CSV table and a plot. A target of exactly two values (0/1, -1/+1 or
-two words) is a class label, fitted by penalized logistic regression; any other numeric
-target by least squares (``--task`` overrides the choice).
+regularization path as a CSV table and a plot; ``fastreg select DATA`` runs stability
+selection (:class:`fastreg.StabilitySelection`) and lists the stable features, with the
+bound on the expected number of false positives, their scores as CSV or JSON and the
+stability paths as a plot. A target of exactly two values (0/1, -1/+1 or two words) is a
+class label, fitted by penalized logistic regression; any other numeric target by least
+squares (``--task``, or ``select``'s ``--model``, overrides the choice).
 
-A progress bar over the path and the cross-validation folds is drawn on stderr when stderr is
-a terminal (never with ``--quiet``). Errors a person can act on (a missing file, an unknown
-format, a missing target column, a value that is not a number, NaN) are one line on stderr,
-``fastreg: error: ...``, with exit status 2 and no traceback; Ctrl-C stops with one line and
-exit status 130.
+A progress bar over the path, the cross-validation folds or the subsamples is drawn on
+stderr when stderr is a terminal (never with ``--quiet``). Errors a person can act on (a
+missing file, an unknown format, a missing target column, a value that is not a number, NaN)
+are one line on stderr, ``fastreg: error: ...``, with exit status 2 and no traceback; Ctrl-C
+stops with one line and exit status 130.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ import textwrap
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 import numpy as np
 import scipy.sparse as sp
@@ -47,6 +51,7 @@ from .cv import _choose, _fold_path, _test_mse, _walk_to
 from .datasets import make_correlated_classification, make_correlated_regression
 from .path import alpha_grid, iter_enet_path, iter_logistic_path, walk_path
 from .plotting import MissingMatplotlibError, require_matplotlib
+from .selection import StabilitySelection
 
 __all__ = ["main"]
 
@@ -87,6 +92,14 @@ _L2_GRID_RATIO = 1e-3
 # The scores of LogisticRegressionCV that ``fit`` reports for classification; alpha is
 # chosen by the first (the mean log-likelihood, LogisticRegressionCV's default).
 _SCORINGS = ("neg_log_loss", "accuracy", "roc_auc")
+# ``select``: StabilitySelection's grid (its path needs to reach only the region's end) and
+# its defaults for the threshold, the bound on false positives and the pairs of halves.
+_SELECT_MODELS = ("auto", "lasso", "elasticnet", "logistic", "relaxed")
+_SELECT_N_ALPHAS = 50
+_SELECT_EPS = 1e-2
+_SELECT_THRESHOLD = 0.6
+_SELECT_PFER = 1.0
+_SELECT_PAIRS = 50
 
 _NPZ_HELP = """\
 data files:
@@ -160,7 +173,9 @@ def _build_parser() -> argparse.ArgumentParser:
             "Fast Lasso, Elastic Net and Ridge regression, and L1 / Elastic Net logistic "
             "regression for a two-class target. 'fastreg demo' shows what L1, L2 and Elastic "
             "Net do to correlated features; 'fastreg fit DATA' tells which features of a data "
-            "file matter; 'fastreg path DATA' writes the whole regularization path. "
+            "file matter; 'fastreg path DATA' writes the whole regularization path; "
+            "'fastreg select DATA' keeps the features that are selected on most random "
+            "halves of the data (stability selection). "
             "'fastreg COMMAND --help' explains each command's options."
         ),
     )
@@ -169,6 +184,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_demo_parser(commands)
     _add_fit_parser(commands)
     _add_path_parser(commands)
+    _add_select_parser(commands)
     return parser
 
 
@@ -269,16 +285,29 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "selects none; elasticnet: L1 + L2 (--l1-ratio), which keeps correlated features "
         "together (default: %(default)s)",
     )
+    _add_l1_ratio_argument(parser, "--penalty elasticnet only", " (default: 0.5)")
+    parser.add_argument(
+        "--positive", action="store_true", help="constrain every coefficient to be >= 0"
+    )
+    _add_solver_arguments(
+        parser, n_alphas=_FIT_N_ALPHAS, eps=_FIT_EPS,
+        eps_note="; the l2 regression path spans 1e2 to 1e-4 times the mean eigenvalue of "
+        "X^T X, the l2 logistic path starts at the alpha_max of l1_ratio 1e-3 (glmnet's rule)")
+
+
+def _add_l1_ratio_argument(parser: argparse.ArgumentParser, scope: str, default: str) -> None:
     parser.add_argument(
         "--l1-ratio",
         type=_float_in(0.0, 1.0, closed_high=True),
         metavar="R",
-        help="--penalty elasticnet only: the share of L1 in the penalty, in (0, 1]; 1 is "
-        "the Lasso (default: 0.5)",
+        help=f"{scope}: the share of L1 in the penalty, in (0, 1]; 1 is the Lasso{default}",
     )
-    parser.add_argument(
-        "--positive", action="store_true", help="constrain every coefficient to be >= 0"
-    )
+
+
+def _add_solver_arguments(parser: argparse.ArgumentParser, *, n_alphas: int, eps: float,
+                          eps_scope: str = "l1 and elasticnet: the path",
+                          eps_note: str = "") -> None:
+    """The intercept, the alpha grid, the solver's tolerance and epochs, and --quiet."""
     parser.add_argument(
         "--no-intercept",
         dest="fit_intercept",
@@ -289,18 +318,16 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--n-alphas",
         type=_int_at_least(2),
-        default=_FIT_N_ALPHAS,
+        default=n_alphas,
         metavar="N",
         help="alphas on the path, geometrically spaced (default: %(default)s)",
     )
     parser.add_argument(
         "--eps",
         type=_float_in(0.0, 1.0),
-        default=_FIT_EPS,
-        help="l1 and elasticnet: the path runs from alpha_max (the smallest alpha at which "
-        "every coefficient is 0) down to eps * alpha_max (default: %(default)s); the l2 "
-        "regression path spans 1e2 to 1e-4 times the mean eigenvalue of X^T X, the l2 "
-        "logistic path starts at the alpha_max of l1_ratio 1e-3 (glmnet's rule)",
+        default=eps,
+        help=f"{eps_scope} runs from alpha_max (the smallest alpha at which every "
+        f"coefficient is 0) down to eps * alpha_max (default: %(default)s){eps_note}",
     )
     parser.add_argument(
         "--tol",
@@ -433,6 +460,107 @@ def _add_path_parser(commands) -> None:
     path.set_defaults(run=_run_path)
 
 
+def _pfer(text: str) -> float | None:
+    if text.lower() == "none":
+        return None
+    return _float_in(0.0, np.inf)(text)
+
+
+def _add_select_parser(commands) -> None:
+    select = commands.add_parser(
+        "select",
+        help="stability selection: the features that most random halves of the data select",
+        description=(
+            "Stability selection (Meinshausen and Buehlmann 2010) with complementary pairs "
+            "(Shah and Samworth 2013): the path of the Lasso, the Elastic Net or L1 logistic "
+            "regression is fitted on both halves of --n-resampling random splits of the "
+            "samples, and a feature's selection probability at an alpha is the fraction of "
+            "those subsamples whose fit keeps it. Its stability score is its largest "
+            "probability over the region, the alphas from alpha_max down to alpha_min, the "
+            "longest stretch of the grid whose bound on the expected number of false "
+            "positives, q^2 / ((2 threshold - 1) n_features) with q the mean number of "
+            "features a subsample selects in the region, is at most --pfer. The features "
+            "whose score reaches --threshold are stable. Prints a summary (the subsamples, "
+            "the grid, the region, q, the threshold and the bound), then the stable "
+            "features by score."
+        ),
+        epilog=_NPZ_HELP,
+        formatter_class=_Formatter,
+    )
+    _add_data_arguments(select)
+    select.add_argument(
+        "--model",
+        choices=_SELECT_MODELS,
+        default="auto",
+        help="lasso: the Lasso of a numeric target; elasticnet: L1 + L2 (--l1-ratio), which "
+        "lets correlated features be selected together; logistic: penalized logistic "
+        "regression of a target of exactly two values (0/1, -1/+1 or two words, the larger "
+        "or later the positive class, as for 'fastreg fit'); relaxed: the Lasso's "
+        "selection (relaxing the Lasso does not change its support), then the "
+        "least-squares fit without penalty on the stable features, whose coefficients and "
+        "intercept are reported; auto: logistic when the target takes exactly two values, "
+        "lasso otherwise (default: %(default)s)",
+    )
+    _add_l1_ratio_argument(select, "--model elasticnet and logistic",
+                           " (default: 0.5 for elasticnet, 1 for logistic)")
+    select.add_argument(
+        "--threshold",
+        type=_float_in(0.5, 1.0, closed_high=True),
+        default=_SELECT_THRESHOLD,
+        help="the stability score, in (0.5, 1], from which a feature is stable "
+        "(default: %(default)s)",
+    )
+    select.add_argument(
+        "--pfer",
+        type=_pfer,
+        default=_SELECT_PFER,
+        help="the bound, > 0, on the expected number of false positives that sets the "
+        "region; 'none': the region is the whole grid, and the summary reports its bound "
+        "(default: %(default)s)",
+    )
+    select.add_argument(
+        "--n-resampling",
+        type=_int_at_least(1),
+        default=_SELECT_PAIRS,
+        metavar="N",
+        help="random splits of the samples into two halves: 2N subsamples "
+        "(default: %(default)s)",
+    )
+    select.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the random splits (default: %(default)s)",
+    )
+    _add_solver_arguments(select, n_alphas=_SELECT_N_ALPHAS, eps=_SELECT_EPS,
+                          eps_scope="the grid of every subsample's path",
+                          eps_note="; only the alphas of the region matter")
+    select.add_argument(
+        "--out",
+        "--output",
+        dest="out",
+        metavar="FILE",
+        help="write every feature's stability score to FILE, highest first (ties in "
+        "column order): .csv with the columns feature, feature_index (the column, from 0), "
+        "stability_score, stable (1 or 0) and, with --model relaxed, coefficient (0 for "
+        "the features left out of the refit); or .json with the summary (data, "
+        "n_samples, n_features, task, model, l1_ratio, fit_intercept, for a class label "
+        "classes and positive_class, n_subsamples, seed, alpha_max, alpha_min (null for "
+        "an empty region), n_region_alphas, threshold, pfer (the bound asked for, null for "
+        "none), q, pfer_bound (the bound reached), n_stable, and with --model relaxed "
+        "intercept) and a list 'features' of objects with the fields of the CSV columns "
+        "(feature as name, stable true or false)",
+    )
+    select.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the stability paths, each feature's selection probability against "
+        "alpha, the stable features in colour, to FILE (.png, .svg or .pdf; needs "
+        "matplotlib: pip install 'fastreg[plot]')",
+    )
+    select.set_defaults(run=_run_select)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``fastreg`` command line and return its exit status.
 
@@ -493,7 +621,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """Check --out and --plot before any work, so that no fit is lost to a typo."""
     out = getattr(args, "out", None)
     if out is not None:
-        allowed = (".csv", ".json") if args.command == "fit" else (".csv",)
+        allowed = (".csv", ".json") if args.command in ("fit", "select") else (".csv",)
         if os.path.splitext(out)[1].lower() not in allowed:
             raise _CommandError(f"--out {out}: the file name must end in "
                                 f"{' or '.join(allowed)}")
@@ -509,6 +637,21 @@ def _check_outputs(args: argparse.Namespace) -> None:
                                 f".pdf or another format matplotlib writes "
                                 f"({', '.join(sorted(supported))})")
         _check_directory(args.plot, "--plot")
+
+
+@contextmanager
+def _output_file(out: str) -> Iterator[TextIO]:
+    """``out`` opened for writing text; a failure to write is a one-line error."""
+    try:
+        with open(out, "w", newline="", encoding="utf-8") as file:
+            yield file
+    except OSError as error:
+        raise _CommandError(f"--out {out}: cannot write ({error.strerror})") from None
+
+
+def _write_json(file: TextIO, document: dict) -> None:
+    json.dump(document, file, indent=2)
+    file.write("\n")
 
 
 def _check_directory(path: str, option: str) -> None:
@@ -537,12 +680,13 @@ class _Target:
     classes: np.ndarray | None
     how: str
     n_values: int
+    option: str = "--task"  # what chose the task or can override it: select's --model
 
     def describe(self) -> str:
         """The ``Task:`` line of a summary."""
-        why = ("--task" if self.how == "given"
+        why = (self.option if self.how == "given"
                else f"detected: {self.n_values} distinct target "
-                    f"value{'' if self.n_values == 1 else 's'}; --task overrides")
+                    f"value{'' if self.n_values == 1 else 's'}; {self.option} overrides")
         if self.task == "regression":
             return f"regression ({why})"
         negative, positive = (_label(value) for value in self.classes)
@@ -563,22 +707,28 @@ def _shown(values: np.ndarray, limit: int = 5) -> str:
     return text + (", ..." if values.size > limit else "")
 
 
-def _target(data: Dataset, task: str) -> _Target:
+def _target(data: Dataset, task: str, *, option: str = "--task",
+            choice: str | None = None) -> _Target:
     """The task ``task`` ("auto", "regression" or "classification") of the data's target.
 
     "auto" is classification exactly when the target takes two values; words (from a CSV
-    column or an .npz y of strings) can only be class labels.
+    column or an .npz y of strings) can only be class labels. ``option`` and ``choice``
+    (by default ``task``) name what asked for the task in a message, "--task regression" or
+    "--model lasso".
     """
     y = data.y
     values = np.unique(y)
     words = y.dtype.kind in "US"
     how = "detected" if task == "auto" else "given"
+    asked = f"{option} {task if choice is None else choice}"
+    # The Task line names --task alone, as it always has, and select's --model with its model.
+    shown_option = option if choice is None else asked
     if task == "regression" and words:
-        raise _CommandError(f"--task regression needs a numeric target; {data.path} has "
+        raise _CommandError(f"{asked} needs a numeric target; {data.path} has "
                             f"labels that are words ({_shown(values)})")
     if task == "classification" or (task == "auto" and (values.size == 2 or words)):
         if values.size != 2:
-            asked = "--task classification" if task == "classification" else "a target of words"
+            asked = asked if task == "classification" else "a target of words"
             where = {"npz": "its array 'y'", "csv": "its target column",
                      "svmlight": "its labels"}.get(data.format, "its target")
             raise _CommandError(
@@ -586,8 +736,8 @@ def _target(data: Dataset, task: str) -> _Target:
                 f"{data.path} has {values.size} distinct value"
                 f"{'' if values.size == 1 else 's'} in {where} ({_shown(values)})")
         classes, labels = check_binary_labels(y, y.shape[0])
-        return _Target("classification", labels, classes, how, 2)
-    return _Target("regression", y, None, how, int(values.size))
+        return _Target("classification", labels, classes, how, 2, shown_option)
+    return _Target("regression", y, None, how, int(values.size), shown_option)
 
 
 def _check_classes_for_folds(target: _Target, n_folds: int, data: Dataset) -> None:
@@ -1379,11 +1529,16 @@ def _print_fit_summary(args, data: Dataset, target: _Target, spec: _Spec, alpha:
     if shown.size:
         print()
         print(f"Top {shown.size} of {order.size} selected features by |coefficient|:")
-        names = data.names(shown)
-        width = max(7, *(len(name) for name in names))
-        print(f"{'rank':>5}  {'feature':<{width}}  {'coefficient':>12}")
-        for rank, (name, j) in enumerate(zip(names, shown, strict=True), start=1):
-            print(f"{rank:>5}  {name:<{width}}  {fit.coef[j]:>12.6g}")
+        _print_ranked(data.names(shown), {"coefficient": fit.coef[shown]})
+
+
+def _print_ranked(names: Sequence[str], columns: dict[str, np.ndarray]) -> None:
+    """A table of features, one line each: rank, name, then the value of each column."""
+    width = max(7, *(len(name) for name in names))
+    print(f"{'rank':>5}  {'feature':<{width}}" + "".join(f"  {head:>12}" for head in columns))
+    for k, name in enumerate(names):
+        cells = "".join(f"  {values[k]:>12.6g}" for values in columns.values())
+        print(f"{k + 1:>5}  {name:<{width}}{cells}")
 
 
 def _inverse_c(alpha: float, n_samples: int) -> float:
@@ -1398,52 +1553,56 @@ def _json_value(value):
     return str(value)
 
 
+def _data_fields(data: Dataset, spec: _Spec) -> dict:
+    """The first fields of a JSON output: the data file, its shape and the task."""
+    return {"data": data.path, "n_samples": data.n_samples, "n_features": data.n_features,
+            "task": spec.task}
+
+
+def _class_fields(target: _Target) -> dict:
+    """The classes of a class label in a JSON output, the positive one last."""
+    return {"classes": [_json_value(c) for c in target.classes],
+            "positive_class": _json_value(target.classes[1])}
+
+
 def _write_selected(out: str, data: Dataset, target: _Target, spec: _Spec, alpha: float,
                     chosen_by: str, fit: _Fit, metrics: _Metrics) -> int:
     """Write the selected features, largest |coefficient| first; return how many."""
     order = _selected_order(fit.coef)
     names = data.names(order)
     values = [float(fit.coef[j]) for j in order]
-    try:
-        with open(out, "w", newline="", encoding="utf-8") as file:
-            if out.lower().endswith(".json"):
-                document = {
-                    "data": data.path,
-                    "n_samples": data.n_samples,
-                    "n_features": data.n_features,
-                    "task": spec.task,
-                    "task_chosen_by": "--task" if target.how == "given" else "detected",
-                    "penalty": spec.penalty,
-                    "l1_ratio": spec.l1_ratio,
-                    "positive": spec.positive,
-                    "fit_intercept": spec.fit_intercept,
-                    "alpha": alpha,
-                    "alpha_chosen_by": chosen_by,
-                }
-                if spec.classification:
-                    document["C"] = _inverse_c(alpha, data.n_samples)
-                    document["classes"] = [_json_value(c) for c in target.classes]
-                    document["positive_class"] = _json_value(target.classes[1])
-                document.update({
-                    "intercept": fit.intercept,
-                    "dual_gap": fit.dual_gap,
-                    "gap_tolerance": fit.gap_tol,
-                    "converged": fit.converged,
-                    "metrics": {"evaluated_on": metrics.on, **metrics.values},
-                    "n_selected": len(values),
-                    "features": [
-                        {"name": name, "feature_index": int(j), "coefficient": value}
-                        for name, j, value in zip(names, order, values, strict=True)
-                    ],
-                })
-                json.dump(document, file, indent=2)
-                file.write("\n")
-            else:
-                writer = csv.writer(file, lineterminator="\n")
-                writer.writerow(["feature", "coefficient"])
-                writer.writerows(zip(names, values, strict=True))
-    except OSError as error:
-        raise _CommandError(f"--out {out}: cannot write ({error.strerror})") from None
+    with _output_file(out) as file:
+        if out.lower().endswith(".json"):
+            document = {
+                **_data_fields(data, spec),
+                "task_chosen_by": "--task" if target.how == "given" else "detected",
+                "penalty": spec.penalty,
+                "l1_ratio": spec.l1_ratio,
+                "positive": spec.positive,
+                "fit_intercept": spec.fit_intercept,
+                "alpha": alpha,
+                "alpha_chosen_by": chosen_by,
+            }
+            if spec.classification:
+                document["C"] = _inverse_c(alpha, data.n_samples)
+                document.update(_class_fields(target))
+            document.update({
+                "intercept": fit.intercept,
+                "dual_gap": fit.dual_gap,
+                "gap_tolerance": fit.gap_tol,
+                "converged": fit.converged,
+                "metrics": {"evaluated_on": metrics.on, **metrics.values},
+                "n_selected": len(values),
+                "features": [
+                    {"name": name, "feature_index": int(j), "coefficient": value}
+                    for name, j, value in zip(names, order, values, strict=True)
+                ],
+            })
+            _write_json(file, document)
+        else:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(["feature", "coefficient"])
+            writer.writerows(zip(names, values, strict=True))
     return len(values)
 
 
@@ -1467,11 +1626,8 @@ def _run_path(args: argparse.Namespace) -> int:
     if args.out is None:
         _write_path_table(sys.stdout, path, data)
     else:
-        try:
-            with open(args.out, "w", newline="", encoding="utf-8") as file:
-                _write_path_table(file, path, data)
-        except OSError as error:
-            raise _CommandError(f"--out {args.out}: cannot write ({error.strerror})") from None
+        with _output_file(args.out) as file:
+            _write_path_table(file, path, data)
         print(f"Data:  {data.describe()}", file=report)
         print(f"Task:  {target.describe()}", file=report)
         print(f"Model: {spec.describe()}", file=report)
@@ -1502,6 +1658,202 @@ def _write_path_table(file, path: _Path, data: Dataset) -> None:
         writer.writerow([repr(float(alpha)), int(path.n_nonzero[k]),
                          repr(float(path.intercepts[k])), *gap,
                          *(repr(float(v)) for v in path.coefs[:, k])])
+
+
+# --- fastreg select ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Refit:
+    """The least-squares fit on the stable features of ``select --model relaxed``."""
+
+    coef: np.ndarray  # one per stable feature, in column order
+    intercept: float
+    rank: int  # of the stable columns (centered with an intercept)
+
+
+def _select_model(args: argparse.Namespace, data: Dataset) -> tuple[str, _Target, _Spec]:
+    """The model ``--model`` names for this target (auto resolved), the target, the spec."""
+    if args.model == "auto":
+        target = _target(data, "auto", option="--model")
+        model = "logistic" if target.task == "classification" else "lasso"
+    else:
+        task = "classification" if args.model == "logistic" else "regression"
+        target = _target(data, task, option="--model", choice=args.model)
+        model = args.model
+    if args.l1_ratio is not None and model not in ("elasticnet", "logistic"):
+        raise _CommandError(f"--l1-ratio applies to --model elasticnet and logistic, not "
+                            f"--model {model}")
+    if model == "elasticnet":
+        penalty, l1_ratio = "elasticnet", 0.5 if args.l1_ratio is None else args.l1_ratio
+    elif model == "logistic" and args.l1_ratio is not None and args.l1_ratio < 1:
+        penalty, l1_ratio = "elasticnet", args.l1_ratio
+    else:
+        penalty, l1_ratio = "l1", 1.0
+    spec = _Spec(penalty, l1_ratio, args.fit_intercept, False, args.tol, args.max_iter,
+                 target.task)
+    return model, target, spec
+
+
+def _least_squares(X, y: np.ndarray, columns: np.ndarray, fit_intercept: bool) -> _Refit:
+    """Least squares without penalty on the columns ``columns`` of X alone (the relaxed
+    Lasso at phi = 0): the minimum-norm solution when they are collinear."""
+    A = X[:, columns]
+    A = A.toarray() if sp.issparse(A) else np.asarray(A, dtype=np.float64)
+    if fit_intercept:
+        means, y_mean = A.mean(axis=0), float(y.mean())
+        coef, _, rank, _ = np.linalg.lstsq(A - means, y - y_mean, rcond=None)
+        return _Refit(coef, y_mean - float(means @ coef), int(rank))
+    coef, _, rank, _ = np.linalg.lstsq(A, y, rcond=None)
+    return _Refit(coef, 0.0, int(rank))
+
+
+def _run_select(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    data = load_data(args.data, format=args.format, target=args.target, text_labels=True)
+    load_s = time.perf_counter() - start
+    model, target, spec = _select_model(args, data)
+    selector = StabilitySelection(
+        spec.l1_ratio, loss="logistic" if spec.classification else "squared",
+        alphas=args.n_alphas, eps=args.eps, threshold=args.threshold, pfer=args.pfer,
+        n_resampling=args.n_resampling, fit_intercept=spec.fit_intercept, tol=spec.tol,
+        max_iter=spec.max_iter, random_state=args.seed)
+    start = time.perf_counter()
+    with _ConvergenceCount() as unconverged:
+        with Progress(2 * args.n_resampling, "subsamples", enabled=not args.quiet) as bar:
+            try:
+                selector._fit(data.X, target.y, on_subsample=bar.advance)
+            except ValueError as error:  # too few samples to halve, values that overflow
+                raise _CommandError(str(error)) from None
+    stable = _stable_order(selector)
+    refit = (_least_squares(data.X, target.y, np.flatnonzero(selector.support_),
+                            spec.fit_intercept) if model == "relaxed" else None)
+    fit_s = time.perf_counter() - start
+
+    _print_select_summary(args, data, target, spec, selector, stable, refit, load_s, fit_s)
+    if unconverged.count:
+        print(f"(Some fits on the subsamples stopped at --max-iter {args.max_iter} before "
+              f"reaching --tol; raise --max-iter, or --tol, for certified solutions.)")
+    if args.out is not None:
+        _write_stability(args, data, target, spec, model, selector, refit)
+        print(f"Wrote the stability scores of {data.n_features} features to {args.out}")
+    if args.plot is not None:
+        from .plotting import plot_stability
+
+        title = f"Stability selection, {spec.name}: {os.path.basename(data.path)}"
+        plot_stability(selector, feature_names=data.names(range(data.n_features)),
+                       title=title, out=args.plot)
+        print(f"Wrote the stability paths to {args.plot}")
+    return 0
+
+
+def _stable_order(selector) -> np.ndarray:
+    """The stable features, highest stability score first (ties in column order)."""
+    stable = np.flatnonzero(selector.support_)
+    return stable[np.argsort(-selector.stability_scores_[stable], kind="stable")]
+
+
+def _refit_coefficients(refit: _Refit, selector) -> np.ndarray:
+    """The relaxed fit's coefficient of every feature: 0 for those left out of it."""
+    coef = np.zeros(selector.support_.size)
+    coef[selector.support_] = refit.coef
+    return coef
+
+
+def _print_select_summary(args, data: Dataset, target: _Target, spec: _Spec, selector,
+                          stable: np.ndarray, refit: _Refit | None, load_s: float,
+                          fit_s: float) -> None:
+    alphas, k = selector.alphas_, selector.n_region_alphas_
+    print(f"Data:       {data.describe()}")
+    print(f"Task:       {target.describe()}")
+    relaxed = "; the stable features refit by least squares" if refit is not None else ""
+    print(f"Model:      {spec.describe()}{relaxed}")
+    print(f"Subsamples: {selector.n_subsamples_}, both halves ({data.n_samples // 2} samples "
+          f"each) of {args.n_resampling} random splits (complementary pairs), seed "
+          f"{args.seed}")
+    print(f"Alphas:     {alphas.size} from alpha_max {alphas[0]:.4g} down to "
+          f"{alphas[-1]:.4g} (--eps {args.eps:g})")
+    if k == 0:
+        print(f"Region:     empty: the bound exceeds --pfer {args.pfer:g} from alpha_max on; "
+              f"raise --pfer or --threshold")
+    else:
+        if args.pfer is None:
+            why = "the whole grid (--pfer none)"
+        else:
+            why = f"the largest whose bound is <= --pfer {args.pfer:g}"
+            if k == alphas.size:
+                why += "; the end of the grid: a smaller --eps may extend it"
+        print(f"Region:     alpha_max {alphas[0]:.4g} down to alpha_min "
+              f"{selector.alpha_min_:.4g} ({k} of {alphas.size} alphas), {why}")
+    print(f"q:          {selector.q_:.4g} features selected in the region per subsample, on "
+          f"average")
+    print(f"Threshold:  {args.threshold:g}")
+    print(f"PFER:       E[false positives] <= {selector.pfer_:.4g} = q^2 / ((2 threshold - 1) "
+          f"n_features)")
+    print(f"Stable:     {stable.size} of {data.n_features} features (stability score >= "
+          f"{args.threshold:g})")
+    if refit is not None:
+        collinear = (f"; the stable columns have rank {refit.rank}: the minimum-norm "
+                     f"solution" if refit.rank < stable.size else "")
+        intercept = f"intercept {refit.intercept:.6g}" if spec.fit_intercept else "no intercept"
+        print(f"Refit:      least squares on the {stable.size} stable features, "
+              f"{intercept}{collinear}")
+    print(f"Time:       {fit_s:.3g} s for {selector.n_subsamples_} paths, {load_s:.3g} s to "
+          f"load")
+    if stable.size:
+        print()
+        print("Stable features by stability score (the largest selection probability in "
+              "the region):")
+        columns = {"score": selector.stability_scores_[stable]}
+        if refit is not None:
+            columns["coefficient"] = _refit_coefficients(refit, selector)[stable]
+        _print_ranked(data.names(stable), columns)
+
+
+def _write_stability(args, data: Dataset, target: _Target, spec: _Spec, model: str,
+                     selector, refit: _Refit | None) -> None:
+    """Every feature's stability score, highest first; in JSON with the summary."""
+    scores, support = selector.stability_scores_, selector.support_
+    order = np.argsort(-scores, kind="stable")
+    names = data.names(order)
+    coef = _refit_coefficients(refit, selector) if refit is not None else None
+    with _output_file(args.out) as file:
+        if not args.out.lower().endswith(".json"):
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(["feature", "feature_index", "stability_score", "stable",
+                             *(["coefficient"] if coef is not None else [])])
+            for name, j in zip(names, order, strict=True):
+                writer.writerow([name, int(j), repr(float(scores[j])), int(support[j]),
+                                 *([repr(float(coef[j]))] if coef is not None else [])])
+            return
+        document = {**_data_fields(data, spec), "model": model, "l1_ratio": spec.l1_ratio,
+                    "fit_intercept": spec.fit_intercept}
+        if spec.classification:
+            document.update(_class_fields(target))
+        alpha_min = selector.alpha_min_
+        document.update({
+            "n_subsamples": selector.n_subsamples_,
+            "seed": args.seed,
+            "alpha_max": float(selector.alphas_[0]),
+            "alpha_min": float(alpha_min) if np.isfinite(alpha_min) else None,
+            "n_region_alphas": selector.n_region_alphas_,
+            "threshold": args.threshold,
+            "pfer": args.pfer,
+            "q": selector.q_,
+            "pfer_bound": selector.pfer_,
+            "n_stable": int(support.sum()),
+        })
+        if refit is not None:
+            document["intercept"] = refit.intercept
+        features = []
+        for name, j in zip(names, order, strict=True):
+            feature = {"name": name, "feature_index": int(j),
+                       "stability_score": float(scores[j]), "stable": bool(support[j])}
+            if coef is not None:
+                feature["coefficient"] = float(coef[j])
+            features.append(feature)
+        document["features"] = features
+        _write_json(file, document)
 
 
 if __name__ == "__main__":  # python -m fastreg.cli

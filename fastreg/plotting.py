@@ -1,4 +1,5 @@
-"""Plots of regularization paths and cross-validation curves (needs matplotlib).
+"""Plots of regularization paths, cross-validation curves and stability paths (needs
+matplotlib).
 
 matplotlib is an optional dependency, installed by fastreg's ``plot`` extra
 (``pip install 'fastreg[plot]'``); it is imported inside the functions, so ``import fastreg``
@@ -16,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MissingMatplotlibError", "plot_cv", "plot_path", "require_matplotlib"]
+__all__ = ["MissingMatplotlibError", "plot_cv", "plot_path", "plot_stability",
+           "require_matplotlib"]
 
 _INSTALL_HINT = ("fastreg's plots need matplotlib, installed with fastreg's 'plot' extra: "
                  "pip install 'fastreg[plot]'")
@@ -281,10 +283,115 @@ def plot_cv(alphas, mse_path, *, alpha: float | None = None, ax: Any = None,
     return ax
 
 
-def _palette(n: int) -> list[Any]:
+def plot_stability(selector: Any, ax: Any = None, *,
+                   feature_names: Sequence[str] | None = None, n_labels: int = 10,
+                   title: str | None = None, out: str | os.PathLike | None = None) -> Any:
+    """Plot the stability paths of a fitted stability selection.
+
+    Each feature's selection probability (the fraction of subsamples whose fit keeps it) is
+    drawn against alpha, on a log scale that decreases from left to right as in Meinshausen
+    and Buehlmann (2010): the stable features in colour, the others in thin grey. The
+    threshold is a horizontal dashed line, the end of the region (``alpha_min_``) a vertical
+    dotted line, the region (from ``alpha_max`` down to it) shaded: a feature is stable when
+    its path reaches the threshold in the region.
+
+    Parameters
+    ----------
+    selector : fastreg.StabilitySelection
+        A fitted selector (its ``alphas_``, ``selection_probabilities_``, ``support_``,
+        ``stability_scores_``, ``alpha_min_`` and ``threshold``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+    feature_names : sequence of str, optional
+        Names of all the features, for the legend; the selector's ``feature_names_in_``
+        when it was fitted on a DataFrame, else the column indices.
+    n_labels : int, default=10
+        Stable features named in the legend, the highest stability scores first.
+    title : str, optional
+    out : str or path-like, optional
+        Write the figure to this file (format from the extension), drawn without pyplot.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on: one line per feature selected on at least one subsample (a
+        feature never selected lies on zero all along and is not drawn), then the
+        threshold and, unless the region is empty, ``alpha_min_``.
+
+    Raises
+    ------
+    MissingMatplotlibError
+        When matplotlib is not installed.
+    sklearn.exceptions.NotFittedError
+        When ``selector`` is not fitted.
+    ValueError
+        When ``feature_names`` does not name every feature.
+
+    Examples
+    --------
+    >>> import fastreg
+    >>> from fastreg.datasets import make_correlated_regression
+    >>> X, y, _ = make_correlated_regression(100, 50, n_informative=4, random_state=0)
+    >>> selector = fastreg.StabilitySelection(n_resampling=10, random_state=0).fit(X, y)
+    >>> ax = fastreg.plot_stability(selector)  # doctest: +SKIP
+    """
+    require_matplotlib()
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(selector, ["selection_probabilities_", "support_"])
+    alphas = np.asarray(selector.alphas_, dtype=np.float64)
+    probabilities = np.asarray(selector.selection_probabilities_)
+    n_features = probabilities.shape[0]
+    if feature_names is None:
+        feature_names = getattr(selector, "feature_names_in_", None)
+    if feature_names is None:
+        names = [str(j) for j in range(n_features)]
+    else:
+        names = [str(name) for name in feature_names]
+        if len(names) != n_features:
+            raise ValueError(f"feature_names must name the {n_features} features, got "
+                             f"{len(names)} names")
+    ax = _target_axes(ax, out)
+    stable = np.flatnonzero(selector.support_)
+    # Highest scores first, so that the legend (and the first colours) go to the clearest.
+    stable = stable[np.argsort(-selector.stability_scores_[stable], kind="stable")]
+    ever = probabilities.max(axis=1) > 0
+    ever[stable] = False
+    for j in np.flatnonzero(ever):
+        ax.plot(alphas, probabilities[j], color=_OTHER_COLOUR, linewidth=0.7)
+    palette = _palette(stable.size, chromatic=True)
+    for rank, (colour, j) in enumerate(zip(palette, stable, strict=True)):
+        ax.plot(alphas, probabilities[j], color=colour, linewidth=1.8,
+                label=names[j] if rank < n_labels else None)
+    threshold = float(selector.threshold)
+    ax.axhline(threshold, color="k", linestyle="--", linewidth=1,
+               label=f"threshold {threshold:g}")
+    if np.isfinite(selector.alpha_min_):
+        ax.axvline(selector.alpha_min_, color="k", linestyle=":", linewidth=1.2,
+                   label=f"alpha_min {selector.alpha_min_:.3g}")
+        ax.axvspan(selector.alpha_min_, alphas.max(), color="C0", alpha=0.07, linewidth=0,
+                   label="region")
+    _log_alpha_axis(ax, alphas, "alpha")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("selection probability")
+    hidden = stable.size - min(stable.size, n_labels)
+    # Outside the axes: stable paths climb to 1 on the left, the others fill the right.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+              title=f"stable features (+{hidden} more)" if hidden else "stable features")
+    subtitle = (f"{stable.size} stable of {n_features} features, "
+                f"{int(ever.sum())} others ever selected; PFER <= {selector.pfer_:.3g}")
+    ax.set_title(subtitle if title is None else f"{title}\n{subtitle}", fontsize="medium")
+    if out is not None:
+        save_figure(ax.figure, out)
+    return ax
+
+
+def _palette(n: int, *, chromatic: bool = False) -> list[Any]:
+    """``n`` colours of tab10, cycled; ``chromatic`` leaves out its grey (where grey lines
+    mean the features that are not highlighted)."""
     from matplotlib import colormaps
 
-    colours = colormaps["tab10"].colors
+    colours = [c for c in colormaps["tab10"].colors if not (chromatic and len(set(c)) == 1)]
     return [colours[k % len(colours)] for k in range(n)]
 
 

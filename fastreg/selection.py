@@ -572,7 +572,6 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
                              "rows: stability selection needs more samples.")
         return rows
 
-    @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the path on every subsample and select the stable features.
 
@@ -587,6 +586,14 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
         -------
         self
         """
+        return self._fit(X, y, sample_weight)
+
+    @keep_state_on_error
+    def _fit(self, X, y, sample_weight=None, on_subsample=None):
+        """:meth:`fit`, calling ``on_subsample()`` in this thread as each subsample's path
+        is done (in the order of the subsamples): the hook of ``fastreg select``'s progress
+        bar.  The outputs of joblib's threads are then read as a generator, which process
+        pools do not offer; without the hook any backend runs the jobs."""
         _, l1_ratio, tol, max_iter = check_penalty(0.0, self.l1_ratio, self.tol, self.max_iter)
         eps = check_scalar(self.eps, "eps", low=0.0, low_open=True)
         threshold = check_scalar(self.threshold, "threshold", low=0.5, low_open=True, high=1.0)
@@ -622,7 +629,13 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
             X, y, sample_weight, rows, grid, l1_ratio, fit_intercept=fit_intercept,
             penalty_factor=self.penalty_factor, precompute=precompute, positive=positive,
             tol=tol, max_iter=max_iter, loss=self.loss) for rows in subsamples)
-        outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
+        parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads",
+                            return_as="list" if on_subsample is None else "generator")
+        outputs = []
+        for output in parallel(jobs):
+            outputs.append(output)
+            if on_subsample is not None:
+                on_subsample()
         warn_paths_not_converged(sum(out[2] for out in outputs), len(outputs), "subsamples")
 
         counts = np.zeros((p, grid.size), dtype=np.int32)

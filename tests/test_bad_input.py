@@ -561,7 +561,7 @@ def test_the_bad_file_list_is_complete(tmp_path):
     assert sorted(_bad_files(tmp_path)) == sorted(BAD_FILE_CASES)
 
 
-@pytest.mark.parametrize("command", ["fit", "path"])
+@pytest.mark.parametrize("command", ["fit", "path", "select"])
 @pytest.mark.parametrize("case", BAD_FILE_CASES)
 def test_cli_rejects_a_bad_data_file_in_one_line(bad_files, command, case):
     path, words = bad_files[case]
@@ -624,6 +624,9 @@ def test_cli_accepts_the_good_file(good_csv):
     assert status == 0, stderr
     status, stderr = _run_cli(["path", str(good_csv), "--target", "t", "-q", "--n-alphas",
                                "3"])
+    assert status == 0, stderr
+    status, stderr = _run_cli(["select", str(good_csv), "--target", "t", "-q", "--n-alphas",
+                               "3", "--n-resampling", "2"])
     assert status == 0, stderr
 
 

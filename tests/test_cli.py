@@ -481,7 +481,8 @@ def test_demo_plot(capsys, tmp_path):
     assert f"Wrote the three coefficient paths to {png}" in out
 
 
-@pytest.mark.parametrize("command", [["fit", "FILE", "--cv", "2"], ["path", "FILE"], SMALL])
+@pytest.mark.parametrize("command", [["fit", "FILE", "--cv", "2"], ["path", "FILE"],
+                                     ["select", "FILE"], SMALL])
 def test_plot_without_matplotlib_fails_before_any_work(capsys, files, tmp_path, monkeypatch,
                                                        command):
     for name in list(sys.modules):
@@ -684,7 +685,7 @@ def test_bad_fit_and_path_options(capsys, argv, option):
 def test_every_option_is_explained_in_the_help(capsys):
     parser = cli._build_parser()
     (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert set(commands.choices) == {"demo", "fit", "path"}
+    assert set(commands.choices) == {"demo", "fit", "path", "select"}
     assert main(["--help"]) == 0
     top = capsys.readouterr().out
     for name in commands.choices:
@@ -1145,3 +1146,308 @@ def test_demo_classification_needs_both_classes(capsys):
     cli._print_classification([], np.zeros(10), y[:20])
     out = capsys.readouterr().out
     assert "(Not fitted: the fitting or training samples hold a single class" in out
+
+
+# --- fastreg select: stability selection -----------------------------------------------------
+
+N_SEL, P_SEL = 100, 150
+# Small enough to run in a second: 10 pairs of halves, 20 alphas.
+SEL_FAST = ["--n-resampling", "10", "--n-alphas", "20"]
+SEL_PARAMS = dict(n_resampling=10, alphas=20, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def correlated():
+    """Toeplitz-correlated features (rho 0.6), 5 informative ones apart from each other."""
+    X, y, coef = fastreg.datasets.make_correlated_regression(
+        N_SEL, P_SEL, n_informative=5, group_size=1, rho=0.6, snr=5, random_state=0)
+    return X, y, coef
+
+
+@pytest.fixture(scope="module")
+def correlated_files(correlated, tmp_path_factory):
+    """svmlight (one-based indices) and CSV (columns x0, x1, ..., the target 'y' last)."""
+    X, y, _ = correlated
+    folder = tmp_path_factory.mktemp("select")
+    dump_svmlight_file(X, y, str(folder / "c.svm"), zero_based=False)
+    with open(folder / "c.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow([f"x{j}" for j in range(P_SEL)] + ["y"])
+        for i in range(N_SEL):
+            writer.writerow([repr(float(v)) for v in (*X[i], y[i])])
+    return {"svm": str(folder / "c.svm"), "csv": str(folder / "c.csv")}
+
+
+def stable_table(out):
+    """[(name, score, *more)] from the table of stable features of a select summary."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("rank")) + 1
+    rows = []
+    for line in lines[start:]:
+        fields = line.split()
+        if not fields or not fields[0].isdigit():
+            break
+        rows.append((fields[1], *(float(v) for v in fields[2:])))
+    return rows
+
+
+SELECT_FORMATS = [("svm", [], lambda j: str(j + 1)), ("csv", ["--target", "y"], lambda j: f"x{j}")]
+
+
+@pytest.mark.parametrize("kind, extra, name", SELECT_FORMATS)
+def test_select_prints_the_support_of_stability_selection(capsys, correlated,
+                                                          correlated_files, kind, extra,
+                                                          name):
+    X, y, coef = correlated
+    status, out, err = run(capsys, "select", correlated_files[kind], *extra, *SEL_FAST,
+                           "--seed", "4")
+    assert status == 0 and err == ""
+    selector = fastreg.StabilitySelection(**{**SEL_PARAMS, "random_state": 4}).fit(X, y)
+    support = np.flatnonzero(selector.support_)
+    assert 2 <= support.size < P_SEL and np.isin(support, np.flatnonzero(coef)).all()
+    # Highest score first, ties in column order.
+    order = support[np.argsort(-selector.stability_scores_[support], kind="stable")]
+    table = stable_table(out)
+    assert [row[0] for row in table] == [name(j) for j in order]
+    np.testing.assert_allclose([row[1] for row in table],
+                               selector.stability_scores_[order], rtol=1e-5)
+    fields = summary(out)
+    assert fields["Stable"] == f"{support.size} of {P_SEL} features (stability score >= 0.6)"
+    assert fields["Task"] == "regression (detected: 100 distinct target values; --model " \
+                             "overrides)"
+    assert fields["Model"] == "Lasso (L1), with an intercept"
+    assert fields["Subsamples"].startswith("20, both halves (50 samples each) of 10 random "
+                                           "splits")
+    assert fields["Threshold"] == "0.6"
+    assert float(fields["q"].split()[0]) == pytest.approx(selector.q_, rel=1e-3)
+    assert fields["PFER"].startswith(f"E[false positives] <= {selector.pfer_:.4g} = ")
+    assert selector.pfer_ <= 1.0
+    assert (f"alpha_max {selector.alphas_[0]:.4g} down to alpha_min "
+            f"{selector.alpha_min_:.4g} ({selector.n_region_alphas_} of 20 alphas)"
+            in fields["Region"])
+
+
+def test_select_options_reach_stability_selection(capsys, correlated, correlated_files):
+    X, y, _ = correlated
+    status, out, _ = run(capsys, "select", correlated_files["svm"], "--model", "elasticnet",
+                         "--l1-ratio", "0.7", "--threshold", "0.8", "--pfer", "none",
+                         "--n-resampling", "6", "--n-alphas", "15", "--eps", "0.05",
+                         "--no-intercept", "--seed", "2")
+    assert status == 0
+    selector = fastreg.StabilitySelection(0.7, threshold=0.8, pfer=None, n_resampling=6,
+                                          alphas=15, eps=0.05, fit_intercept=False,
+                                          random_state=2).fit(X, y)
+    assert {row[0] for row in stable_table(out)} == {
+        str(j + 1) for j in np.flatnonzero(selector.support_)}
+    fields = summary(out)
+    assert fields["Model"] == "Elastic Net (L1 + L2), l1_ratio=0.7, no intercept"
+    assert fields["Region"].endswith("(15 of 15 alphas), the whole grid (--pfer none)")
+    assert fields["PFER"].startswith(f"E[false positives] <= {selector.pfer_:.4g} ")
+
+
+def test_select_out_csv_and_json(capsys, correlated, correlated_files, tmp_path):
+    X, y, _ = correlated
+    selector = fastreg.StabilitySelection(**SEL_PARAMS).fit(X, y)
+    order = np.argsort(-selector.stability_scores_, kind="stable")
+    table, document = tmp_path / "scores.csv", tmp_path / "scores.json"
+    status, out, _ = run(capsys, "select", correlated_files["csv"], "--target", "y",
+                         *SEL_FAST, "--out", table)
+    assert status == 0 and f"Wrote the stability scores of {P_SEL} features to {table}" in out
+    with open(table, newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ["feature", "feature_index", "stability_score", "stable"]
+    assert [row["feature"] for row in rows] == [f"x{j}" for j in order]
+    assert [int(row["feature_index"]) for row in rows] == order.tolist()
+    np.testing.assert_array_equal([float(row["stability_score"]) for row in rows],
+                                  selector.stability_scores_[order])
+    np.testing.assert_array_equal([row["stable"] == "1" for row in rows],
+                                  selector.support_[order])
+
+    status, _, _ = run(capsys, "select", correlated_files["svm"], *SEL_FAST, "--output",
+                       document)
+    assert status == 0
+    parsed = json.loads(document.read_text())
+    assert parsed["model"] == "lasso" and parsed["task"] == "regression"
+    assert parsed["n_subsamples"] == 20 and parsed["seed"] == 0
+    assert parsed["n_stable"] == selector.support_.sum()
+    assert parsed["alpha_max"] == selector.alphas_[0]
+    assert parsed["alpha_min"] == selector.alpha_min_
+    assert parsed["n_region_alphas"] == selector.n_region_alphas_
+    assert parsed["threshold"] == 0.6 and parsed["pfer"] == 1.0
+    assert parsed["q"] == selector.q_ and parsed["pfer_bound"] == selector.pfer_
+    assert "intercept" not in parsed
+    features = parsed["features"]
+    assert [f["feature_index"] for f in features] == order.tolist()
+    assert [f["name"] for f in features] == [str(j + 1) for j in order]
+    assert [f["stability_score"] for f in features] == selector.stability_scores_[
+        order].tolist()
+    assert [f["stable"] for f in features] == selector.support_[order].tolist()
+
+
+def test_select_plot_draws_the_stability_paths(capsys, correlated, correlated_files,
+                                               tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    from matplotlib.colors import to_rgba
+
+    import fastreg.plotting
+
+    drawn = []
+    real = fastreg.plotting.plot_stability
+
+    def spy(selector, *args, **kwargs):
+        drawn.append((selector, real(selector, *args, **kwargs), kwargs))
+        return drawn[-1][1]
+
+    monkeypatch.setattr(fastreg.plotting, "plot_stability", spy)
+    png = tmp_path / "stability.png"
+    status, out, _ = run(capsys, "select", correlated_files["csv"], "--target", "y",
+                         *SEL_FAST, "--plot", png)
+    assert status == 0 and is_png(png) and f"Wrote the stability paths to {png}" in out
+    ((selector, ax, kwargs),) = drawn
+    assert kwargs["feature_names"] == [f"x{j}" for j in range(P_SEL)]
+    ever = int((selector.selection_probabilities_.max(axis=1) > 0).sum())
+    paths = ax.lines[:-2]  # then the threshold and alpha_min
+    assert len(paths) == ever
+    coloured = [line for line in paths if to_rgba(line.get_color()) != to_rgba("0.7")]
+    assert len(coloured) == selector.support_.sum() > 0
+    assert {line.get_label() for line in coloured} == {
+        f"x{j}" for j in np.flatnonzero(selector.support_)}
+    assert "Stability selection, Lasso (L1): c.csv" in ax.get_title()
+
+
+def test_select_logistic_on_a_two_class_target(capsys, labelled, labelled_files, tmp_path):
+    X, y = labelled
+    # A higher threshold lengthens the region that a bound of 1 allows on 15 features.
+    fast = [*SEL_FAST, "--threshold", "0.8"]
+    selector = fastreg.StabilitySelection(loss="logistic", threshold=0.8, **SEL_PARAMS).fit(
+        X, y)
+    expected = {f"f{j}" for j in np.flatnonzero(selector.support_)}
+    assert expected and expected <= {f"f{j}" for j in TRUE_CLS}
+    document = tmp_path / "logistic.json"
+    for model in (["--model", "logistic"], []):  # auto: two values are a class label
+        status, out, err = run(capsys, "select", labelled_files["words"], "--target",
+                               "label", *fast, *model, "--out", document)
+        assert status == 0, err
+        assert {row[0] for row in stable_table(out)} == expected
+        fields = summary(out)
+        assert fields["Model"] == "L1 logistic regression, with an intercept"
+        assert fields["Task"].startswith("classification, P(y = yes) vs no")
+        parsed = json.loads(document.read_text())
+        assert parsed["model"] == "logistic" and parsed["classes"] == ["no", "yes"]
+    assert summary(out)["Task"].endswith("; --model overrides)")
+    # The -1/+1 labels of the svmlight file select the same features (named from 1).
+    status, out, _ = run(capsys, "select", labelled_files["svm"], *fast, "--model",
+                         "logistic")
+    assert {row[0] for row in stable_table(out)} == {
+        str(j + 1) for j in np.flatnonzero(selector.support_)}
+
+
+def test_select_relaxed_refits_least_squares_on_the_stable_columns(capsys, correlated,
+                                                                   correlated_files,
+                                                                   tmp_path):
+    X, y, _ = correlated
+    selector = fastreg.StabilitySelection(**SEL_PARAMS).fit(X, y)
+    stable = np.flatnonzero(selector.support_)
+    design = np.column_stack([np.ones(N_SEL), X[:, stable]])
+    solution = np.linalg.lstsq(design, y, rcond=None)[0]
+    document = tmp_path / "relaxed.json"
+    status, out, _ = run(capsys, "select", correlated_files["svm"], *SEL_FAST, "--model",
+                         "relaxed", "--out", document)
+    assert status == 0
+    parsed = json.loads(document.read_text())
+    assert parsed["model"] == "relaxed"
+    assert parsed["intercept"] == pytest.approx(solution[0], rel=1e-10, abs=1e-12)
+    coef = features_of(parsed, P_SEL)
+    np.testing.assert_allclose(coef[stable], solution[1:], rtol=1e-10)
+    assert np.count_nonzero(coef) == stable.size  # the others are out of the refit
+    # The same selection as the Lasso's, and the printed coefficients are the refit's.
+    table = stable_table(out)
+    assert {row[0] for row in table} == {str(j + 1) for j in stable}
+    for name, _, value in table:
+        assert value == pytest.approx(coef[int(name) - 1], rel=1e-5)
+    assert summary(out)["Refit"] == (f"least squares on the {stable.size} stable features, "
+                                     f"intercept {solution[0]:.6g}")
+    # Without an intercept: least squares through the origin, in the CSV's last column.
+    table_file = tmp_path / "relaxed.csv"
+    status, _, _ = run(capsys, "select", correlated_files["svm"], *SEL_FAST, "--model",
+                       "relaxed", "--no-intercept", "--out", table_file)
+    assert status == 0
+    through_origin = fastreg.StabilitySelection(fit_intercept=False, **SEL_PARAMS).fit(X, y)
+    columns = np.flatnonzero(through_origin.support_)
+    solution = np.linalg.lstsq(X[:, columns], y, rcond=None)[0]
+    with open(table_file, newline="") as file:
+        rows = {int(row["feature_index"]): float(row["coefficient"])
+                for row in csv.DictReader(file)}
+    np.testing.assert_allclose([rows[j] for j in columns], solution, rtol=1e-10)
+    assert all(rows[j] == 0.0 for j in set(range(P_SEL)) - set(columns.tolist()))
+
+
+def test_select_progress_bar_counts_the_subsamples(capsys, correlated_files, monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["select", correlated_files["svm"], *SEL_FAST]) == 0
+    drawn = terminal.getvalue()
+    assert "subsamples [" in drawn and "100% 20/20" in drawn and drawn.endswith("\r")
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(["select", correlated_files["svm"], *SEL_FAST, "-q"]) == 0
+    assert quiet.getvalue() == ""
+    assert "Stable:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "make_argv, expected",
+    [
+        (lambda d: ["select", "x.svm", "--threshold", "0.5"],
+         "argument --threshold: must be in (0.5, 1], got 0.5"),
+        (lambda d: ["select", "x.svm", "--threshold", "0.3"], "argument --threshold: "),
+        (lambda d: ["select", "x.svm", "--threshold", "1.2"], "argument --threshold: "),
+        (lambda d: ["select", "x.svm", "--threshold", "high"],
+         "argument --threshold: expected a number, got 'high'"),
+        (lambda d: ["select", "x.svm", "--pfer", "0"], "argument --pfer: must be in (0, inf)"),
+        (lambda d: ["select", "x.svm", "--pfer", "some"], "argument --pfer: expected a number"),
+        (lambda d: ["select", "x.svm", "--n-resampling", "0"], "argument --n-resampling: "),
+        (lambda d: ["select", "x.svm", "--model", "ridge"], "argument --model: invalid choice"),
+        (lambda d: ["select"], "DATA"),
+        (lambda d: ["select", f"{d}/absent.svm"], "absent.svm: no such file"),
+        (lambda d: ["select", write(d, "t.svm", "1 1:2\n2 1:3\n3 1:1\n4 1:5\n"), "--model",
+                    "logistic"],
+         "--model logistic needs exactly 2 classes (the logistic model is binary); "),
+        (lambda d: ["select", write(d, "t.csv", "a,y\n1,no\n2,yes\n3,no\n4,yes\n"),
+                    "--target", "y", "--model", "lasso"],
+         "--model lasso needs a numeric target; "),
+        (lambda d: ["select", write(d, "t.svm", "1 1:2\n2 1:3\n3 1:1\n"), "--l1-ratio", "0.5"],
+         "--l1-ratio applies to --model elasticnet and logistic, not --model lasso"),
+        (lambda d: ["select", write(d, "t.svm", "1 1:2\n2 1:3\n"), "--out", f"{d}/s.txt"],
+         "--out " + "{d}/s.txt: the file name must end in .csv or .json"),
+        (lambda d: ["select", write(d, "t.svm", "1 1:2\n2 1:3\n3 1:4\n")],
+         "Subsamples of 3 samples would have fewer than 2 rows"),
+    ],
+)
+def test_select_errors_are_one_line_with_status_2(capsys, tmp_path, make_argv, expected):
+    status, out, err = run(capsys, *make_argv(tmp_path))
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "error" in err and "Traceback" not in err, err
+    assert expected.replace("{d}", str(tmp_path)) in err
+
+
+def test_ctrl_c_between_subsamples_stops_with_one_line(capsys, correlated_files, monkeypatch):
+    import fastreg.selection
+
+    done = []
+    real = fastreg.selection._subsample_selection
+
+    def interrupted(*args, **kwargs):
+        if len(done) == 3:  # Ctrl-C after three subsamples
+            raise KeyboardInterrupt
+        done.append(real(*args, **kwargs))
+        return done[-1]
+
+    monkeypatch.setattr(fastreg.selection, "_subsample_selection", interrupted)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["select", correlated_files["svm"], *SEL_FAST]) == 130
+    assert capsys.readouterr().out == ""
+    drawn = terminal.getvalue()
+    assert "subsamples [" in drawn and drawn.endswith("\rfastreg: interrupted\n")
+    assert len(done) == 3

@@ -1,4 +1,5 @@
-"""Tests of ``fastreg.plotting`` (plot_path, plot_cv) and of the message without matplotlib."""
+"""Tests of ``fastreg.plotting`` (plot_path, plot_cv, plot_stability) and of the message
+without matplotlib."""
 
 import struct
 import sys
@@ -6,9 +7,16 @@ import sys
 import numpy as np
 import pytest
 
-from fastreg import lasso_path
+import fastreg
+from fastreg import StabilitySelection, lasso_path
 from fastreg.datasets import make_correlated_regression
-from fastreg.plotting import MissingMatplotlibError, plot_cv, plot_path, require_matplotlib
+from fastreg.plotting import (
+    MissingMatplotlibError,
+    plot_cv,
+    plot_path,
+    plot_stability,
+    require_matplotlib,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -123,6 +131,63 @@ def test_plot_cv_takes_the_given_alpha_and_checks_shapes(matplotlib):
         plot_cv(alphas, np.ones((4, 3)))
 
 
+@pytest.fixture(scope="module")
+def selector():
+    X, y, coef = make_correlated_regression(120, 40, n_informative=4, group_size=1, snr=5,
+                                            random_state=0)
+    fitted = StabilitySelection(n_resampling=8, alphas=20, random_state=0).fit(X, y)
+    assert fitted.support_.any() and not fitted.support_.all()
+    return fitted
+
+
+def test_plot_stability_draws_one_path_per_feature_stable_ones_in_colour(tmp_path, selector,
+                                                                         matplotlib):
+    from matplotlib.colors import to_rgba
+
+    out = tmp_path / "stability.png"
+    names = [f"x{j}" for j in range(40)]
+    ax = plot_stability(selector, feature_names=names, title="Lasso", out=out)
+    assert png_size(out) == (640, 440) and out.stat().st_size > 5_000
+    ever = np.flatnonzero(selector.selection_probabilities_.max(axis=1) > 0)
+    paths, (threshold, alpha_min) = ax.lines[:-2], ax.lines[-2:]
+    assert len(paths) == ever.size
+    grey = to_rgba("0.7")
+    stable = set(np.flatnonzero(selector.support_).tolist())
+    for line in paths:
+        # Each path is one feature's probabilities; find which, and check its colour.
+        (j,) = [j for j in ever if np.array_equal(line.get_ydata(),
+                                                  selector.selection_probabilities_[j])]
+        assert (to_rgba(line.get_color()) != grey) == (j in stable), j
+    coloured = [line for line in paths if to_rgba(line.get_color()) != grey]
+    assert len({line.get_color() for line in coloured}) == len(stable)
+    np.testing.assert_array_equal(paths[0].get_xdata(), selector.alphas_)
+    assert np.allclose(threshold.get_ydata(), selector.threshold)
+    assert np.allclose(alpha_min.get_xdata(), selector.alpha_min_)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    by_score = sorted(stable, key=lambda j: -selector.stability_scores_[j])
+    assert labels[:len(stable)] == [names[j] for j in by_score]
+    assert ax.get_xscale() == "log"
+    left, right = ax.get_xlim()
+    assert left > right  # alpha decreases from left to right
+    assert ax.get_title().startswith(f"Lasso\n{len(stable)} stable of 40 features")
+
+
+def test_plot_stability_caps_the_labels_and_checks_its_input(selector, matplotlib):
+    from matplotlib.figure import Figure
+    from sklearn.exceptions import NotFittedError
+
+    ax = Figure().add_subplot()
+    assert fastreg.plot_stability(selector, ax, n_labels=1) is ax
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()][0] == str(
+        int(np.argmax(selector.stability_scores_)))
+    assert f"+{selector.support_.sum() - 1} more" in legend.get_title().get_text()
+    with pytest.raises(ValueError, match="feature_names must name the 40 features"):
+        plot_stability(selector, feature_names=["a", "b"])
+    with pytest.raises(NotFittedError):
+        plot_stability(StabilitySelection())
+
+
 def test_missing_matplotlib_names_the_extra(monkeypatch, path_data):
     alphas, coefs, _ = path_data
     for name in list(sys.modules):
@@ -130,7 +195,8 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, path_data):
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes "import matplotlib" fail
     for call in (require_matplotlib, lambda: plot_path(alphas, coefs),
-                 lambda: plot_cv(alphas, np.ones((alphas.size, 2)))):
+                 lambda: plot_cv(alphas, np.ones((alphas.size, 2))),
+                 lambda: plot_stability(StabilitySelection())):
         with pytest.raises(MissingMatplotlibError, match=r"pip install 'fastreg\[plot\]'"):
             call()
     assert issubclass(MissingMatplotlibError, ImportError)

@@ -201,6 +201,24 @@ def test_dense_sparse_and_threads_agree():
                                   threaded.selection_probabilities_)
 
 
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_subsample_hook_is_called_once_per_subsample_and_changes_nothing(n_jobs):
+    """The progress hook of ``fastreg select``: called in the calling thread, once per
+    subsample, and the fit is that of ``fit``."""
+    import threading
+
+    X, y, _ = make_regression_data(40, 30)
+    params = dict(n_resampling=4, alphas=10, random_state=3, n_jobs=n_jobs)
+    calls = []
+    hooked = StabilitySelection(**params)._fit(
+        X, y, on_subsample=lambda: calls.append(threading.current_thread()))
+    plain = StabilitySelection(**params).fit(X, y)
+    assert calls == [threading.main_thread()] * 8
+    np.testing.assert_array_equal(hooked.selection_probabilities_,
+                                  plain.selection_probabilities_)
+    np.testing.assert_array_equal(hooked.support_, plain.support_)
+
+
 def test_stability_selection_is_a_pipeline_transformer():
     X, y, coef = make_correlated_regression(120, 60, n_informative=4, group_size=1, snr=5,
                                             random_state=0)
