@@ -740,11 +740,14 @@ class _AdaptiveBase(_LinearRegressor):
 _ADAPTIVE_SHARED_DOC = """
     The first estimate ``w_init`` (``init``):
 
-    - ``"ridge"`` (the default; Zou's choice when features are collinear or outnumber the
-      samples): :class:`fastreg.Ridge` at ``init_alpha``, or, when ``init_alpha`` is None,
-      at the alpha chosen by :class:`fastreg.RidgeCV`'s leave-one-out error over 15 values
-      from ``1e-4`` to ``1e3`` times the mean of the weighted, centered squared column
-      norms (the mean eigenvalue of ``X_c^T S X_c``, so the grid follows the scale of X);
+    - ``"ridge"`` (the default; Zou's suggestion when features are collinear):
+      :class:`fastreg.Ridge` at ``init_alpha``, or, when ``init_alpha`` is None, at the
+      alpha chosen by :class:`fastreg.RidgeCV`'s leave-one-out error over 15 values from
+      ``1e-4`` to ``1e3`` times the mean of the weighted, centered squared column norms
+      (the mean eigenvalue of ``X_c^T S X_c``, so the grid follows the scale of X).  With
+      many more features than samples and strongly correlated neighbours, the ridge
+      estimate spreads over the neighbours of each true feature and the factors separate
+      them little: ``"lasso"`` is then the better first estimate;
     - ``"lasso"``: :class:`fastreg.Lasso` at ``init_alpha``, or at the alpha of
       :class:`fastreg.LassoCV` (5 folds) when it is None;
     - ``"ols"``: minimum-norm weighted least squares on every feature (``init_alpha`` is
@@ -761,7 +764,7 @@ _ADAPTIVE_SHARED_DOC = """
 
 
 class AdaptiveLasso(_AdaptiveBase):
-    r"""The adaptive Lasso: the Lasso with penalty factors from a first estimate.
+    __doc__ = r"""The adaptive Lasso: the Lasso with penalty factors from a first estimate.
 
     Minimises (Zou 2006, "The adaptive lasso and its oracle properties", *JASA*
     101(476):1418-1429)
@@ -870,15 +873,14 @@ class AdaptiveLasso(_AdaptiveBase):
 
 
 class AdaptiveLassoCV(_AdaptiveBase):
-    r"""The adaptive Lasso with alpha chosen by cross-validation.
+    __doc__ = r"""The adaptive Lasso with alpha chosen by cross-validation.
 
     The penalty factors ``1 / |w_init_j|^nu`` are computed once, from a first estimate on
     all the data, and kept fixed in every fold: :class:`fastreg.LassoCV` with
     ``penalty_factor`` then chooses alpha on one warm-started path per fold (what glmnet
     users do with ``cv.glmnet(penalty.factor=...)``).  The folds' errors are therefore
-    optimistic (the factors have seen the held-out rows), which biases the error estimate
-    but, in practice, little the choice of alpha; recomputing the first estimate per fold
-    would multiply its cost by the number of folds.  With ``n_reweightings > 1`` each
+    optimistic (the factors have seen the held-out rows); recomputing the first estimate
+    per fold would multiply its cost by the number of folds.  With ``n_reweightings > 1`` each
     reweighting is a new cross-validated fit with the factors from the previous one (Zou
     2006, *JASA* 101(476); Candes, Wakin and Boyd 2008).
     """ + _ADAPTIVE_SHARED_DOC + r"""
