@@ -15,7 +15,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import fastreg
 from fastreg._solver import make_problem
 from fastreg.datasets import make_correlated_regression
-from fastreg.twostage import AdaptiveLasso, AdaptiveLassoCV, RelaxedLasso, RelaxedLassoCV
+from fastreg.twostage import (
+    AdaptiveLasso,
+    AdaptiveLassoCV,
+    RelaxedLasso,
+    RelaxedLassoCV,
+    _refit_on_support,
+    _SupportRefits,
+)
 
 from .conftest import as_format, make_regression_data, rtol_for
 
@@ -218,6 +225,32 @@ def test_relaxed_cv_chooses_the_minimum_and_refits_as_relaxed_lasso(fmt):
     np.testing.assert_array_equal(model.support_, single.support_)
     np.testing.assert_allclose(model.coef_, single.coef_, rtol=1e-6, atol=1e-8)
     assert model.intercept_ == pytest.approx(single.intercept_, rel=1e-6)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+@pytest.mark.parametrize("positive", [False, True])
+def test_cv_refits_from_the_shared_gram_match_the_direct_refit(fmt, positive):
+    """The folds' refits (Gram block, eigendecomposition) against the final model's (SVD of
+    the block), on nested supports as a path gives them, one of them wider than the rows."""
+    rng = np.random.default_rng(5)
+    X_dense = rng.normal(size=(20, 40))
+    X_dense[:, 3] += 2.0
+    y = X_dense[:, :4] @ [1.0, 2.0, 0.5, 1.5] + 0.1 * rng.normal(size=20)
+    weights = rng.uniform(0.5, 2.0, size=20)
+    X = as_format(X_dense, fmt, np.float64)
+    refits = _SupportRefits(X, y, weights, True, positive)
+    supports = [np.array([], np.intp), np.array([1]), np.array([0, 1, 3]), np.array([0, 1, 3]),
+                np.array([0, 1, 2, 3, 7]), np.arange(12), np.r_[0:4, 9]]
+    if not positive:
+        supports.append(np.arange(30))  # 30 columns, 20 rows: the minimum-norm solution
+    for support in supports:
+        coef, intercept = refits.refit(support)
+        expected, expected_intercept = _refit_on_support(X, y, weights, support, True, positive)
+        np.testing.assert_allclose(coef, expected, rtol=1e-7, atol=1e-9)
+        assert intercept == pytest.approx(expected_intercept, rel=1e-7, abs=1e-9)
+    # Each distinct support is solved once; the Gram holds each feature met once.
+    assert len(refits.solved) == len({s.tobytes() for s in supports})
+    assert refits.gram.shape == (np.unique(np.concatenate(supports)).size,) * 2
 
 
 def test_relaxed_cv_float32_stays_float32():
