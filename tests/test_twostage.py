@@ -253,6 +253,14 @@ def test_cv_refits_from_the_shared_gram_match_the_direct_refit(fmt, positive):
     assert refits.gram.shape == (np.unique(np.concatenate(supports)).size,) * 2
 
 
+def test_relaxed_cv_folds_on_threads_give_the_same_result():
+    X, y, sw = make_regression_data(60, 20)
+    serial = RelaxedLassoCV(alphas=10, cv=4).fit(X, y, sw)
+    threaded = RelaxedLassoCV(alphas=10, cv=4, n_jobs=2).fit(X, y, sw)
+    np.testing.assert_array_equal(threaded.mse_path_, serial.mse_path_)
+    np.testing.assert_array_equal(threaded.coef_, serial.coef_)
+
+
 def test_relaxed_cv_float32_stays_float32():
     X, y, _ = make_regression_data(60, 20)
     model = RelaxedLassoCV(alphas=10, cv=3).fit(X.astype(np.float32), y.astype(np.float32))
