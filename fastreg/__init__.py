@@ -17,6 +17,8 @@ __version__ = "0.1.0.dev0"
 
 # Public name -> the module that defines it.
 _EXPORTS = {
+    "AdaptiveLasso": ".twostage",
+    "AdaptiveLassoCV": ".twostage",
     "ElasticNet": "._estimators",
     "ElasticNetCV": ".cv",
     "LassoCV": ".cv",
@@ -31,6 +33,8 @@ _EXPORTS = {
     "MultiTaskElasticNetCV": ".cv",
     "MultiTaskLasso": "._estimators",
     "MultiTaskLassoCV": ".cv",
+    "RelaxedLasso": ".twostage",
+    "RelaxedLassoCV": ".twostage",
     "Ridge": "._estimators",
     "SolveResult": "._solver",
     "solve": "._solver",
@@ -46,6 +50,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AdaptiveLasso",
+    "AdaptiveLassoCV",
     "ElasticNet",
     "ElasticNetCV",
     "Lasso",
@@ -58,6 +64,8 @@ __all__ = [
     "MultiTaskElasticNetCV",
     "MultiTaskLasso",
     "MultiTaskLassoCV",
+    "RelaxedLasso",
+    "RelaxedLassoCV",
     "Ridge",
     "RidgeCV",
     "SolveResult",
@@ -90,6 +98,7 @@ if TYPE_CHECKING:
     )
     from .plotting import plot_cv, plot_path, plot_stability
     from .selection import LassoIC, LogisticRegressionIC, StabilitySelection
+    from .twostage import AdaptiveLasso, AdaptiveLassoCV, RelaxedLasso, RelaxedLassoCV
 
 
 def __getattr__(name: str):
