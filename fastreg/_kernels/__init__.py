@@ -18,7 +18,6 @@ from ._cd import (
     residual_cd,
     residual_gap,
 )
-from ._gap import bound_terms
 from ._gram import block_cd, gram_columns, gram_correlations, gram_gap
 from ._linalg import (
     CONSTANT_RELATIVE,
@@ -56,7 +55,6 @@ __all__ = [
     "STATUS_STALLED",
     "CscMatrix",
     "ElasticNetPenalty",
-    "bound_terms",
     "GroupElasticNetPenalty",
     "add_columns",
     "add_task_columns",
