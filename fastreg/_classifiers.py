@@ -158,6 +158,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         (glmnet's ``penalty.factor``); 0 leaves a feature unpenalized.
     positive : bool, default=False
         Keyword-only fastreg extension: constrain the coefficients to be non-negative.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Keyword-only fastreg extension: bounds on the coefficients, ``lower_bounds <= w <=
+        upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``): a scalar applies to
+        every feature, ``-inf`` / ``inf`` leave a side unbounded, and the bounds must contain
+        0.  ``positive=True`` is ``lower_bounds=0`` (and tightens negative lower bounds to 0).
 
     Attributes
     ----------
@@ -188,7 +193,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C=1.0, *, l1_ratio=1.0, fit_intercept=True, class_weight=None,
                  tol=1e-4, max_iter=DEFAULT_MAX_ITER, warm_start=False, penalty_factor=None,
-                 positive=False):
+                 positive=False, lower_bounds=None, upper_bounds=None):
         self.C = C
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -198,6 +203,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.penalty_factor = penalty_factor
         self.positive = positive
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
@@ -225,8 +232,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         X, classes, labels, weights = check_classification_labels(
             self, X, y, sample_weight, self.class_weight)
         design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
-        problem = make_problem(X, labels, penalty_factor=self.penalty_factor, loss="logistic",
-                               design=design)
+        problem = make_problem(X, labels, penalty_factor=self.penalty_factor,
+                               lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+                               loss="logistic", design=design)
         coef_init = intercept_init = None
         if (warm_start and hasattr(self, "coef_") and self.coef_.shape == (1, X.shape[1])
                 and np.array_equal(getattr(self, "classes_", None), classes)):
@@ -412,6 +420,8 @@ class LogisticRegressionCV(LogisticRegression):
     verbose : int, default=0
     penalty_factor : array-like of shape (n_features,), optional
     positive : bool, default=False
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        As for :class:`LogisticRegression`.
 
     Attributes
     ----------
@@ -433,7 +443,7 @@ class LogisticRegressionCV(LogisticRegression):
     def __init__(self, Cs=10, *, l1_ratios=(1.0,), eps=1e-3, fit_intercept=True, cv=None,
                  scoring="neg_log_loss", rule="min", class_weight=None, tol=1e-4,
                  max_iter=DEFAULT_MAX_ITER, n_jobs=None, verbose=0, penalty_factor=None,
-                 positive=False):
+                 positive=False, lower_bounds=None, upper_bounds=None):
         self.Cs = Cs
         self.l1_ratios = l1_ratios
         self.eps = eps
@@ -448,6 +458,8 @@ class LogisticRegressionCV(LogisticRegression):
         self.verbose = verbose
         self.penalty_factor = penalty_factor
         self.positive = positive
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
@@ -493,8 +505,9 @@ class LogisticRegressionCV(LogisticRegression):
         raw_weights = (None if sample_weight is None or isinstance(sample_weight, Real)
                        else check_sample_weight(sample_weight, X.shape[0], np.float64))
         design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
-        problem = make_problem(X, labels, penalty_factor=self.penalty_factor, loss="logistic",
-                               design=design)
+        problem = make_problem(X, labels, penalty_factor=self.penalty_factor,
+                               lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+                               loss="logistic", design=design)
         total = design.sum_weights
         if given_Cs is None:
             grids = np.array([alpha_grid(problem, r, eps, n_Cs, positive=positive)
@@ -505,6 +518,7 @@ class LogisticRegressionCV(LogisticRegression):
 
         folds = list(check_cv(self.cv, labels, classifier=True).split(X, labels, groups))
         options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
+                       lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
                        positive=positive, tol=tol, max_iter=max_iter, scoring=self.scoring)
         # A C weighs the sum of the losses, as in scikit-learn: a fold fits at the same C, so
         # on the mean-loss scale its alphas grow by the share of the weight it leaves out.

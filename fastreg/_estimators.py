@@ -155,6 +155,11 @@ class ElasticNet(_LinearRegressor):
     penalty_factor : array-like of shape (n_features,), optional
         Keyword-only fastreg extension: non-negative per-feature multipliers of the
         penalty (glmnet's ``penalty.factor``); 0 leaves a feature unpenalized.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Keyword-only fastreg extension: bounds on the coefficients, ``lower_bounds <= w <=
+        upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``): a scalar applies to
+        every feature, ``-inf`` / ``inf`` leave a side unbounded, and the bounds must contain
+        0.  ``positive=True`` is ``lower_bounds=0`` (and tightens negative lower bounds to 0).
 
     Attributes
     ----------
@@ -172,7 +177,8 @@ class ElasticNet(_LinearRegressor):
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
                  max_iter=DEFAULT_MAX_ITER, copy_X=True, tol=1e-4, warm_start=False,
-                 positive=False, random_state=None, selection="cyclic", penalty_factor=None):
+                 positive=False, random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -185,6 +191,8 @@ class ElasticNet(_LinearRegressor):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None, check_input=True):
@@ -236,7 +244,8 @@ class ElasticNet(_LinearRegressor):
         design, precompute = use_precompute(design, self.precompute, stacklevel=4)
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], penalty_factor=self.penalty_factor,
-                                   design=design)
+                                   lower_bounds=self.lower_bounds,
+                                   upper_bounds=self.upper_bounds, design=design)
             solver = Solver(problem, precompute,
                                        None if previous is None else previous[k])
             seed = (-1 if self.selection == "cyclic"
@@ -273,11 +282,13 @@ class Lasso(ElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, warm_start=False, positive=False,
-                 random_state=None, selection="cyclic", penalty_factor=None):
+                 random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
                          warm_start=warm_start, positive=positive, random_state=random_state,
-                         selection=selection, penalty_factor=penalty_factor)
+                         selection=selection, penalty_factor=penalty_factor,
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds)
 
 
 class Ridge(_LinearRegressor):

@@ -63,8 +63,9 @@ def warn_if_not_converged(result: SolveResult, alpha: float) -> None:
 
 
 def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
-          penalty_factor=None, positive: bool = False, fit_intercept: bool = True,
-          coef_init=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
+          penalty_factor=None, positive: bool = False, lower_bounds=None,
+          upper_bounds=None, fit_intercept: bool = True, coef_init=None, tol: float = 1e-4,
+          max_iter: int = DEFAULT_MAX_ITER,
           precompute="auto", working_set: bool = True, screening: bool = True) -> SolveResult:
     r"""Fit one Lasso or Elastic Net: fastreg's low-level entry point for other libraries.
 
@@ -76,7 +77,8 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         + \alpha \Big(\rho \sum_j f_j |w_j| + \frac{1-\rho}{2} \sum_j f_j w_j^2\Big)
 
     with sample weights :math:`s_i` (:math:`S = \sum_i s_i`), penalty factors :math:`f_j` and
-    :math:`\rho` = ``l1_ratio``: scikit-learn's ``ElasticNet`` objective.
+    :math:`\rho` = ``l1_ratio``: scikit-learn's ``ElasticNet`` objective; optionally subject
+    to bounds on the coefficients.
 
     X is never copied when it is already canonical (a Fortran-ordered float32/float64 array,
     or a CSC matrix without duplicate entries); C-ordered arrays are copied to Fortran order,
@@ -98,6 +100,11 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         Non-negative per-feature multipliers of the penalty; 0 leaves a feature unpenalized.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Bounds on the coefficients, ``lower_bounds <= w <= upper_bounds`` (glmnet's
+        ``lower.limits`` / ``upper.limits``): a scalar applies to every feature, ``-inf`` /
+        ``inf`` leave a side unbounded, and the bounds must contain 0.  ``positive=True`` is
+        ``lower_bounds=0`` (and tightens negative lower bounds to 0).
     fit_intercept : bool, default=True
     coef_init : ndarray of shape (n_features,), optional
         Warm start.
@@ -138,6 +145,7 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
     alpha, l1_ratio, tol, max_iter = check_penalty(alpha, l1_ratio, tol, max_iter)
     positive = check_bool(positive, "positive")
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
+                           lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                            fit_intercept=check_bool(fit_intercept, "fit_intercept"))
     solver = Solver(problem, precompute, coef_init, working_set=working_set,
                     screening=screening)

@@ -141,6 +141,41 @@ def check_penalty_factor(penalty_factor, n_features, dtype):
     return np.array(factors, dtype=dtype)
 
 
+def _bound_array(bound, name, n_features, unbounded):
+    """One side of :func:`check_bounds`: empty when it is ``unbounded`` everywhere."""
+    if bound is None:
+        return np.empty(0)
+    values = _numeric_array(bound, name).astype(np.float64)
+    if values.ndim == 0:
+        values = np.full(n_features, float(values))
+    elif values.ndim != 1 or values.shape[0] != n_features:
+        raise ValueError(f"{name} must be a scalar or have shape ({n_features},), got "
+                         f"{values.shape}.")
+    if np.isnan(values).any():
+        raise ValueError(f"{name} contains NaN.")
+    return np.empty(0) if (values == unbounded).all() else values.copy()
+
+
+def check_bounds(lower_bounds, upper_bounds, n_features):
+    """Return validated ``(lower, upper)`` coefficient bounds as new float64 arrays, each
+    empty when that side is unbounded (``None``, or infinite everywhere).
+
+    A scalar applies to every feature.  The bounds must contain 0 (``lower <= 0 <= upper``,
+    as glmnet's ``lower.limits`` / ``upper.limits``): the all-zero model is then feasible,
+    which the null model, alpha_max and the duality gap's dual point rely on; ``-inf`` /
+    ``inf`` leave a side unbounded and ``lower = upper = 0`` holds a feature at 0.
+    """
+    lower = _bound_array(lower_bounds, "lower_bounds", n_features, -np.inf)
+    upper = _bound_array(upper_bounds, "upper_bounds", n_features, np.inf)
+    if (lower > 0).any():
+        raise ValueError("lower_bounds must be <= 0 (the bounds must contain 0, so that the "
+                         f"all-zero model is feasible); got {lower.max()!r}.")
+    if (upper < 0).any():
+        raise ValueError("upper_bounds must be >= 0 (the bounds must contain 0, so that the "
+                         f"all-zero model is feasible); got {upper.min()!r}.")
+    return lower, upper
+
+
 def check_coef_init(coef_init, shape, dtype):
     """Return a validated copy of warm-start coefficients (default zeros) of ``shape`` (a
     number of features, or ``(n_tasks, n_features)``)."""

@@ -53,7 +53,7 @@ _RULES = ("min", "1se")
 
 def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_intercept,
                    penalty_factor, precompute, positive, tol, max_iter, seed,
-                   loss="squared"):
+                   loss="squared", lower_bounds=None, upper_bounds=None):
     """One cross-validation job: the path on ``train``, its mean squared error on ``test``.
 
     Returns the (weighted) mean squared error on the test rows of the model fitted at each
@@ -62,13 +62,14 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     """
     steps = _fold_path(X, y, sample_weight, train, grid, l1_ratio, fit_intercept=fit_intercept,
                        penalty_factor=penalty_factor, precompute=precompute, positive=positive,
-                       tol=tol, max_iter=max_iter, seed=seed, loss=loss)
+                       tol=tol, max_iter=max_iter, seed=seed, loss=loss,
+                       lower_bounds=lower_bounds, upper_bounds=upper_bounds)
     return _test_mse(steps, X, y, sample_weight, test)
 
 
 def _fold_path(X, y, sample_weight, train, grid, l1_ratio, *, fit_intercept, penalty_factor,
-               precompute, positive, tol, max_iter, seed, loss="squared"
-               ) -> Iterator[SolveResult]:
+               precompute, positive, tol, max_iter, seed, loss="squared", lower_bounds=None,
+               upper_bounds=None) -> Iterator[SolveResult]:
     """The warm-started path on the rows ``train`` of a canonical X: one result per alpha.
 
     The training rows are validated now, when this is called; the alphas are solved as the
@@ -77,8 +78,8 @@ def _fold_path(X, y, sample_weight, train, grid, l1_ratio, *, fit_intercept, pen
     """
     problem = make_problem(take_rows(X, train), y[train],
                            sample_weight=subset(sample_weight, train),
-                           penalty_factor=penalty_factor, fit_intercept=fit_intercept,
-                           loss=loss)
+                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                           upper_bounds=upper_bounds, fit_intercept=fit_intercept, loss=loss)
     return walk_path(problem, grid, l1_ratio, precompute=precompute, positive=positive,
                      tol=tol, max_iter=max_iter, seed=seed)
 
@@ -205,9 +206,11 @@ class _PathCV(_LinearRegressor):
         else:
             y = as_single_target(self, y)
         penalty_factor = getattr(self, "penalty_factor", None)
+        bounds = dict(lower_bounds=getattr(self, "lower_bounds", None),
+                      upper_bounds=getattr(self, "upper_bounds", None))
 
         problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                               fit_intercept=fit_intercept, loss=loss)
+                               fit_intercept=fit_intercept, loss=loss, **bounds)
         if given_grid is None:
             grids = np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
                               for r in l1_ratios])
@@ -218,7 +221,7 @@ class _PathCV(_LinearRegressor):
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
         options = dict(fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter,
-                       loss=loss)
+                       loss=loss, **bounds)
         jobs = (delayed(_path_test_mse)(X, y, sample_weight, train, test, grid, l1_ratio,
                                         seed=seeds[i * len(folds) + f], **options)
                 for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True))
@@ -345,6 +348,11 @@ class ElasticNetCV(_PathCV):
     selection : {"cyclic", "random"}, default="cyclic"
     penalty_factor : array-like of shape (n_features,), optional
         Keyword-only fastreg extension: per-feature penalty multipliers (0: unpenalized).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Keyword-only fastreg extension: bounds on the coefficients, ``lower_bounds <= w <=
+        upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``): a scalar applies to
+        every feature, ``-inf`` / ``inf`` leave a side unbounded, and the bounds must contain
+        0.  ``positive=True`` is ``lower_bounds=0`` (and tightens negative lower bounds to 0).
     rule : {"min", "1se"}, default="min"
         Keyword-only fastreg extension: "min" picks the alpha of smallest mean error;
         "1se" the largest alpha within one standard error of it (glmnet's
@@ -375,7 +383,8 @@ class ElasticNetCV(_PathCV):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=DEFAULT_MAX_ITER, tol=1e-4, cv=None, copy_X=True,
                  verbose=0, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, rule="min"):
+                 selection="cyclic", penalty_factor=None, rule="min", lower_bounds=None,
+                 upper_bounds=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -392,6 +401,8 @@ class ElasticNetCV(_PathCV):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.rule = rule
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def _l1_ratios(self):
         values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
@@ -437,7 +448,7 @@ class LassoCV(_PathCV):
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto",
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, copy_X=True, cv=None, verbose=False,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, rule="min"):
+                 penalty_factor=None, rule="min", lower_bounds=None, upper_bounds=None):
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -453,6 +464,8 @@ class LassoCV(_PathCV):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.rule = rule
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def _l1_ratios(self):
         return np.ones(1)

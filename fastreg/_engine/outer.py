@@ -9,12 +9,12 @@ alpha to the next) and solves each alpha with the inner solver its datafit pairs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import _kernels as K
-from .._validation import check_coef_init, check_penalty_factor
+from .._validation import check_bounds, check_coef_init, check_penalty_factor
 from .data import Design, make_design
 from .datafits import DATAFITS, Logistic, MultiTaskQuadratic
 from .penalties import ElasticNet, GroupElasticNet
@@ -88,6 +88,8 @@ class Problem:
     design: Design
     datafit: object
     penalty_factor: np.ndarray  # empty: every factor is 1
+    lower_bounds: np.ndarray = field(default_factory=lambda: np.empty(0))  # empty: none
+    upper_bounds: np.ndarray = field(default_factory=lambda: np.empty(0))  # empty: none
 
     @property
     def X(self):
@@ -118,13 +120,18 @@ class Problem:
         return (self.n_features,)
 
     def penalty(self, positive: bool = False) -> ElasticNet:
-        """The Elastic Net, or its group form on the rows of W for the multi-task datafit."""
+        """The Elastic Net with the problem's bounds, or its group form on the rows of W for
+        the multi-task datafit.  ``positive`` is the lower bound 0 (tightening the problem's
+        own lower bounds where they are negative)."""
         if isinstance(self.datafit, MultiTaskQuadratic):
             if positive:
                 # scikit-learn's words for its path functions' 2-D y.
                 raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
             return GroupElasticNet(self.penalty_factor)
-        return ElasticNet(self.penalty_factor, positive)
+        lower = self.lower_bounds
+        if positive:
+            lower = np.maximum(lower, 0.0) if lower.size else np.zeros(self.n_features)
+        return ElasticNet(self.penalty_factor, lower, self.upper_bounds)
 
     def alpha_max(self, l1_ratio: float = 1.0, positive: bool = False) -> float:
         """Smallest alpha with an all-zero solution (see :meth:`ElasticNet.alpha_max`)."""
@@ -132,20 +139,27 @@ class Problem:
                                                 self.sum_weights)
 
 
-def make_problem(X, y, *, sample_weight=None, penalty_factor=None, fit_intercept=True,
-                 loss: str = "squared", design: Design | None = None) -> Problem:
+def make_problem(X, y, *, sample_weight=None, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, fit_intercept=True, loss: str = "squared",
+                 design: Design | None = None) -> Problem:
     """Validate the data once and compute what every alpha shares.
 
     ``loss`` is ``"squared"``, ``"logistic"`` (labels -1 and +1) or ``"multitask"`` (least
     squares on the columns of a 2-D ``y`` with the group penalty).  A ``design`` made by
     :func:`~fastreg._engine.data.make_design` for the same X, weights and intercept may be
-    passed to share its column statistics among several targets.
+    passed to share its column statistics among several targets.  ``lower_bounds`` /
+    ``upper_bounds`` (a scalar or one value per feature) bound the coefficients (see
+    :func:`~fastreg._validation.check_bounds`).
     """
     if design is None:
         design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
     datafit = DATAFITS[loss](design, y)
     factors = check_penalty_factor(penalty_factor, design.n_features, np.float64)
-    return Problem(design, datafit, factors)
+    lower, upper = check_bounds(lower_bounds, upper_bounds, design.n_features)
+    if (lower.size or upper.size) and isinstance(datafit, MultiTaskQuadratic):
+        raise ValueError("lower_bounds and upper_bounds are not supported for multi-output "
+                         "(y.ndim != 1).")
+    return Problem(design, datafit, factors, lower, upper)
 
 
 def check_precompute(precompute) -> bool | str:
@@ -238,6 +252,10 @@ class Solver:
         self.working_set = working_set
         self.screening = screening
         self.coef = check_coef_init(coef_init, problem.coef_shape, np.float64)
+        lower, upper = problem.penalty().bound_arrays(problem.n_features) if (
+            problem.lower_bounds.size or problem.upper_bounds.size) else (-np.inf, np.inf)
+        if ((self.coef < lower) | (self.coef > upper)).any():
+            raise ValueError("coef_init must lie within lower_bounds and upper_bounds.")
         # X_c^T r at the last full pass: the gap, the ranking and the strong rule use it.
         # The covariance solver updates it in place (its "q").
         self.xtr = np.zeros(problem.coef_shape)

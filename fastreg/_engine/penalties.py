@@ -1,4 +1,4 @@
-"""Penalties: what the user asks for (alpha, l1_ratio, penalty factors, positive), turned
+"""Penalties: what the user asks for (alpha, l1_ratio, penalty factors, bounds), turned
 into the tuple the kernels take, plus the penalty's share of the outer loop's decisions
 (alpha_max, the strong rule, which features can be screened).
 
@@ -8,28 +8,48 @@ The kernels' side (proximal step, value, conjugate, dual constraint, violation s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import _kernels as K
 
+# The per-feature arrays of the kernels' penalty tuples (an empty one stays empty).
+_PER_FEATURE_FIELDS = ("factors", "lower", "upper")
+
+
+def localized(penalty, take):
+    """The kernels' penalty tuple with its per-feature arrays passed through ``take`` (a
+    working set's view: ``WorkingColumns.take``, or an index)."""
+    fields = {name: take(getattr(penalty, name)) for name in _PER_FEATURE_FIELDS
+              if hasattr(penalty, name) and getattr(penalty, name).size}
+    return penalty._replace(**fields) if fields else penalty
+
 
 @dataclass(frozen=True, eq=False)
 class ElasticNet:
-    r"""``alpha (l1_ratio sum_j f_j |w_j| + (1 - l1_ratio) / 2 sum_j f_j w_j^2)``, with
-    ``w >= 0`` under ``positive``.
+    r"""``alpha (l1_ratio sum_j f_j |w_j| + (1 - l1_ratio) / 2 sum_j f_j w_j^2)`` subject to
+    ``lower_j <= w_j <= upper_j`` (``positive`` is ``lower = 0``).
 
     ``factors`` is empty when every factor is 1 (the kernels then need not store them);
-    ``f_j = 0`` leaves feature j unpenalized.
+    ``f_j = 0`` leaves feature j unpenalized.  ``lower`` / ``upper`` are empty without a
+    bound on that side; otherwise one value per feature, ``lower <= 0 <= upper``, infinite
+    where a feature is unbounded.
     """
 
     factors: np.ndarray
-    positive: bool = False
+    lower: np.ndarray = field(default_factory=lambda: np.empty(0))
+    upper: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def factor_array(self, n_features: int) -> np.ndarray:
         """The penalty factors as an array of ``n_features`` values."""
         return self.factors if self.factors.size else np.ones(n_features)
+
+    def bound_arrays(self, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(lower, upper)`` as arrays of ``n_features`` values (infinite where unbounded)."""
+        lower = self.lower if self.lower.size else np.full(n_features, -np.inf)
+        upper = self.upper if self.upper.size else np.full(n_features, np.inf)
+        return lower, upper
 
     def unpenalized(self) -> np.ndarray:
         """Indices of the features with ``f_j = 0``."""
@@ -46,21 +66,29 @@ class ElasticNet:
         """
         scale = sum_weights * alpha
         return K.ElasticNetPenalty(scale * l1_ratio, scale * (1.0 - l1_ratio), self.factors,
-                                   bool(self.positive))
+                                   self.lower, self.upper)
+
+    def movable(self, xtr: np.ndarray) -> np.ndarray:
+        """``max(u_j, -u_j)`` over the directions feature j can move from 0 (``u_j`` for the
+        non-negative Lasso; ``-inf`` for a feature held at 0 by its bounds), as the kernels'
+        ``movable_correlation``."""
+        if not (self.lower.size or self.upper.size):
+            return np.abs(xtr)
+        lower, upper = self.bound_arrays(xtr.size)
+        return np.maximum(np.where(upper > 0, xtr, -np.inf), np.where(lower < 0, -xtr, -np.inf))
 
     def alpha_max(self, xtr0: np.ndarray, l1_ratio: float, sum_weights: float) -> float:
         """Smallest alpha with an all-zero solution, from the correlations ``xtr0 = X_c^T r``
         at ``w = 0``: ``max_j |xtr0_j| / (S l1_ratio f_j)``.
 
-        With ``positive`` only positive correlations count (a negative one cannot make a
-        non-negative coefficient enter).
+        With bounds only the directions a coefficient can move from 0 count (a negative
+        correlation cannot make a non-negative coefficient enter).
         """
         factors = self.factor_array(xtr0.size)
         penalized = factors > 0
         if l1_ratio <= 0.0 or not penalized.any():
             return np.inf
-        xtr = xtr0[penalized]
-        ratios = (np.maximum(xtr, 0.0) if self.positive else np.abs(xtr)) / factors[penalized]
+        ratios = np.maximum(self.movable(xtr0)[penalized], 0.0) / factors[penalized]
         return float(ratios.max() / (sum_weights * l1_ratio))
 
     def strong_features(self, xtr: np.ndarray, candidates: np.ndarray, l1: float,
@@ -96,7 +124,7 @@ class ElasticNet:
 class GroupElasticNet(ElasticNet):
     r"""The multi-task penalty ``alpha (l1_ratio sum_j f_j ||w_j||_2 + (1 - l1_ratio) / 2
     sum_j f_j ||w_j||_2^2)`` on the rows ``w_j = W[:, j]`` of the T x p coefficients (a
-    feature is selected for every task or for none); ``positive`` is not defined for it.
+    feature is selected for every task or for none); bounds are not defined for it.
 
     Coefficients and correlations are T x p arrays; a feature's "correlation" in the rules
     below is the norm of its column of correlations.  The kernels are in

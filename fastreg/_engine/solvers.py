@@ -25,6 +25,7 @@ import numpy as np
 from .. import _kernels as K
 from .data import BLOCK_MAX_FEATURES, BlockCache, Design, GramCache, gram_columns
 from .datafits import Logistic, MultiTaskQuadratic, Quadratic
+from .penalties import localized
 
 # With at most this many unpenalized features, the gap is certified by projecting the dual
 # point off their columns (whose p x k Gram columns that takes); beyond, it measures
@@ -109,17 +110,36 @@ class _Inner:
 
     def certifies(self, penalty) -> bool:
         """Whether the gap is certified by projecting off the unpenalized features' columns
-        (there are some, but not too many for their Gram columns)."""
-        return penalty.l1 > 0 and 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED
+        (there are some, but not too many for their Gram columns, and each is unbounded or
+        only non-negative: see :meth:`_projection`)."""
+        return (penalty.l1 > 0 and 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED
+                and self._projectable(penalty))
 
-    def _projection(self, positive: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _nonnegative(self, penalty) -> np.ndarray:
+        """Which unpenalized features are bounded as ``0 <= w_j`` (and not above)."""
+        unpenalized = self.unpenalized
+        if not penalty.lower.size:
+            return np.zeros(unpenalized.size, dtype=bool)
+        return penalty.lower[unpenalized] == 0.0
+
+    def _projectable(self, penalty) -> bool:
+        """Whether every unpenalized feature is unbounded or bounded below by 0 only: the
+        dual constraints the projection knows (other finite bounds leave the gap a
+        convergence measure)."""
+        unpenalized = self.unpenalized
+        lower = penalty.lower[unpenalized] if penalty.lower.size else None
+        if penalty.upper.size and (penalty.upper[unpenalized] < np.inf).any():
+            return False
+        return lower is None or bool(((lower == 0.0) | (lower == -np.inf)).all())
+
+    def _projection(self, penalty) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(projected, beta, correlations)``: the unpenalized features whose constraints
         ``x_j^T theta = 0`` the dual point is projected onto, the projection's coefficients
         (``G_UU beta = X_U^T r`` over them) and every feature's correlation with the
         projected point, ``x_j^T r - G_jU beta``.
 
-        Under ``positive`` the constraint of an unpenalized feature is ``x_j^T theta <= 0``:
-        only those that move or would move are projected off (an active set, grown while the
+        For a non-negative unpenalized feature the constraint is ``x_j^T theta <= 0``: only
+        those that move or would move are projected off (an active set, grown while the
         projection makes another one's correlation positive).  The Gram columns of the
         unpenalized features are computed once.
         """
@@ -127,15 +147,15 @@ class _Inner:
         if self._unpenalized_gram is None:
             self._unpenalized_gram = gram_columns(self.design, unpenalized)
         gram = self._unpenalized_gram
-        projected = (w[unpenalized] > 0) | (self.xtr[unpenalized] > 0) if positive else (
-            np.ones(unpenalized.size, dtype=bool))
+        nonnegative = self._nonnegative(penalty)
+        projected = ~nonnegative | (w[unpenalized] > 0) | (self.xtr[unpenalized] > 0)
         for _ in range(unpenalized.size + 1):
             columns = gram[:, projected]
             beta = np.linalg.lstsq(columns[unpenalized[projected]],
                                    self.xtr[unpenalized[projected]], rcond=None)[0]
             correlations = self.xtr - columns @ beta
             grown = projected | (correlations[unpenalized] > 0)
-            if not positive or (grown == projected).all():
+            if (grown == projected).all():
                 break
             projected = grown
         return unpenalized[projected], beta, correlations
@@ -172,8 +192,7 @@ class _QuadraticInner(_Inner):
         fit = self.datafit
         w = self.coef[ws]
         q = self.xtr[ws]
-        local = penalty._replace(factors=penalty.factors[ws]) if penalty.factors.size else (
-            penalty)
+        local = localized(penalty, lambda values: values[ws])
         result = K.block_cd(block, has_column, self.design.col_sqnorm[ws], local, w, q,
                             fit.xty_of(ws), fit.y_sqnorm, max_epochs, inner_tol, tol, settle,
                             shuffle_seed, self.anderson)
@@ -191,21 +210,18 @@ class _QuadraticInner(_Inner):
         features).
         """
         fit, w = self.datafit, self.coef
-        l1_reg, l2_reg, positive = penalty.l1, penalty.l2, penalty.positive
-        unpenalized, beta, correlations = self._projection(positive)
+        l1_reg, l2_reg = penalty.l1, penalty.l2
+        unpenalized, beta, correlations = self._projection(penalty)
         r_sqnorm, r_dot_y = self.sums()
         projected_sqnorm = max(r_sqnorm - beta @ self.xtr[unpenalized], 0.0)
         projected_dot_y = r_dot_y - beta @ fit.xty_of(unpenalized)
-        factors = penalty.factors
-        penalized = factors > 0
-        f, w_pen = factors[penalized], w[penalized]
-        slopes = (correlations[penalized] - l2_reg * f * w_pen) / f
-        dual_norm = max((slopes.max() if positive else np.abs(slopes).max())
-                        if slopes.size else 0.0, 0.0)
-        scale = min(1.0, l1_reg / dual_norm) if dual_norm > 0 else 1.0
+        penalized = np.flatnonzero(penalty.factors > 0).astype(np.int32)
+        f, w_pen = penalty.factors[penalized], w[penalized]
+        scale = K.dual_scale(penalty, correlations, w, penalized)
         ridge = l2_reg * (f @ (w_pen * w_pen))
         primal = 0.5 * (r_sqnorm + ridge) + l1_reg * (f @ np.abs(w_pen))
-        dual = scale * projected_dot_y - 0.5 * scale**2 * (projected_sqnorm + ridge)
+        dual = (scale * projected_dot_y - 0.5 * scale**2 * (projected_sqnorm + ridge)
+                - K.bound_terms(penalty, penalized, correlations, w, scale))
         return float(primal - dual)
 
 
@@ -278,7 +294,7 @@ class ResidualCD(_QuadraticInner):
         result = K.residual_cd(
             columns.X_kernel, self.datafit.y, design.weights, design.sum_weights,
             columns.take(design.x_mean), columns.take(design.col_sqnorm),
-            penalty._replace(factors=columns.take(penalty.factors)), columns.index.copy(),
+            localized(penalty, columns.take), columns.index.copy(),
             w, self.residual, xtr, max_epochs, inner_tol, tol, settle, self.gap_every,
             shuffle_seed, self.anderson)
         columns.put(self.coef, w)
@@ -461,7 +477,8 @@ class ProxNewton(_Inner):
 
     def certifies(self, penalty) -> bool:
         """The logistic dual's projection needs no L1 part (its L2 conjugate is finite)."""
-        return 0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED
+        return (0 < self.unpenalized.size <= CERTIFY_MAX_UNPENALIZED
+                and self._projectable(penalty))
 
     def intercept(self) -> float:
         return float(self.offset)
@@ -488,7 +505,7 @@ class ProxNewton(_Inner):
         (unpenalized columns with large values); then :meth:`_newton_point` is tried.
         """
         design, fit = self.design, self.datafit
-        unpenalized, beta, correlations = self._projection(penalty.positive)
+        unpenalized, beta, correlations = self._projection(penalty)
         shift = np.zeros(design.n_samples)
         K.add_columns(design.X_kernel, unpenalized, beta, shift)  # in float64, no copy of X
         projected = self.v - shift + float(design.x_mean[unpenalized] @ beta)
@@ -522,7 +539,7 @@ class ProxNewton(_Inner):
         coordinates would change a margin by about one unit.  It costs a pass over the
         candidates (their correlations with the move) and the columns of ``A`` as a dense
         copy, so it is only tried when that copy is small (None otherwise, or when the point
-        still leaves the box, or under ``positive`` when another unpenalized feature's
+        still leaves the box, or when another non-negative unpenalized feature's
         constraint ``x_j^T theta <= 0`` fails).
         """
         design, fit = self.design, self.datafit
@@ -588,7 +605,7 @@ class ProxNewton(_Inner):
         # on the global arrays: no compact copy then.
         columns = design.working_columns(ws, compact=not self.unpenalized.size)
         index = columns.index
-        local = penalty._replace(factors=columns.take(penalty.factors))
+        local = localized(penalty, columns.take)
         w = columns.take(self.coef)
         if columns.compact:
             means, sqnorms = np.zeros(ws.size), np.zeros(ws.size)
@@ -623,8 +640,8 @@ class ProxNewton(_Inner):
             if block is None and index.size and _WeightedBlock.pays(design, ws, step_epochs):
                 block = _WeightedBlock(design, ws)
             if block is not None:
-                local_block = local._replace(factors=local.factors[index]) if (
-                    local.factors.size and not columns.compact) else local
+                local_block = local if columns.compact else localized(
+                    local, lambda values: values[index])
                 after, step_epochs = block.solve(h, total, means[index], sqnorms[index],
                                                  target, local_block, before, budget,
                                                  step_tol, shuffle_seed, self.anderson)
@@ -745,7 +762,7 @@ class MultiTaskCD(_Inner):
         result = K.multitask_cd(
             columns.X_kernel, self.datafit.y, design.weights, design.sum_weights,
             columns.take(design.x_mean), columns.take(design.col_sqnorm),
-            penalty._replace(factors=columns.take(penalty.factors)), columns.index.copy(),
+            localized(penalty, columns.take), columns.index.copy(),
             W, self.residual, xtr, max_epochs, inner_tol, tol, settle, self.gap_every,
             shuffle_seed, self.anderson)
         columns.put(self.coef, W)

@@ -18,6 +18,7 @@ from ._cd import (
     residual_cd,
     residual_gap,
 )
+from ._gap import bound_terms
 from ._gram import block_cd, gram_columns, gram_correlations, gram_gap
 from ._linalg import (
     CONSTANT_RELATIVE,
@@ -55,6 +56,7 @@ __all__ = [
     "STATUS_STALLED",
     "CscMatrix",
     "ElasticNetPenalty",
+    "bound_terms",
     "GroupElasticNetPenalty",
     "add_columns",
     "add_task_columns",

@@ -6,7 +6,7 @@ coordinate descent")::
 
     w_j <- S(w_j ||x_j||^2 + x_j^T r, l1_reg f_j) / (||x_j||^2 + l2_reg f_j)
 
-with ``S`` the soft-thresholding operator (``max(z - t, 0)`` under ``positive``): the
+with ``S`` the soft-thresholding operator, clipped into the coefficient's bounds: the
 penalty's proximal step (``fastreg._kernels._penalty.prox_step``).  The
 residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus one scalar
 ``offset = x_mean . w``, so a step costs O(nnz of the column) on sparse data.

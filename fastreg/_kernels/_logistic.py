@@ -23,7 +23,8 @@ enforcing penalties", JMLR; the binary entropy as the conjugate of the logistic 
     \ \text{(with an intercept)}.
 
 ``g_j^*`` is the indicator of ``|u| <= l1 f_j`` for the Lasso and
-``(|u| - l1 f_j)_+^2 / (2 l2 f_j)`` with an L2 part.  At the optimum ``theta = r``.
+``(|u| - l1 f_j)_+^2 / (2 l2 f_j)`` with an L2 part (with bounds, linear on a bounded side
+beyond the bound: ``fastreg._kernels._penalty``).  At the optimum ``theta = r``.
 
 **Dual point.**  ``r`` lies in the box; with an intercept it sums to zero only at the
 optimum.  Its larger part (the positive or the negative labels' share) is shrunk until
@@ -51,7 +52,15 @@ the solution: with such features the gap is a convergence measure, not a strict 
 import numpy as np
 
 from ._jit import njit
-from ._penalty import conjugate, dual_slope, factor, value
+from ._penalty import (
+    box_conjugate,
+    conjugate,
+    dual_slope,
+    factor,
+    free_step_decrease,
+    has_bounds,
+    value,
+)
 
 # exp(-t) underflows to 0 in float64 beyond this; the loss is then t's tail, exactly.
 _EXP_LIMIT = 700.0
@@ -169,21 +178,31 @@ def logistic_gap(penalty, y, weights, v, sums, fit_intercept, col_sqnorm, featur
     unpenalized = 0.0
     for j in features:
         f_j = factor(penalty, j)
-        norm_j = np.sqrt(col_sqnorm[j])
         if f_j <= 0.0:
             if col_sqnorm[j] > 0.0:
-                # Under positive a zero coefficient with a negative slope is stationary.
-                slope = max(xtr[j], 0.0) if penalty.positive and w[j] == 0.0 else xtr[j]
-                unpenalized += 2.0 * slope * slope / col_sqnorm[j]
+                unpenalized += free_step_decrease(penalty, j, w[j], xtr[j],
+                                                  0.25 * col_sqnorm[j])
             continue
         penalty_sum += value(penalty, j, w[j])
-        # The largest |x_j^T theta| (signed under positive) the correction d allows.
-        bound = (xtr[j] if penalty.positive else abs(xtr[j])) + norm_j * delta
-        dual_norm = max(dual_norm, dual_slope(penalty, j, bound))
-        conjugate_sum += conjugate(penalty, j, bound)
+        # x_j^T theta is within reach of x_j^T r (the correction d): the dual's terms are
+        # convex in it, so the worse end of that interval bounds them.
+        reach = np.sqrt(col_sqnorm[j]) * delta
+        dual_norm = max(dual_norm, dual_slope(penalty, j, xtr[j] + reach),
+                        dual_slope(penalty, j, xtr[j] - reach))
+        if penalty.l2 > 0.0:
+            conjugate_sum += max(conjugate(penalty, j, xtr[j] + reach),
+                                 conjugate(penalty, j, xtr[j] - reach))
     scale = 1.0
-    if penalty.l2 == 0.0 and dual_norm > penalty.l1:
-        scale = penalty.l1 / dual_norm
+    if penalty.l2 == 0.0:
+        if dual_norm > penalty.l1:
+            scale = penalty.l1 / dual_norm
+        if has_bounds(penalty):
+            # Finite bounds' linear terms, at the scaled dual point (see ``_penalty``).
+            for j in features:
+                if factor(penalty, j) > 0.0:
+                    reach = np.sqrt(col_sqnorm[j]) * delta
+                    conjugate_sum += max(box_conjugate(penalty, j, scale * (xtr[j] + reach)),
+                                         box_conjugate(penalty, j, scale * (xtr[j] - reach)))
     dual = 0.0
     for i in range(v.shape[0]):
         s = 1.0 if weights.size == 0 else weights[i]

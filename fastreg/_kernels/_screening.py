@@ -10,7 +10,7 @@ correction bounded through ``radius``).  Both kernels look at feature j's dual c
 import numpy as np
 
 from ._jit import njit
-from ._penalty import dual_slope, factor, violation
+from ._penalty import dual_slope, factor, movable_correlation, violation
 
 
 @njit
@@ -34,7 +34,11 @@ def gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates, d
     The optimal dual point lies within ``radius`` of ``theta`` (in the norm in which the dual
     is 1-strongly concave; the datafit computes the radius from the gap); where
     ``c |x_j^T r - l2 f_j w_j| + radius ||x_j|| < l1 f_j`` the constraint cannot be active at
-    the optimum, and ``w_j = 0`` there.  ``||x_j||`` is the augmented column's norm,
+    the optimum, and ``w_j = 0`` there.  With bounds only the directions the coefficient can
+    move from 0 count (``_penalty.movable_correlation``): ``0`` is the optimum of feature j
+    when the optimal dual correlation leaves its subdifferential at 0 in none of them, and
+    a finite bound changes the dual's domain, not its strong concavity, so the ball is the
+    same.  ``||x_j||`` is the augmented column's norm,
     ``sqrt(||x_j||^2 + l2 f_j)`` (a datafit whose dual is not the augmented one passes a
     penalty view with ``l2 = 0``).
 
@@ -48,8 +52,7 @@ def gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates, d
     for k in range(candidates.shape[0]):
         j = candidates[k]
         f_j = factor(penalty, j)
-        bound = (scale * abs(xtr[j] - penalty.l2 * f_j * coef[j]) if not penalty.positive
-                 else scale * (xtr[j] - penalty.l2 * f_j * coef[j]))
+        bound = movable_correlation(penalty, j, scale * (xtr[j] - penalty.l2 * f_j * coef[j]))
         bound += radius * (col_sqnorm[j] + penalty.l2 * f_j) ** 0.5
         if bound < penalty.l1 * f_j:
             if coef[j] != 0.0:
