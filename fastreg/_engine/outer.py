@@ -128,10 +128,12 @@ class Problem:
                 # scikit-learn's words for its path functions' 2-D y.
                 raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
             return GroupElasticNet(self.penalty_factor)
-        lower = self.lower_bounds
+        lower, upper = self.lower_bounds, self.upper_bounds
+        if not (lower.size or upper.size):
+            return ElasticNet(self.penalty_factor, positive)
         if positive:
             lower = np.maximum(lower, 0.0) if lower.size else np.zeros(self.n_features)
-        return ElasticNet(self.penalty_factor, lower, self.upper_bounds)
+        return ElasticNet(self.penalty_factor, False, lower, upper)
 
     def alpha_max(self, l1_ratio: float = 1.0, positive: bool = False) -> float:
         """Smallest alpha with an all-zero solution (see :meth:`ElasticNet.alpha_max`)."""

@@ -38,6 +38,7 @@ class ElasticNet:
     """
 
     factors: np.ndarray
+    positive: bool = False
     lower: np.ndarray = field(default_factory=lambda: np.empty(0))
     upper: np.ndarray = field(default_factory=lambda: np.empty(0))
 
@@ -47,7 +48,8 @@ class ElasticNet:
 
     def bound_arrays(self, n_features: int) -> tuple[np.ndarray, np.ndarray]:
         """``(lower, upper)`` as arrays of ``n_features`` values (infinite where unbounded)."""
-        lower = self.lower if self.lower.size else np.full(n_features, -np.inf)
+        lower = self.lower if self.lower.size else np.full(n_features,
+                                                            0.0 if self.positive else -np.inf)
         upper = self.upper if self.upper.size else np.full(n_features, np.inf)
         return lower, upper
 
@@ -58,22 +60,29 @@ class ElasticNet:
     def all_penalized(self) -> bool:
         return bool((self.factors > 0).all())
 
-    def kernel(self, alpha: float, l1_ratio: float, sum_weights: float) -> K.ElasticNetPenalty:
+    def bounded(self) -> bool:
+        """Whether there are bounds other than ``positive`` (the kernels' ``BoxPenalty``)."""
+        return bool(self.lower.size or self.upper.size)
+
+    def kernel(self, alpha: float, l1_ratio: float, sum_weights: float
+               ) -> K.ElasticNetPenalty | K.BoxPenalty:
         """The one place where the objective's scaling is converted for the kernels.
 
         The user's objective divides the loss by ``S = sum_i s_i``; the kernels minimise ``S``
         times it, so ``l1 = S alpha l1_ratio`` and ``l2 = S alpha (1 - l1_ratio)``.
         """
         scale = sum_weights * alpha
-        return K.ElasticNetPenalty(scale * l1_ratio, scale * (1.0 - l1_ratio), self.factors,
-                                   self.lower, self.upper)
+        l1, l2 = scale * l1_ratio, scale * (1.0 - l1_ratio)
+        if self.bounded():
+            return K.BoxPenalty(l1, l2, self.factors, self.lower, self.upper)
+        return K.ElasticNetPenalty(l1, l2, self.factors, bool(self.positive))
 
     def movable(self, xtr: np.ndarray) -> np.ndarray:
         """``max(u_j, -u_j)`` over the directions feature j can move from 0 (``u_j`` for the
         non-negative Lasso; ``-inf`` for a feature held at 0 by its bounds), as the kernels'
         ``movable_correlation``."""
-        if not (self.lower.size or self.upper.size):
-            return np.abs(xtr)
+        if not self.bounded():
+            return np.maximum(xtr, 0.0) if self.positive else np.abs(xtr)
         lower, upper = self.bound_arrays(xtr.size)
         return np.maximum(np.where(upper > 0, xtr, -np.inf), np.where(lower < 0, -xtr, -np.inf))
 

@@ -118,14 +118,19 @@ class _Inner:
     def _nonnegative(self, penalty) -> np.ndarray:
         """Which unpenalized features are bounded as ``0 <= w_j`` (and not above)."""
         unpenalized = self.unpenalized
-        if not penalty.lower.size:
+        lower = getattr(penalty, "lower", None)  # ElasticNetPenalty: positive or nothing
+        if lower is None:
+            return np.full(unpenalized.size, bool(penalty.positive))
+        if not lower.size:
             return np.zeros(unpenalized.size, dtype=bool)
-        return penalty.lower[unpenalized] == 0.0
+        return lower[unpenalized] == 0.0
 
     def _projectable(self, penalty) -> bool:
         """Whether every unpenalized feature is unbounded or bounded below by 0 only: the
         dual constraints the projection knows (other finite bounds leave the gap a
         convergence measure)."""
+        if not isinstance(penalty, K.BoxPenalty):
+            return True
         unpenalized = self.unpenalized
         lower = penalty.lower[unpenalized] if penalty.lower.size else None
         if penalty.upper.size and (penalty.upper[unpenalized] < np.inf).any():

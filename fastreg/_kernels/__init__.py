@@ -44,7 +44,7 @@ from ._multitask import (
     task_offsets,
     task_sums,
 )
-from ._penalty import ElasticNetPenalty, total_value
+from ._penalty import BoxPenalty, ElasticNetPenalty, total_value
 from ._primitives import CscMatrix, col_axpy, col_dot, col_moments
 from ._screening import dual_scale, gap_safe_screen, violation_scores
 
@@ -55,6 +55,7 @@ __all__ = [
     "STATUS_NEEDS_GRAM_COLUMN",
     "STATUS_STALLED",
     "CscMatrix",
+    "BoxPenalty",
     "ElasticNetPenalty",
     "bound_terms",
     "GroupElasticNetPenalty",

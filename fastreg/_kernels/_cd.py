@@ -15,10 +15,10 @@ residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus
 import numpy as np
 
 from ._anderson import extrapolate, record
-from ._gap import combine_gap, correlation_sums
+from ._gap import combine_gap, correlation_sums, with_bound_terms
 from ._jit import njit
 from ._linalg import centered_dot, correlations, weighted_sums
-from ._penalty import project, prox_step, total_value
+from ._penalty import has_bounds, project, prox_step, total_value
 from ._primitives import col_axpy
 
 STATUS_CONVERGED = 0
@@ -53,6 +53,8 @@ def gap_from_correlations(y, weights, col_sqnorm, penalty, features, w, residual
     r_sqnorm = weighted_sums(weights, residual, offset, residual, offset)
     r_dot_y = weighted_sums(weights, residual, offset, y, 0.0)
     sums = correlation_sums(penalty, features, xtr, w, col_sqnorm)
+    if has_bounds(penalty):
+        sums = with_bound_terms(penalty, sums, features, xtr, w)
     return combine_gap(penalty, r_sqnorm, r_dot_y, sums)
 
 

@@ -52,11 +52,12 @@ strict bound.
 from ._jit import njit
 from ._penalty import (
     box_conjugate,
-    dual_slope,
+    coordinate,
     factor,
-    free_step_decrease,
+    fenchel_young_of,
+    free_step_of,
     has_bounds,
-    ridge_fenchel_young,
+    slope_of,
 )
 
 # Running sums of a gap evaluation: (dual norm, sum f|w|, sum f w^2, additive terms,
@@ -65,21 +66,21 @@ ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @njit(inline=True)
-def add_feature(sums, penalty, j, xtr, w_j, f_j, sqnorm_j):
-    """Add feature ``j`` (``xtr = x_j^T r``, centered and weighted) to the gap's running
-    sums."""
+def add_feature(sums, penalty, xtr, w_j, f_j, lo, hi, sqnorm_j):
+    """Add one feature (``xtr = x_j^T r``, centered and weighted; ``f_j, lo, hi`` its factor
+    and bounds, from ``_penalty.coordinate``) to the gap's running sums."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums
     l1_reg, l2_reg = penalty.l1, penalty.l2
     if f_j <= 0.0 or (l1_reg == 0.0 and l2_reg == 0.0):
         if sqnorm_j > 0.0:
-            additive += free_step_decrease(penalty, j, w_j, xtr, sqnorm_j)
+            additive += free_step_of(lo, hi, w_j, xtr, sqnorm_j)
             coupling += w_j * xtr
         return dual_norm, l1_sum, l2_sum, additive, coupling
-    score = dual_slope(penalty, j, xtr - l2_reg * f_j * w_j)
+    score = slope_of(f_j, lo, hi, xtr - l2_reg * f_j * w_j)
     if l1_reg == 0.0:
         # The feature's Fenchel-Young gap (see the module docstring), in a form without
         # cancellation.
-        additive += ridge_fenchel_young(penalty, j, w_j, xtr)
+        additive += fenchel_young_of(l2_reg * f_j, lo, hi, w_j, xtr)
     return (max(dual_norm, score), l1_sum + f_j * abs(w_j), l2_sum + f_j * w_j * w_j, additive,
             coupling)
 
@@ -107,20 +108,29 @@ def bound_terms(penalty, features, xtr, w, scale):
 
 @njit
 def correlation_sums(penalty, features, xtr, w, col_sqnorm):
-    """The gap's running sums over ``features`` from their correlations ``xtr[j] = x_j^T r``.
+    """The gap's running sums over ``features`` from their correlations ``xtr[j] = x_j^T r``
+    (finite bounds add :func:`with_bound_terms`).
 
     A loop of its own, over arrays only: fused into the pass that computes the correlations
-    (one sparse dot product per feature), the same arithmetic ran 3x slower.  Finite bounds
-    add a second loop once the dual point's scaling is known (:func:`bound_terms`).
+    (one sparse dot product per feature), the same arithmetic ran 3x slower; and the bounds'
+    second loop lives in its own function, whose mere presence here (not run without bounds)
+    slowed least-squares fits by 30%.
     """
     sums = ZERO_SUMS
     for j in features:
-        sums = add_feature(sums, penalty, j, xtr[j], w[j], factor(penalty, j), col_sqnorm[j])
-    if penalty.l1 > 0.0 and has_bounds(penalty):
-        dual_norm, l1_sum, l2_sum, additive, coupling = sums
-        additive += bound_terms(penalty, features, xtr, w, dual_scale_of(penalty, dual_norm))
-        sums = (dual_norm, l1_sum, l2_sum, additive, coupling)
+        f_j, lo, hi = coordinate(penalty, j)
+        sums = add_feature(sums, penalty, xtr[j], w[j], f_j, lo, hi, col_sqnorm[j])
     return sums
+
+
+@njit
+def with_bound_terms(penalty, sums, features, xtr, w):
+    """The sums of :func:`correlation_sums` with the finite bounds' conjugate terms
+    (:func:`bound_terms`) added, once the dual point's scaling is known."""
+    dual_norm, l1_sum, l2_sum, additive, coupling = sums
+    if penalty.l1 > 0.0:
+        additive += bound_terms(penalty, features, xtr, w, dual_scale_of(penalty, dual_norm))
+    return dual_norm, l1_sum, l2_sum, additive, coupling
 
 
 @njit

@@ -21,9 +21,9 @@ from ._cd import (
     STATUS_STALLED,
     epoch_settled,
 )
-from ._gap import combine_gap, correlation_sums
+from ._gap import combine_gap, correlation_sums, with_bound_terms
 from ._jit import njit
-from ._penalty import project, prox_step, total_value
+from ._penalty import has_bounds, project, prox_step, total_value
 from ._primitives import col_axpy, col_dot
 
 # An epoch whose every step is below this fraction of its coefficient made no progress.
@@ -70,6 +70,8 @@ def gram_gap(xty, y_sqnorm, col_sqnorm, penalty, features, w, q):
         w_dot_xty += w[j] * xty[j]
         w_dot_q += w[j] * q[j]
     sums = correlation_sums(penalty, features, q, w, col_sqnorm)
+    if has_bounds(penalty):
+        sums = with_bound_terms(penalty, sums, features, q, w)
     r_dot_y = y_sqnorm - w_dot_xty
     r_sqnorm = max(r_dot_y - w_dot_q, 0.0)
     return combine_gap(penalty, r_sqnorm, r_dot_y, sums)

@@ -33,13 +33,30 @@ maximiser reaches its bound, linear beyond.
 from typing import NamedTuple
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
-from ._jit import njit
+from ._jit import JIT_OPTIONS, njit
 
 
 class ElasticNetPenalty(NamedTuple):
-    """``l1``, ``l2`` (kernel scaling), ``factors`` (empty: all ones) and the bounds ``lower``
-    (empty: ``-inf``) and ``upper`` (empty: ``+inf``)."""
+    """``l1``, ``l2`` (kernel scaling), ``factors`` (empty: all ones) and ``positive``
+    (``lo = 0`` for every feature): the Elastic Net without other bounds."""
+
+    l1: float
+    l2: float
+    factors: np.ndarray
+    positive: bool
+
+
+class BoxPenalty(NamedTuple):
+    """The Elastic Net with bounds: ``l1``, ``l2``, ``factors`` as :class:`ElasticNetPenalty`,
+    the bounds ``lower`` (empty: ``-inf``) and ``upper`` (empty: ``+inf``).
+
+    A type of its own, so that the kernels compiled for problems without bounds carry no
+    trace of them: the bounds' branches, compiled in and never taken, made least-squares
+    fits 30% slower.
+    """
 
     l1: float
     l2: float
@@ -54,22 +71,66 @@ def factor(penalty, j):
     return 1.0 if penalty.factors.size == 0 else penalty.factors[j]
 
 
+def coordinate(penalty, j):
+    """``(f_j, lo_j, hi_j)``: feature ``j``'s factor and bounds (infinite where unbounded).
+
+    The per-coordinate functions below read the tuple through this one call and do the rest
+    on scalars: two inlined calls reading the tuple's arrays in one function made the
+    kernels' per-feature loops 20x slower (violation scores: 4 -> 76 ns per feature).
+    """
+    f_j = 1.0 if penalty.factors.size == 0 else penalty.factors[j]
+    if isinstance(penalty, BoxPenalty):
+        lo = -np.inf if penalty.lower.size == 0 else penalty.lower[j]
+        hi = np.inf if penalty.upper.size == 0 else penalty.upper[j]
+        return f_j, lo, hi
+    return f_j, (0.0 if penalty.positive else -np.inf), np.inf
+
+
+def has_bounds(penalty):
+    """Whether the penalty has bounds other than ``positive`` (a gap then needs the
+    conjugates' linear parts); a constant of the compiled kernel."""
+    return isinstance(penalty, BoxPenalty)
+
+
 @njit(inline=True)
-def lower_bound(penalty, j):
-    """``lo_j`` (``-inf`` without a lower bound)."""
+def _lower(penalty, j):
     return -np.inf if penalty.lower.size == 0 else penalty.lower[j]
 
 
 @njit(inline=True)
-def upper_bound(penalty, j):
-    """``hi_j`` (``+inf`` without an upper bound)."""
+def _upper(penalty, j):
     return np.inf if penalty.upper.size == 0 else penalty.upper[j]
 
 
 @njit(inline=True)
-def has_bounds(penalty):
-    """Whether any coefficient is bounded (a gap then needs the conjugates' linear parts)."""
-    return penalty.lower.size > 0 or penalty.upper.size > 0
+def _positive_lower(penalty):
+    return 0.0 if penalty.positive else -np.inf
+
+
+def _is_box(penalty):
+    return isinstance(penalty, types.NamedTuple) and penalty.instance_class is BoxPenalty
+
+
+@overload(coordinate, jit_options=JIT_OPTIONS)
+def _coordinate_jit(penalty, j):
+    if _is_box(penalty):
+
+        def box(penalty, j):
+            return factor(penalty, j), _lower(penalty, j), _upper(penalty, j)
+
+        return box
+
+    def elastic_net(penalty, j):
+        return factor(penalty, j), _positive_lower(penalty), np.inf
+
+    return elastic_net
+
+
+@overload(has_bounds, jit_options=JIT_OPTIONS)
+def _has_bounds_jit(penalty):
+    if _is_box(penalty):
+        return lambda penalty: True
+    return lambda penalty: False
 
 
 @njit(inline=True)
@@ -83,7 +144,7 @@ def prox_step(penalty, j, w_j, grad_j, lipschitz_j):
     soft-thresholding operator, clipped into the bounds (a convex function of one variable is
     minimised over an interval at the projection of its unconstrained minimiser).
     """
-    f_j = factor(penalty, j)
+    f_j, lo, hi = coordinate(penalty, j)
     threshold = penalty.l1 * f_j
     z = w_j * lipschitz_j + grad_j
     if z > threshold:
@@ -95,7 +156,7 @@ def prox_step(penalty, j, w_j, grad_j, lipschitz_j):
     denominator = lipschitz_j + penalty.l2 * f_j
     if denominator <= 0.0:
         return 0.0
-    return min(max(z / denominator, lower_bound(penalty, j)), upper_bound(penalty, j))
+    return min(max(z / denominator, lo), hi)
 
 
 @njit(inline=True)
@@ -119,9 +180,26 @@ def dual_slope(penalty, j, correlation):
     of a dual point: ``max(u, -u) / f_j`` over the sides whose bound is infinite (``u / f_j``
     for the non-negative Lasso, ``-inf`` when both bounds are finite: no constraint); the
     constraint is ``slope <= l1``.  Only for penalized features."""
-    up = correlation if upper_bound(penalty, j) == np.inf else -np.inf
-    down = -correlation if lower_bound(penalty, j) == -np.inf else -np.inf
-    return max(up, down) / factor(penalty, j)
+    f_j, lo, hi = coordinate(penalty, j)
+    return slope_of(f_j, lo, hi, correlation)
+
+
+@njit(inline=True)
+def slope_of(f_j, lo, hi, correlation):
+    """:func:`dual_slope` on scalars."""
+    up = correlation if hi == np.inf else -np.inf
+    down = -correlation if lo == -np.inf else -np.inf
+    return max(up, down) / f_j
+
+
+@njit(inline=True)
+def _linear_conjugate(threshold, lo, hi, a):
+    """:func:`box_conjugate` on scalars (``threshold = l1 f_j``)."""
+    if a > threshold:
+        return hi * (a - threshold) if hi < np.inf else 0.0
+    if a < -threshold:
+        return lo * (a + threshold) if lo > -np.inf else 0.0
+    return 0.0
 
 
 @njit(inline=True)
@@ -129,14 +207,8 @@ def box_conjugate(penalty, j, a):
     """``h_j^*(a)`` on the sides with a finite bound, 0 on the others (where the dual
     point's scaling meets the constraint instead): ``hi (a - l1 f_j)_+ + lo (a + l1
     f_j)_-`` (module docstring)."""
-    threshold = penalty.l1 * factor(penalty, j)
-    if a > threshold:
-        hi = upper_bound(penalty, j)
-        return hi * (a - threshold) if hi < np.inf else 0.0
-    if a < -threshold:
-        lo = lower_bound(penalty, j)
-        return lo * (a + threshold) if lo > -np.inf else 0.0
-    return 0.0
+    f_j, lo, hi = coordinate(penalty, j)
+    return _linear_conjugate(penalty.l1 * f_j, lo, hi, a)
 
 
 @njit(inline=True)
@@ -145,19 +217,19 @@ def conjugate(penalty, j, correlation):
     ``(|u| - l1 f_j)_+^2 / (2 l2 f_j)`` while the maximiser is within its bounds, linear
     beyond (module docstring); without an L2 part the finite bounds' linear terms only
     (:func:`box_conjugate`).  0 for an unpenalized feature."""
-    f_j = factor(penalty, j)
+    f_j, lo, hi = coordinate(penalty, j)
     if f_j == 0.0:
         return 0.0
-    if penalty.l2 == 0.0:
-        return box_conjugate(penalty, j, correlation)
     threshold = penalty.l1 * f_j
+    if penalty.l2 == 0.0:
+        return _linear_conjugate(threshold, lo, hi, correlation)
     curvature = penalty.l2 * f_j
     if correlation > threshold:
         excess = correlation - threshold
-        v = min(excess / curvature, upper_bound(penalty, j))
+        v = min(excess / curvature, hi)
     elif correlation < -threshold:
         excess = correlation + threshold
-        v = max(excess / curvature, lower_bound(penalty, j))
+        v = max(excess / curvature, lo)
     else:
         return 0.0
     return v * (excess - 0.5 * curvature * v)
@@ -170,8 +242,14 @@ def ridge_fenchel_young(penalty, j, w_j, correlation):
     clipped into the bounds, ``k = l2 f_j``), ``k / 2 (w_j - v)^2 + (v - w_j) (u - k v)``,
     two non-negative terms (the second is 0 unless ``v`` is at a bound, where ``u - k v``
     has the sign of ``v - w_j``)."""
-    curvature = penalty.l2 * factor(penalty, j)
-    v = min(max(correlation / curvature, lower_bound(penalty, j)), upper_bound(penalty, j))
+    f_j, lo, hi = coordinate(penalty, j)
+    return fenchel_young_of(penalty.l2 * f_j, lo, hi, w_j, correlation)
+
+
+@njit(inline=True)
+def fenchel_young_of(curvature, lo, hi, w_j, correlation):
+    """:func:`ridge_fenchel_young` on scalars (``curvature = l2 f_j``)."""
+    v = min(max(correlation / curvature, lo), hi)
     step = w_j - v
     return 0.5 * curvature * step * step - step * (correlation - curvature * v)
 
@@ -181,8 +259,14 @@ def free_step_decrease(penalty, j, w_j, correlation, curvature):
     """What one step on an unpenalized feature alone would still gain on a quadratic model
     of curvature ``curvature`` (``||x_j||^2`` for least squares): ``u d - curvature d^2 / 2``
     with ``d = u / curvature`` clipped so that ``w_j + d`` stays within the bounds."""
-    step = min(max(correlation / curvature, lower_bound(penalty, j) - w_j),
-               upper_bound(penalty, j) - w_j)
+    _, lo, hi = coordinate(penalty, j)
+    return free_step_of(lo, hi, w_j, correlation, curvature)
+
+
+@njit(inline=True)
+def free_step_of(lo, hi, w_j, correlation, curvature):
+    """:func:`free_step_decrease` on scalars."""
+    step = min(max(correlation / curvature, lo - w_j), hi - w_j)
     return correlation * step - 0.5 * curvature * step * step
 
 
@@ -191,8 +275,15 @@ def movable_correlation(penalty, j, correlation):
     """The correlation in the directions feature ``j`` can move from 0: ``max(u, -u)`` over
     the sides whose bound is not 0 (``u`` for the non-negative Lasso), ``-inf`` when both
     bounds are 0 (the coefficient cannot leave 0)."""
-    up = correlation if upper_bound(penalty, j) > 0.0 else -np.inf
-    down = -correlation if lower_bound(penalty, j) < 0.0 else -np.inf
+    _, lo, hi = coordinate(penalty, j)
+    return _movable(lo, hi, correlation)
+
+
+@njit(inline=True)
+def _movable(lo, hi, correlation):
+    """:func:`movable_correlation` on scalars."""
+    up = correlation if hi > 0.0 else -np.inf
+    down = -correlation if lo < 0.0 else -np.inf
     return max(up, down)
 
 
@@ -203,12 +294,13 @@ def violation(penalty, j, correlation, norm_j):
     when feature ``j`` violates its optimality condition, the most negative the largest
     decrease a step on it alone would bring; positive, the distance to its dual constraint
     (Massias, Gramfort and Salmon 2018)."""
-    return (penalty.l1 * factor(penalty, j) - movable_correlation(penalty, j, correlation)) / (
-        norm_j)
+    f_j, lo, hi = coordinate(penalty, j)
+    return (penalty.l1 * f_j - _movable(lo, hi, correlation)) / norm_j
 
 
 @njit(inline=True)
 def project(penalty, j, w_j):
     """``w_j`` moved into its bounds: where an extrapolated iterate must land before its
     objective is compared."""
-    return min(max(w_j, lower_bound(penalty, j)), upper_bound(penalty, j))
+    _, lo, hi = coordinate(penalty, j)
+    return min(max(w_j, lo), hi)
