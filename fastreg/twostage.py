@@ -585,11 +585,16 @@ support_, dual_gap_, n_iter_
 # AdaptiveLasso and AdaptiveLassoCV
 
 
-def _columns(X, columns: np.ndarray):
-    """The columns ``columns`` of a canonical X, canonical again (a copy; CSC stays CSC)."""
-    if sp.issparse(X):
-        return X[:, columns]
-    return np.take(X.T, columns, axis=0).T  # a Fortran-ordered copy in one gather
+def _held_out(factors: np.ndarray) -> tuple[np.ndarray, dict]:
+    """``(penalty_factor, bounds)`` for a stage whose features of infinite factor are held
+    at 0 by the bounds ``0 <= w_j <= 0``: the fit reads X as it is, where leaving those
+    columns out would copy the others."""
+    held = ~np.isfinite(factors)
+    if not held.any():
+        return factors, {}
+    bounds = {"lower_bounds": np.where(held, 0.0, -np.inf),
+              "upper_bounds": np.where(held, 0.0, np.inf)}
+    return np.where(held, 1.0, factors), bounds
 
 
 def _ols_coef(X, y, weights: np.ndarray, fit_intercept: bool) -> np.ndarray:
@@ -684,8 +689,10 @@ class _AdaptiveBase(_LinearRegressor):
                                                     precompute=precompute), fit_intercept, \
             positive
 
-    def _fit_stage(self, X, y, sample_weight, factors, fit_intercept, positive, options):
-        """Fit the weighted Lasso on the features of finite factor; return the estimator."""
+    def _fit_stage(self, X, y, sample_weight, factors, bounds, fit_intercept, positive,
+                   options):
+        """Fit the weighted Lasso with ``factors`` and ``bounds`` (those of
+        :func:`_held_out`); return the estimator."""
         raise NotImplementedError
 
     def _reweighted_fit(self, X, y, sample_weight):
@@ -710,10 +717,9 @@ class _AdaptiveBase(_LinearRegressor):
                 dual_gap = 0.0
                 self._no_features_left()
                 break
-            X_kept = X if kept.size == X.shape[1] else _columns(X, kept)
-            stage = self._fit_stage(X_kept, y, sample_weight, factors[kept], fit_intercept,
+            stage = self._fit_stage(X, y, sample_weight, *_held_out(factors), fit_intercept,
                                     positive, options)
-            coef[kept] = stage.coef_
+            coef[kept] = stage.coef_[kept]
             intercept, dual_gap = float(stage.intercept_), float(stage.dual_gap_)
             n_iter += int(stage.n_iter_)
         self.init_coef_ = init_coef.astype(X.dtype)
@@ -755,8 +761,8 @@ _ADAPTIVE_SHARED_DOC = """
 
     The penalty factor of feature j is ``1 / |w_init_j|^nu``.  A feature with
     ``w_init_j == 0`` would have an infinite factor: it is left out of the adaptive fit
-    (its column is not passed to the Lasso) and its coefficient is exactly 0, which is
-    what the infinite penalty means.  With ``n_reweightings > 1`` the factors are
+    (held at 0 by the bounds ``0 <= w_j <= 0``; X itself is passed) and its coefficient is
+    exactly 0, what the infinite penalty means.  With ``n_reweightings > 1`` the factors are
     recomputed from the previous adaptive fit's coefficients and the Lasso refitted
     (iterative reweighting, Candes, Wakin and Boyd 2008); a feature set to zero stays out.
     The factors are not normalized: alpha is on the scale of ``sum_j |w_j| / |w_init_j|^nu``,
@@ -848,9 +854,11 @@ class AdaptiveLasso(_AdaptiveBase):
     def _check_own(self):
         check_scalar(self.alpha, "alpha", low=0.0)
 
-    def _fit_stage(self, X, y, sample_weight, factors, fit_intercept, positive, options):
+    def _fit_stage(self, X, y, sample_weight, factors, bounds, fit_intercept, positive,
+                   options):
         return Lasso(alpha=self.alpha, fit_intercept=fit_intercept, positive=positive,
-                     penalty_factor=factors, **options).fit(X, y, sample_weight=sample_weight)
+                     penalty_factor=factors, **bounds, **options).fit(
+            X, y, sample_weight=sample_weight)
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None) -> AdaptiveLasso:
@@ -859,8 +867,7 @@ class AdaptiveLasso(_AdaptiveBase):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            When some features are left out, the adaptive fit runs on a copy of the other
-            columns.
+            Never copied: features left out are held at 0 by bounds.
         y : array-like of shape (n_samples,)
         sample_weight : float or array-like of shape (n_samples,), optional
             Weights of every stage's loss.
@@ -942,10 +949,11 @@ class AdaptiveLassoCV(_AdaptiveBase):
         if self.rule not in ("min", "1se"):
             raise ValueError(f"rule must be one of ('min', '1se'), got {self.rule!r}.")
 
-    def _fit_stage(self, X, y, sample_weight, factors, fit_intercept, positive, options):
+    def _fit_stage(self, X, y, sample_weight, factors, bounds, fit_intercept, positive,
+                   options):
         stage = LassoCV(alphas=self.alphas, eps=self.eps, cv=self.cv,
                         fit_intercept=fit_intercept, positive=positive, penalty_factor=factors,
-                        n_jobs=self.n_jobs, rule=self.rule, **options).fit(
+                        n_jobs=self.n_jobs, rule=self.rule, **bounds, **options).fit(
             X, y, sample_weight=sample_weight)
         self.alpha_ = float(stage.alpha_)
         self.alphas_ = stage.alphas_
