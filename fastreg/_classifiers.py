@@ -163,6 +163,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``): a scalar applies to
         every feature, ``-inf`` / ``inf`` leave a side unbounded, and the bounds must contain
         0.  ``positive=True`` is ``lower_bounds=0`` (and tightens negative lower bounds to 0).
+    standardize : bool, default=False
+        Keyword-only fastreg extension (glmnet's ``standardize``): fit as if every column had
+        unit weighted variance, without scaling or copying X; the coefficients and bounds are
+        on X's scale (see :func:`fastreg.solve`).
 
     Attributes
     ----------
@@ -193,7 +197,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C=1.0, *, l1_ratio=1.0, fit_intercept=True, class_weight=None,
                  tol=1e-4, max_iter=DEFAULT_MAX_ITER, warm_start=False, penalty_factor=None,
-                 positive=False, lower_bounds=None, upper_bounds=None):
+                 positive=False, lower_bounds=None, upper_bounds=None, standardize=False):
         self.C = C
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -205,6 +209,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.positive = positive
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None):
@@ -229,16 +234,20 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         positive = check_bool(self.positive, "positive")
         warm_start = check_bool(self.warm_start, "warm_start")
+        standardize = check_bool(self.standardize, "standardize")
         X, classes, labels, weights = check_classification_labels(
             self, X, y, sample_weight, self.class_weight)
         design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
         problem = make_problem(X, labels, penalty_factor=self.penalty_factor,
                                lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
-                               loss="logistic", design=design)
+                               standardize=standardize, loss="logistic", design=design)
         coef_init = intercept_init = None
         if (warm_start and hasattr(self, "coef_") and self.coef_.shape == (1, X.shape[1])
                 and np.array_equal(getattr(self, "classes_", None), classes)):
-            coef_init = check_coef_init(self.coef_[0], X.shape[1], np.float64)
+            # Moved into bounds that may have changed since the previous fit.
+            lower, upper = problem.penalty(positive).bound_arrays(X.shape[1])
+            coef_init = np.clip(check_coef_init(self.coef_[0], X.shape[1], np.float64),
+                                lower, upper)
             intercept_init = float(self.intercept_[0])
         alpha = 1.0 / (C * design.sum_weights)
         solver = Solver(problem, coef_init=coef_init, intercept_init=intercept_init)
@@ -421,7 +430,9 @@ class LogisticRegressionCV(LogisticRegression):
     penalty_factor : array-like of shape (n_features,), optional
     positive : bool, default=False
     lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
-        As for :class:`LogisticRegression`.
+    standardize : bool, default=False
+        As for :class:`LogisticRegression` (each training fold is standardized by its own
+        rows).
 
     Attributes
     ----------
@@ -443,7 +454,7 @@ class LogisticRegressionCV(LogisticRegression):
     def __init__(self, Cs=10, *, l1_ratios=(1.0,), eps=1e-3, fit_intercept=True, cv=None,
                  scoring="neg_log_loss", rule="min", class_weight=None, tol=1e-4,
                  max_iter=DEFAULT_MAX_ITER, n_jobs=None, verbose=0, penalty_factor=None,
-                 positive=False, lower_bounds=None, upper_bounds=None):
+                 positive=False, lower_bounds=None, upper_bounds=None, standardize=False):
         self.Cs = Cs
         self.l1_ratios = l1_ratios
         self.eps = eps
@@ -460,6 +471,7 @@ class LogisticRegressionCV(LogisticRegression):
         self.positive = positive
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
@@ -494,6 +506,7 @@ class LogisticRegressionCV(LogisticRegression):
             raise ValueError(f"rule must be one of {_RULES}, got {self.rule!r}.")
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         positive = check_bool(self.positive, "positive")
+        standardize = check_bool(self.standardize, "standardize")
         _check_cv(self.cv)
         check_parallel(self.n_jobs, self.verbose)
         given_Cs, n_Cs = self._check_Cs()
@@ -507,7 +520,7 @@ class LogisticRegressionCV(LogisticRegression):
         design = make_design(X, sample_weight=weights, fit_intercept=fit_intercept)
         problem = make_problem(X, labels, penalty_factor=self.penalty_factor,
                                lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
-                               loss="logistic", design=design)
+                               standardize=standardize, loss="logistic", design=design)
         total = design.sum_weights
         if given_Cs is None:
             grids = np.array([alpha_grid(problem, r, eps, n_Cs, positive=positive)
@@ -519,7 +532,8 @@ class LogisticRegressionCV(LogisticRegression):
         folds = list(check_cv(self.cv, labels, classifier=True).split(X, labels, groups))
         options = dict(fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
                        lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
-                       positive=positive, tol=tol, max_iter=max_iter, scoring=self.scoring)
+                       standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
+                       scoring=self.scoring)
         # A C weighs the sum of the losses, as in scikit-learn: a fold fits at the same C, so
         # on the mean-loss scale its alphas grow by the share of the weight it leaves out.
         train_totals = [len(train) if weights is None else float(weights[train].sum())

@@ -160,6 +160,10 @@ class ElasticNet(_LinearRegressor):
         upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``): a scalar applies to
         every feature, ``-inf`` / ``inf`` leave a side unbounded, and the bounds must contain
         0.  ``positive=True`` is ``lower_bounds=0`` (and tightens negative lower bounds to 0).
+    standardize : bool, default=False
+        Keyword-only fastreg extension (glmnet's ``standardize``, there on by default): fit
+        as if every column had unit weighted variance, without scaling or copying X; the
+        coefficients and bounds are on X's scale (see :func:`fastreg.solve`).
 
     Attributes
     ----------
@@ -178,7 +182,7 @@ class ElasticNet(_LinearRegressor):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
                  max_iter=DEFAULT_MAX_ITER, copy_X=True, tol=1e-4, warm_start=False,
                  positive=False, random_state=None, selection="cyclic", penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None):
+                 lower_bounds=None, upper_bounds=None, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -193,6 +197,7 @@ class ElasticNet(_LinearRegressor):
         self.penalty_factor = penalty_factor
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     @keep_state_on_error
     def fit(self, X, y, sample_weight=None, check_input=True):
@@ -220,6 +225,7 @@ class ElasticNet(_LinearRegressor):
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         positive = check_bool(self.positive, "positive")
         warm_start = check_bool(self.warm_start, "warm_start")
+        standardize = check_bool(self.standardize, "standardize")
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection must be 'cyclic' or 'random', got {self.selection!r}.")
         random_state = check_random_state(self.random_state)
@@ -245,9 +251,15 @@ class ElasticNet(_LinearRegressor):
         for k in range(targets.shape[1]):
             problem = make_problem(X, targets[:, k], penalty_factor=self.penalty_factor,
                                    lower_bounds=self.lower_bounds,
-                                   upper_bounds=self.upper_bounds, design=design)
-            solver = Solver(problem, precompute,
-                                       None if previous is None else previous[k])
+                                   upper_bounds=self.upper_bounds, standardize=standardize,
+                                   design=design)
+            start = None
+            if previous is not None:
+                # The previous fit's coefficients, moved into bounds that may have changed
+                # since: a feasible start for the new ones.
+                lower, upper = problem.penalty(positive).bound_arrays(problem.n_features)
+                start = np.clip(previous[k], lower, upper)
+            solver = Solver(problem, precompute, start)
             seed = (-1 if self.selection == "cyclic"
                     else int(random_state.randint(np.iinfo(np.int32).max)))
             result = solver.run(alpha, l1_ratio, positive=positive, tol=tol,
@@ -283,12 +295,13 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None):
+                 lower_bounds=None, upper_bounds=None, standardize=False):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
                          warm_start=warm_start, positive=positive, random_state=random_state,
                          selection=selection, penalty_factor=penalty_factor,
-                         lower_bounds=lower_bounds, upper_bounds=upper_bounds)
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                         standardize=standardize)
 
 
 class Ridge(_LinearRegressor):

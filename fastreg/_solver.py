@@ -64,8 +64,8 @@ def warn_if_not_converged(result: SolveResult, alpha: float) -> None:
 
 def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
           penalty_factor=None, positive: bool = False, lower_bounds=None,
-          upper_bounds=None, fit_intercept: bool = True, coef_init=None, tol: float = 1e-4,
-          max_iter: int = DEFAULT_MAX_ITER,
+          upper_bounds=None, fit_intercept: bool = True, standardize: bool = False,
+          coef_init=None, tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
           precompute="auto", working_set: bool = True, screening: bool = True) -> SolveResult:
     r"""Fit one Lasso or Elastic Net: fastreg's low-level entry point for other libraries.
 
@@ -106,8 +106,13 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
         ``inf`` leave a side unbounded, and the bounds must contain 0.  ``positive=True`` is
         ``lower_bounds=0`` (and tightens negative lower bounds to 0).
     fit_intercept : bool, default=True
-    coef_init : ndarray of shape (n_features,), optional
-        Warm start.
+    standardize : bool, default=False
+        Fit as if every column had unit weighted variance (glmnet's ``standardize=TRUE``):
+        the penalty of feature j becomes ``alpha (rho f_j sd_j |w_j| + (1 - rho) / 2 f_j
+        sd_j^2 w_j^2)``, with ``sd_j`` the column's weighted standard deviation (its root mean
+        square without an intercept), which is the fit on the columns ``x_j / sd_j``
+        rescaled to X's units.  X is not scaled or copied, the coefficients (and bounds) are
+        on X's scale, and constant columns keep ``sd_j = 1``.
     tol : float, default=1e-4
         Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``
         (scikit-learn's convention; ``tol=0`` runs ``max_iter`` epochs).  From 1e-8 down a
@@ -146,7 +151,8 @@ def solve(X, y, alpha: float, l1_ratio: float = 1.0, *, sample_weight=None,
     positive = check_bool(positive, "positive")
     problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
                            lower_bounds=lower_bounds, upper_bounds=upper_bounds,
-                           fit_intercept=check_bool(fit_intercept, "fit_intercept"))
+                           fit_intercept=check_bool(fit_intercept, "fit_intercept"),
+                           standardize=check_bool(standardize, "standardize"))
     solver = Solver(problem, precompute, coef_init, working_set=working_set,
                     screening=screening)
     result = solver.run(alpha, l1_ratio, positive=positive, tol=tol, max_iter=max_iter)

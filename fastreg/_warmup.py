@@ -44,8 +44,9 @@ def warmup(verbose: bool = False) -> dict[str, float]:
     The canonical inputs are dense Fortran-ordered and CSC (int32 or int64 indices)
     matrices, each in float32 and float64; for each, both least-squares modes (residual and
     Gram updates), the logistic loss's Newton steps and the multi-task block steps, weighted
-    and unweighted, are run once.  Later processes load the compiled code from the cache
-    instead of compiling it.
+    and unweighted, are run once, the first two also with bounds on the coefficients (the
+    kernels of the bounded penalty type, which standardized Elastic Nets use too).  Later
+    processes load the compiled code from the cache instead of compiling it.
 
     Parameters
     ----------
@@ -61,13 +62,15 @@ def warmup(verbose: bool = False) -> dict[str, float]:
     for name, designs, y in _tiny_problems():
         start = time.perf_counter()
         for X, sample_weight in itertools.product(designs, (None, np.ones(y.size))):
-            problem = make_problem(X, y, sample_weight=sample_weight)
-            for precompute in (False, True):
-                Solver(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,
-                                                max_iter=5)
             labels = np.where(y > np.median(y), 1.0, -1.0)
-            logistic = make_problem(X, labels, sample_weight=sample_weight, loss="logistic")
-            Solver(logistic).run(0.01, 0.5, positive=False, tol=1e-4, max_iter=5)
+            for bounds in ({}, {"lower_bounds": -1.0, "upper_bounds": 1.0}):
+                problem = make_problem(X, y, sample_weight=sample_weight, **bounds)
+                for precompute in (False, True):
+                    Solver(problem, precompute).run(0.01, 0.5, positive=False, tol=1e-4,
+                                                    max_iter=5)
+                logistic = make_problem(X, labels, sample_weight=sample_weight,
+                                        loss="logistic", **bounds)
+                Solver(logistic).run(0.01, 0.5, positive=False, tol=1e-4, max_iter=5)
             tasks = make_problem(X, np.c_[y, -y], sample_weight=sample_weight,
                                  loss="multitask")
             Solver(tasks).run(0.01, 0.5, positive=False, tol=1e-4, max_iter=5)

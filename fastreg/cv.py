@@ -53,7 +53,7 @@ _RULES = ("min", "1se")
 
 def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_intercept,
                    penalty_factor, precompute, positive, tol, max_iter, seed,
-                   loss="squared", lower_bounds=None, upper_bounds=None):
+                   loss="squared", lower_bounds=None, upper_bounds=None, standardize=False):
     """One cross-validation job: the path on ``train``, its mean squared error on ``test``.
 
     Returns the (weighted) mean squared error on the test rows of the model fitted at each
@@ -63,23 +63,26 @@ def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_inte
     steps = _fold_path(X, y, sample_weight, train, grid, l1_ratio, fit_intercept=fit_intercept,
                        penalty_factor=penalty_factor, precompute=precompute, positive=positive,
                        tol=tol, max_iter=max_iter, seed=seed, loss=loss,
-                       lower_bounds=lower_bounds, upper_bounds=upper_bounds)
+                       lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                       standardize=standardize)
     return _test_mse(steps, X, y, sample_weight, test)
 
 
 def _fold_path(X, y, sample_weight, train, grid, l1_ratio, *, fit_intercept, penalty_factor,
                precompute, positive, tol, max_iter, seed, loss="squared", lower_bounds=None,
-               upper_bounds=None) -> Iterator[SolveResult]:
+               upper_bounds=None, standardize=False) -> Iterator[SolveResult]:
     """The warm-started path on the rows ``train`` of a canonical X: one result per alpha.
 
     The training rows are validated now, when this is called; the alphas are solved as the
     returned generator is consumed, so that a caller (the command line) can report each one.
-    ``loss`` is the problem's datafit (``"logistic"`` takes labels -1 and +1).
+    ``loss`` is the problem's datafit (``"logistic"`` takes labels -1 and +1).  A
+    standardized fold is standardized by its own training rows, as glmnet's folds are.
     """
     problem = make_problem(take_rows(X, train), y[train],
                            sample_weight=subset(sample_weight, train),
                            penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                           upper_bounds=upper_bounds, fit_intercept=fit_intercept, loss=loss)
+                           upper_bounds=upper_bounds, fit_intercept=fit_intercept, loss=loss,
+                           standardize=standardize)
     return walk_path(problem, grid, l1_ratio, precompute=precompute, positive=positive,
                      tol=tol, max_iter=max_iter, seed=seed)
 
@@ -206,11 +209,14 @@ class _PathCV(_LinearRegressor):
         else:
             y = as_single_target(self, y)
         penalty_factor = getattr(self, "penalty_factor", None)
-        bounds = dict(lower_bounds=getattr(self, "lower_bounds", None),
-                      upper_bounds=getattr(self, "upper_bounds", None))
+        # Options of the single-output estimators only (the multi-task ones lack them).
+        penalty_options = dict(
+            lower_bounds=getattr(self, "lower_bounds", None),
+            upper_bounds=getattr(self, "upper_bounds", None),
+            standardize=check_bool(getattr(self, "standardize", False), "standardize"))
 
         problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                               fit_intercept=fit_intercept, loss=loss, **bounds)
+                               fit_intercept=fit_intercept, loss=loss, **penalty_options)
         if given_grid is None:
             grids = np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
                               for r in l1_ratios])
@@ -221,7 +227,7 @@ class _PathCV(_LinearRegressor):
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
         options = dict(fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter,
-                       loss=loss, **bounds)
+                       loss=loss, **penalty_options)
         jobs = (delayed(_path_test_mse)(X, y, sample_weight, train, test, grid, l1_ratio,
                                         seed=seeds[i * len(folds) + f], **options)
                 for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True))
@@ -353,6 +359,10 @@ class ElasticNetCV(_PathCV):
         upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``): a scalar applies to
         every feature, ``-inf`` / ``inf`` leave a side unbounded, and the bounds must contain
         0.  ``positive=True`` is ``lower_bounds=0`` (and tightens negative lower bounds to 0).
+    standardize : bool, default=False
+        Keyword-only fastreg extension: fit as if every column had unit weighted variance
+        (each training fold by its own rows), coefficients on X's scale (see
+        :class:`~fastreg.ElasticNet`).
     rule : {"min", "1se"}, default="min"
         Keyword-only fastreg extension: "min" picks the alpha of smallest mean error;
         "1se" the largest alpha within one standard error of it (glmnet's
@@ -384,7 +394,7 @@ class ElasticNetCV(_PathCV):
                  precompute="auto", max_iter=DEFAULT_MAX_ITER, tol=1e-4, cv=None, copy_X=True,
                  verbose=0, n_jobs=None, positive=False, random_state=None,
                  selection="cyclic", penalty_factor=None, rule="min", lower_bounds=None,
-                 upper_bounds=None):
+                 upper_bounds=None, standardize=False):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -403,6 +413,7 @@ class ElasticNetCV(_PathCV):
         self.rule = rule
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     def _l1_ratios(self):
         values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
@@ -448,7 +459,8 @@ class LassoCV(_PathCV):
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto",
                  max_iter=DEFAULT_MAX_ITER, tol=1e-4, copy_X=True, cv=None, verbose=False,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, rule="min", lower_bounds=None, upper_bounds=None):
+                 penalty_factor=None, rule="min", lower_bounds=None, upper_bounds=None,
+                 standardize=False):
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -466,6 +478,7 @@ class LassoCV(_PathCV):
         self.rule = rule
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     def _l1_ratios(self):
         return np.ones(1)

@@ -163,7 +163,7 @@ def walk_path(problem: Problem, grid: np.ndarray, l1_ratio: float, *, precompute
 def iter_enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int = 100,
                    alphas=None, precompute="auto", coef_init=None, positive: bool = False,
                    fit_intercept: bool = False, sample_weight=None, penalty_factor=None,
-                   lower_bounds=None, upper_bounds=None,
+                   lower_bounds=None, upper_bounds=None, standardize: bool = False,
                    tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
                    working_set: bool = True, screening: bool = True,
                    stop_early: bool = False, Xy=None) -> Iterator[SolveResult]:
@@ -201,7 +201,8 @@ def iter_enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: 
     # multi-task (L2,1) penalty.
     loss = "multitask" if np.ndim(y) == 2 else "squared"
     problem = make_problem(X, y, penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                           upper_bounds=upper_bounds, design=design, loss=loss)
+                           upper_bounds=upper_bounds, design=design, loss=loss,
+                           standardize=check_bool(standardize, "standardize"))
     if Xy is not None:
         check_xy(problem, Xy)
     if grid is None:
@@ -218,7 +219,8 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
               alphas=None, precompute="auto", copy_X: bool = True, coef_init=None,
               verbose: bool = False, return_n_iter: bool = False, positive: bool = False,
               check_input: bool = True, fit_intercept: bool = False, sample_weight=None,
-              penalty_factor=None, lower_bounds=None, upper_bounds=None, tol: float = 1e-4,
+              penalty_factor=None, lower_bounds=None, upper_bounds=None,
+              standardize: bool = False, tol: float = 1e-4,
               max_iter: int = DEFAULT_MAX_ITER, working_set: bool = True,
               screening: bool = True, stop_early: bool = False, Xy=None, **params):
     r"""Compute the Elastic Net path with coordinate descent and warm starts.
@@ -281,6 +283,9 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         ``lower.limits`` / ``upper.limits``): a scalar applies to every feature, ``-inf`` /
         ``inf`` leave a side unbounded, and the bounds must contain 0.  ``positive=True`` is
         ``lower_bounds=0`` (and tightens negative lower bounds to 0).
+    standardize : bool, default=False
+        Fit as if every column had unit weighted variance, coefficients on X's scale (see
+        :func:`fastreg.solve`); the grid's alpha_max is that of the standardized problem.
     tol : float, default=1e-4
         Duality-gap tolerance of each fit, relative to ``sum_i s_i y_i^2 / S``.
     max_iter : int, default=1000
@@ -317,8 +322,9 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, eps: float = 1e-3, n_alphas: int =
         X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alphas,
         precompute=precompute, coef_init=coef_init, positive=positive,
         fit_intercept=fit_intercept, sample_weight=sample_weight, penalty_factor=penalty_factor,
-        lower_bounds=lower_bounds, upper_bounds=upper_bounds, tol=tol, max_iter=max_iter,
-        working_set=working_set, screening=screening, stop_early=stop_early, Xy=Xy)
+        lower_bounds=lower_bounds, upper_bounds=upper_bounds, standardize=standardize, tol=tol,
+        max_iter=max_iter, working_set=working_set, screening=screening, stop_early=stop_early,
+        Xy=Xy)
     results = []
     for result in steps:
         results.append(result)
@@ -349,7 +355,7 @@ def lasso_path(X, y, *, eps: float = 1e-3, n_alphas: int = 100, alphas=None,
 def iter_logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: int = 100,
                        alphas=None, coef_init=None, positive: bool = False,
                        fit_intercept: bool = True, sample_weight=None, penalty_factor=None,
-                       lower_bounds=None, upper_bounds=None,
+                       lower_bounds=None, upper_bounds=None, standardize: bool = False,
                        tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER,
                        working_set: bool = True, screening: bool = True,
                        stop_early: bool = False) -> Iterator[SolveResult]:
@@ -365,7 +371,8 @@ def iter_logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alph
     design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
     _, labels = check_binary_labels(y, design.n_samples)
     problem = make_problem(X, labels, penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                           upper_bounds=upper_bounds, loss="logistic", design=design)
+                           upper_bounds=upper_bounds, loss="logistic", design=design,
+                           standardize=check_bool(standardize, "standardize"))
     if grid is None:
         grid = alpha_grid(problem, l1_ratio, eps, n_alphas, positive=positive)
     for result in walk_path(problem, grid, l1_ratio, positive=positive, tol=tol,
@@ -378,8 +385,8 @@ def iter_logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alph
 def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: int = 100,
                   alphas=None, coef_init=None, positive: bool = False,
                   fit_intercept: bool = True, sample_weight=None, penalty_factor=None,
-                  lower_bounds=None, upper_bounds=None, tol: float = 1e-4,
-                  max_iter: int = DEFAULT_MAX_ITER, working_set: bool = True,
+                  lower_bounds=None, upper_bounds=None, standardize: bool = False,
+                  tol: float = 1e-4, max_iter: int = DEFAULT_MAX_ITER, working_set: bool = True,
                   screening: bool = True, stop_early: bool = False,
                   return_n_iter: bool = False):
     r"""Compute the penalized logistic regression path with warm starts.
@@ -426,6 +433,9 @@ def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: i
         ``lower.limits`` / ``upper.limits``): a scalar applies to every feature, ``-inf`` /
         ``inf`` leave a side unbounded, and the bounds must contain 0.  ``positive=True`` is
         ``lower_bounds=0`` (and tightens negative lower bounds to 0).
+    standardize : bool, default=False
+        Fit as if every column had unit weighted variance, coefficients on X's scale (see
+        :func:`fastreg.solve`).
     tol : float, default=1e-4
         Stop each fit when its duality gap is at most ``tol`` times the deviance of the
         intercept-only model, over ``S``.
@@ -464,8 +474,8 @@ def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: i
         X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alphas,
         coef_init=coef_init, positive=positive, fit_intercept=fit_intercept,
         sample_weight=sample_weight, penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-        upper_bounds=upper_bounds, tol=tol, max_iter=max_iter, working_set=working_set,
-        screening=screening, stop_early=stop_early)
+        upper_bounds=upper_bounds, standardize=standardize, tol=tol, max_iter=max_iter,
+        working_set=working_set, screening=screening, stop_early=stop_early)
     results = list(steps)
     grid, coefs, dual_gaps = _stack(results)
     intercepts = np.array([result.intercept for result in results])

@@ -195,7 +195,7 @@ def test_reported_gap_bounds_the_suboptimality(seed, l1_ratio, fraction, width, 
 # The penalty's per-coordinate operations against brute force.
 
 def _penalty(l1, l2, lower, upper):
-    return BoxPenalty(l1, l2, np.empty(0), np.array([lower]), np.array([upper]))
+    return BoxPenalty(l1, l2, np.empty(0), np.array([lower]), np.array([upper]), np.empty(0))
 
 
 BOXES = [(-0.5, 1.0), (0.0, 2.0), (-np.inf, 0.7), (-1.5, np.inf), (0.0, 0.0)]

@@ -75,3 +75,27 @@ def test_warmup_covers_int64_indices():
     counts = run_fresh_process(FIT_INT64_INDICES)
     assert counts["misses"] == 0, counts
     assert counts["hits"] > 0
+
+
+FIT_BOUNDED_AND_STANDARDIZED = textwrap.dedent("""
+    import json
+    import numpy as np, scipy.sparse as sp
+    import fastreg
+    from fastreg._kernels import _cd, _gram, _linalg, _logistic, _screening
+    rng = np.random.default_rng(2)
+    X = np.asfortranarray(rng.normal(size=(60, 40)) * rng.uniform(0.1, 10, 40))
+    y = X[:, :3].sum(axis=1) + rng.normal(size=60)
+    for data in (X, sp.csc_matrix(X), X.astype(np.float32)):
+        fastreg.Lasso(alpha=0.05, lower_bounds=-0.5, upper_bounds=0.5).fit(data, y)
+        fastreg.ElasticNet(alpha=0.05, standardize=True).fit(data, y)
+        fastreg.LogisticRegression(C=1.0, upper_bounds=0.2).fit(data, y > 0)
+""") + REPORT.format(modules="_cd, _gram, _linalg, _logistic, _screening")
+
+
+def test_warmup_covers_bounds_and_standardization():
+    # Bounded and standardized Elastic Net fits use the penalty type of their own
+    # (BoxPenalty), whose kernels warmup() compiles too.
+    fastreg.warmup()
+    counts = run_fresh_process(FIT_BOUNDED_AND_STANDARDIZED)
+    assert counts["misses"] == 0, counts
+    assert counts["hits"] > 0

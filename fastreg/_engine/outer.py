@@ -90,6 +90,8 @@ class Problem:
     penalty_factor: np.ndarray  # empty: every factor is 1
     lower_bounds: np.ndarray = field(default_factory=lambda: np.empty(0))  # empty: none
     upper_bounds: np.ndarray = field(default_factory=lambda: np.empty(0))  # empty: none
+    # The L2 part's factors where they differ from penalty_factor (standardized fits).
+    l2_factors: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def X(self):
@@ -130,10 +132,10 @@ class Problem:
             return GroupElasticNet(self.penalty_factor)
         lower, upper = self.lower_bounds, self.upper_bounds
         if not (lower.size or upper.size):
-            return ElasticNet(self.penalty_factor, positive)
+            return ElasticNet(self.penalty_factor, positive, l2_factors=self.l2_factors)
         if positive:
             lower = np.maximum(lower, 0.0) if lower.size else np.zeros(self.n_features)
-        return ElasticNet(self.penalty_factor, False, lower, upper)
+        return ElasticNet(self.penalty_factor, False, lower, upper, self.l2_factors)
 
     def alpha_max(self, l1_ratio: float = 1.0, positive: bool = False) -> float:
         """Smallest alpha with an all-zero solution (see :meth:`ElasticNet.alpha_max`)."""
@@ -142,8 +144,8 @@ class Problem:
 
 
 def make_problem(X, y, *, sample_weight=None, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, fit_intercept=True, loss: str = "squared",
-                 design: Design | None = None) -> Problem:
+                 upper_bounds=None, fit_intercept=True, standardize: bool = False,
+                 loss: str = "squared", design: Design | None = None) -> Problem:
     """Validate the data once and compute what every alpha shares.
 
     ``loss`` is ``"squared"``, ``"logistic"`` (labels -1 and +1) or ``"multitask"`` (least
@@ -151,7 +153,8 @@ def make_problem(X, y, *, sample_weight=None, penalty_factor=None, lower_bounds=
     :func:`~fastreg._engine.data.make_design` for the same X, weights and intercept may be
     passed to share its column statistics among several targets.  ``lower_bounds`` /
     ``upper_bounds`` (a scalar or one value per feature) bound the coefficients (see
-    :func:`~fastreg._validation.check_bounds`).
+    :func:`~fastreg._validation.check_bounds`).  ``standardize`` fits as if every column had
+    unit weighted variance (:func:`standardized_factors`).
     """
     if design is None:
         design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
@@ -161,7 +164,33 @@ def make_problem(X, y, *, sample_weight=None, penalty_factor=None, lower_bounds=
     if (lower.size or upper.size) and isinstance(datafit, MultiTaskQuadratic):
         raise ValueError("lower_bounds and upper_bounds are not supported for multi-output "
                          "(y.ndim != 1).")
-    return Problem(design, datafit, factors, lower, upper)
+    if not standardize:
+        return Problem(design, datafit, factors, lower, upper)
+    if isinstance(datafit, MultiTaskQuadratic):
+        raise ValueError("standardize=True is not supported for multi-output (y.ndim != 1).")
+    factors, l2_factors = standardized_factors(design, factors)
+    return Problem(design, datafit, factors, lower, upper, l2_factors)
+
+
+def standardized_factors(design: Design, factors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The penalty factors ``(f_j sd_j, f_j sd_j^2)`` of the L1 and L2 parts that make a fit
+    on X equal to the fit on the columns ``x_j / sd_j`` followed by ``w_j = v_j / sd_j``
+    (glmnet's ``standardize=TRUE``), where ``sd_j`` is the weighted standard deviation of
+    column j (its root mean square when there is no intercept: the centering then does not
+    happen either).
+
+    In terms of ``w_j = v_j / sd_j`` the standardized problem's penalty
+    ``f_j (l1 |v_j| + l2 / 2 v_j^2)`` is ``l1 f_j sd_j |w_j| + l2 / 2 f_j sd_j^2 w_j^2`` and
+    its loss is the loss of ``w`` on X, so X itself is never scaled, copied or densified.
+    A constant column keeps ``sd_j = 1``: its centered column is zero (up to the rounding of
+    its mean, which a factor of ``sd_j`` near 0 would leave almost unpenalized), and so is its
+    coefficient.
+    """
+    sd = np.sqrt(design.col_sqnorm / design.sum_weights)
+    root_mean_square = np.hypot(sd, design.x_mean)
+    sd[sd <= 1e-6 * root_mean_square] = 1.0
+    base = factors if factors.size else np.ones(design.n_features)
+    return base * sd, base * sd * sd
 
 
 def check_precompute(precompute) -> bool | str:

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _kernels as K
 
 # The per-feature arrays of the kernels' penalty tuples (an empty one stays empty).
-_PER_FEATURE_FIELDS = ("factors", "lower", "upper")
+_PER_FEATURE_FIELDS = ("factors", "lower", "upper", "l2_factors")
 
 
 def localized(penalty, take):
@@ -28,19 +28,21 @@ def localized(penalty, take):
 
 @dataclass(frozen=True, eq=False)
 class ElasticNet:
-    r"""``alpha (l1_ratio sum_j f_j |w_j| + (1 - l1_ratio) / 2 sum_j f_j w_j^2)`` subject to
+    r"""``alpha (l1_ratio sum_j f_j |w_j| + (1 - l1_ratio) / 2 sum_j k_j w_j^2)`` subject to
     ``lower_j <= w_j <= upper_j`` (``positive`` is ``lower = 0``).
 
     ``factors`` is empty when every factor is 1 (the kernels then need not store them);
-    ``f_j = 0`` leaves feature j unpenalized.  ``lower`` / ``upper`` are empty without a
-    bound on that side; otherwise one value per feature, ``lower <= 0 <= upper``, infinite
-    where a feature is unbounded.
+    ``f_j = 0`` leaves feature j unpenalized.  ``l2_factors`` (``k``) is empty when it
+    equals ``factors``, as it does unless the fit is standardized.  ``lower`` / ``upper``
+    are empty without a bound on that side; otherwise one value per feature,
+    ``lower <= 0 <= upper``, infinite where a feature is unbounded.
     """
 
     factors: np.ndarray
     positive: bool = False
     lower: np.ndarray = field(default_factory=lambda: np.empty(0))
     upper: np.ndarray = field(default_factory=lambda: np.empty(0))
+    l2_factors: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def factor_array(self, n_features: int) -> np.ndarray:
         """The penalty factors as an array of ``n_features`` values."""
@@ -73,8 +75,13 @@ class ElasticNet:
         """
         scale = sum_weights * alpha
         l1, l2 = scale * l1_ratio, scale * (1.0 - l1_ratio)
-        if self.bounded():
-            return K.BoxPenalty(l1, l2, self.factors, self.lower, self.upper)
+        own_l2_factors = bool(self.l2_factors.size) and l2 > 0.0
+        if self.bounded() or own_l2_factors:
+            lower = self.lower
+            if self.positive and not lower.size:
+                lower = np.zeros(self.l2_factors.size)
+            return K.BoxPenalty(l1, l2, self.factors, lower, self.upper,
+                                self.l2_factors if own_l2_factors else np.empty(0))
         return K.ElasticNetPenalty(l1, l2, self.factors, bool(self.positive))
 
     def movable(self, xtr: np.ndarray) -> np.ndarray:

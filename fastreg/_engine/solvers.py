@@ -222,8 +222,10 @@ class _QuadraticInner(_Inner):
         projected_dot_y = r_dot_y - beta @ fit.xty_of(unpenalized)
         penalized = np.flatnonzero(penalty.factors > 0).astype(np.int32)
         f, w_pen = penalty.factors[penalized], w[penalized]
+        l2_factors = getattr(penalty, "l2_factors", f[:0])  # only BoxPenalty may have them
+        k = l2_factors[penalized] if l2_factors.size else f
         scale = K.dual_scale(penalty, correlations, w, penalized)
-        ridge = l2_reg * (f @ (w_pen * w_pen))
+        ridge = l2_reg * (k @ (w_pen * w_pen))
         primal = 0.5 * (r_sqnorm + ridge) + l1_reg * (f @ np.abs(w_pen))
         dual = (scale * projected_dot_y - 0.5 * scale**2 * (projected_sqnorm + ridge)
                 - K.bound_terms(penalty, penalized, correlations, w, scale))
@@ -702,7 +704,9 @@ class ProxNewton(_Inner):
         # solution a step is taken on the prediction alone rather than refused.
         rounding = self.rounding * abs(current)
         for _ in range(self.max_halvings):
-            trial = before + step * (after - before)
+            # The full step is ``after`` itself: ``before + (after - before)`` can round off
+            # a coefficient the proximal step put exactly on its bound.
+            trial = after if step == 1.0 else before + step * (after - before)
             value = (K.logistic_loss(fit.y, weights, self.z, direction, step)
                      + K.total_value(penalty, trial, index))
             if value <= current + self.armijo * step * min(predicted, 0.0) + rounding:

@@ -1,20 +1,21 @@
 """Duality gap of the least-squares Elastic Net, in the kernels' scaling.
 
-The kernels minimise (``r = y - X w``, both centered and weighted, ``f`` penalty factors)::
+The kernels minimise (``r = y - X w``, both centered and weighted, ``f`` penalty factors,
+``k`` the L2 part's factors, ``k = f`` unless the fit is standardized)::
 
-    P(w) = 1/2 sum_i s_i r_i^2 + l1_reg * sum_j f_j |w_j| + l2_reg/2 * sum_j f_j w_j^2
+    P(w) = 1/2 sum_i s_i r_i^2 + l1_reg * sum_j f_j |w_j| + l2_reg/2 * sum_j k_j w_j^2
 
 (``fastreg._engine.penalties`` converts the user's alpha and l1_ratio to ``l1_reg`` and
 ``l2_reg``, the fields ``l1`` and ``l2`` of the penalty tuple).
 
-With ``l1_reg > 0`` the Elastic Net is a Lasso on the augmented data ``[X; sqrt(l2_reg F)]``,
+With ``l1_reg > 0`` the Elastic Net is a Lasso on the augmented data ``[X; sqrt(l2_reg K)]``,
 ``[y; 0]``, whose dual is ``D(theta) = theta.y - ||theta||^2 / 2`` subject to
 ``|x_j^T theta| <= l1_reg f_j`` on the sides where ``w_j`` is unbounded (one-sided,
 ``x_j^T theta <= l1_reg f_j``, for the non-negative Lasso).  The residual scaled into that set
 is a dual point, and::
 
     gap = (||r||^2 + l2_reg W2) (1 + c^2) / 2 + l1_reg L1 - c r.y + sum_j h_j^*(c a_j),
-    a_j = x_j^T r - l2_reg f_j w_j,   c = min(1, l1_reg / max_j slope_j(a_j))
+    a_j = x_j^T r - l2_reg k_j w_j,   c = min(1, l1_reg / max_j slope_j(a_j))
 
 (El Ghaoui et al. 2012; Fercoq, Gramfort and Salmon 2015; the same certificate as
 scikit-learn's coordinate descent).  ``slope_j`` is ``|a_j| / f_j`` over the unbounded sides
@@ -25,11 +26,11 @@ mirror image below) instead; without bounds the sum is 0.
 With ``l1_reg = 0`` (a ridge penalty) that dual set is a single point, so the Fenchel dual of
 the ridge penalty is used instead::
 
-    gap = ||r||^2 - r.y + l2_reg W2 / 2 + sum_j (x_j^T r)_(+)^2 / (2 l2_reg f_j)
+    gap = ||r||^2 - r.y + l2_reg W2 / 2 + sum_j (x_j^T r)_(+)^2 / (2 l2_reg k_j)
 
 As ``r.y = ||r||^2 + sum_j w_j x_j^T r``, this is a sum of one Fenchel-Young gap per feature,
 ``g_j(w_j) + g_j^*(u_j) - w_j u_j`` with ``u_j = x_j^T r``, and it is computed in that form
-(``(u_j - l2_reg f_j w_j)^2 / (2 l2_reg f_j)`` without bounds; ``_penalty``'s
+(``(u_j - l2_reg k_j w_j)^2 / (2 l2_reg k_j)`` without bounds; ``_penalty``'s
 ``ridge_fenchel_young`` with them): every term is non-negative and is as accurate as the
 correlations.  ``||r||^2 - r.y`` is the difference of two sums of the null deviance's size
 that cancel almost exactly near the solution: its
@@ -57,6 +58,7 @@ from ._penalty import (
     fenchel_young_of,
     free_step_of,
     has_bounds,
+    l2_factor,
     slope_of,
 )
 
@@ -66,9 +68,10 @@ ZERO_SUMS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @njit(inline=True)
-def add_feature(sums, penalty, xtr, w_j, f_j, lo, hi, sqnorm_j):
+def add_feature(sums, penalty, xtr, w_j, f_j, k_j, lo, hi, sqnorm_j):
     """Add one feature (``xtr = x_j^T r``, centered and weighted; ``f_j, lo, hi`` its factor
-    and bounds, from ``_penalty.coordinate``) to the gap's running sums."""
+    and bounds, from ``_penalty.coordinate``, ``k_j`` its L2 factor) to the gap's running
+    sums."""
     dual_norm, l1_sum, l2_sum, additive, coupling = sums
     l1_reg, l2_reg = penalty.l1, penalty.l2
     if f_j <= 0.0 or (l1_reg == 0.0 and l2_reg == 0.0):
@@ -76,12 +79,12 @@ def add_feature(sums, penalty, xtr, w_j, f_j, lo, hi, sqnorm_j):
             additive += free_step_of(lo, hi, w_j, xtr, sqnorm_j)
             coupling += w_j * xtr
         return dual_norm, l1_sum, l2_sum, additive, coupling
-    score = slope_of(f_j, lo, hi, xtr - l2_reg * f_j * w_j)
+    score = slope_of(f_j, lo, hi, xtr - l2_reg * k_j * w_j)
     if l1_reg == 0.0:
         # The feature's Fenchel-Young gap (see the module docstring), in a form without
         # cancellation.
-        additive += fenchel_young_of(l2_reg * f_j, lo, hi, w_j, xtr)
-    return (max(dual_norm, score), l1_sum + f_j * abs(w_j), l2_sum + f_j * w_j * w_j, additive,
+        additive += fenchel_young_of(l2_reg * k_j, lo, hi, w_j, xtr)
+    return (max(dual_norm, score), l1_sum + f_j * abs(w_j), l2_sum + k_j * w_j * w_j, additive,
             coupling)
 
 
@@ -93,7 +96,7 @@ def dual_scale_of(penalty, dual_norm):
 
 @njit
 def bound_terms(penalty, features, xtr, w, scale):
-    """``sum_j h_j^*(c (x_j^T r - l2 f_j w_j))`` over the penalized ``features``: what finite
+    """``sum_j h_j^*(c (x_j^T r - l2 k_j w_j))`` over the penalized ``features``: what finite
     bounds add to the gap of a penalty with an L1 part (``fastreg._kernels._penalty``'s
     :func:`box_conjugate`; 0 without bounds)."""
     total = 0.0
@@ -102,7 +105,8 @@ def bound_terms(penalty, features, xtr, w, scale):
     for j in features:
         f_j = factor(penalty, j)
         if f_j > 0.0:
-            total += box_conjugate(penalty, j, scale * (xtr[j] - penalty.l2 * f_j * w[j]))
+            k_j = l2_factor(penalty, j, f_j)
+            total += box_conjugate(penalty, j, scale * (xtr[j] - penalty.l2 * k_j * w[j]))
     return total
 
 
@@ -119,7 +123,8 @@ def correlation_sums(penalty, features, xtr, w, col_sqnorm):
     sums = ZERO_SUMS
     for j in features:
         f_j, lo, hi = coordinate(penalty, j)
-        sums = add_feature(sums, penalty, xtr[j], w[j], f_j, lo, hi, col_sqnorm[j])
+        sums = add_feature(sums, penalty, xtr[j], w[j], f_j, l2_factor(penalty, j, f_j), lo, hi,
+                           col_sqnorm[j])
     return sums
 
 

@@ -23,7 +23,7 @@ enforcing penalties", JMLR; the binary entropy as the conjugate of the logistic 
     \ \text{(with an intercept)}.
 
 ``g_j^*`` is the indicator of ``|u| <= l1 f_j`` for the Lasso and
-``(|u| - l1 f_j)_+^2 / (2 l2 f_j)`` with an L2 part (with bounds, linear on a bounded side
+``(|u| - l1 f_j)_+^2 / (2 l2 k_j)`` with an L2 part (with bounds, linear on a bounded side
 beyond the bound: ``fastreg._kernels._penalty``).  At the optimum ``theta = r``.
 
 **Dual point.**  ``r`` lies in the box; with an intercept it sums to zero only at the

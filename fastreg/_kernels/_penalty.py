@@ -4,9 +4,10 @@ every solver, gap and screening kernel takes from it.
 The Elastic Net penalty with box constraints, in the kernels' scaling
 (``fastreg._engine.penalties`` converts the user's alpha and l1_ratio)::
 
-    g(w) = sum_j g_j(w_j),  g_j(w_j) = f_j (l1 |w_j| + l2 / 2 w_j^2) + I(lo_j <= w_j <= hi_j)
+    g(w) = sum_j g_j(w_j),  g_j(w_j) = l1 f_j |w_j| + l2 / 2 k_j w_j^2 + I(lo_j <= w_j <= hi_j)
 
-with penalty factors ``f_j >= 0`` (an empty ``factors`` array means all ones) and bounds
+with penalty factors ``f_j >= 0`` (an empty ``factors`` array means all ones), the L2 part's
+factors ``k_j`` (``k_j = f_j`` unless the fit is standardized: :func:`l2_factor`) and bounds
 ``lo_j <= 0 <= hi_j`` (empty ``lower`` / ``upper`` arrays mean ``-inf`` / ``+inf``; the
 non-negative Lasso is ``lo = 0``), glmnet's ``lower.limits`` / ``upper.limits``.  Zero is
 always feasible, so the null model and alpha_max keep their meaning.
@@ -17,7 +18,7 @@ docs/architecture.md.
 
 **Conjugates with bounds** (the dual the gaps and screening use; Fenchel duality as in
 Ndiaye, Fercoq, Gramfort and Salmon 2017, "Gap safe screening rules for sparsity enforcing
-penalties", JMLR, with the box's support function).  Write ``t = l1 f_j`` and ``k = l2 f_j``.
+penalties", JMLR, with the box's support function).  Write ``t = l1 f_j`` and ``k = l2 k_j``.
 The L1 part with the box, ``h_j(w) = t |w| + I(lo <= w <= hi)``, has the conjugate
 
     h_j^*(a) = hi (a - t)  for a > t,   0 for |a| <= t,   lo (a + t)  for a < -t,
@@ -50,11 +51,14 @@ class ElasticNetPenalty(NamedTuple):
 
 
 class BoxPenalty(NamedTuple):
-    """The Elastic Net with bounds: ``l1``, ``l2``, ``factors`` as :class:`ElasticNetPenalty`,
-    the bounds ``lower`` (empty: ``-inf``) and ``upper`` (empty: ``+inf``).
+    """The general Elastic Net: ``l1``, ``l2``, ``factors`` as :class:`ElasticNetPenalty`,
+    the bounds ``lower`` (empty: ``-inf``) and ``upper`` (empty: ``+inf``), and
+    ``l2_factors`` (empty: ``factors``), the L2 part's own factors ``k_j`` in place of
+    ``f_j``: ``g_j(w_j) = l1 f_j |w_j| + l2 / 2 k_j w_j^2``.  Standardization needs them
+    (``f_j`` scaled by the column's standard deviation, ``k_j`` by its square).
 
-    A type of its own, so that the kernels compiled for problems without bounds carry no
-    trace of them: the bounds' branches, compiled in and never taken, made least-squares
+    A type of its own, so that the kernels compiled for the plain Elastic Net carry no
+    trace of these: the bounds' branches, compiled in and never taken, made least-squares
     fits 30% slower.
     """
 
@@ -63,6 +67,7 @@ class BoxPenalty(NamedTuple):
     factors: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
+    l2_factors: np.ndarray
 
 
 @njit(inline=True)
@@ -84,6 +89,14 @@ def coordinate(penalty, j):
         hi = np.inf if penalty.upper.size == 0 else penalty.upper[j]
         return f_j, lo, hi
     return f_j, (0.0 if penalty.positive else -np.inf), np.inf
+
+
+def l2_factor(penalty, j, f_j):
+    """The factor ``k_j`` of feature ``j``'s L2 part, given its L1 factor ``f_j`` (the same
+    but for a :class:`BoxPenalty` with ``l2_factors``)."""
+    if isinstance(penalty, BoxPenalty) and penalty.l2_factors.size:
+        return penalty.l2_factors[j]
+    return f_j
 
 
 def has_bounds(penalty):
@@ -126,6 +139,14 @@ def _coordinate_jit(penalty, j):
     return elastic_net
 
 
+@overload(l2_factor, jit_options=JIT_OPTIONS)
+def _l2_factor_jit(penalty, j, f_j):
+    if _is_box(penalty):
+        return lambda penalty, j, f_j: (
+            f_j if penalty.l2_factors.size == 0 else penalty.l2_factors[j])
+    return lambda penalty, j, f_j: f_j
+
+
 @overload(has_bounds, jit_options=JIT_OPTIONS)
 def _has_bounds_jit(penalty):
     if _is_box(penalty):
@@ -140,7 +161,7 @@ def prox_step(penalty, j, w_j, grad_j, lipschitz_j):
 
     ``grad_j`` is minus the smooth part's derivative (``x_j^T r`` for least squares), so this
     is the exact coordinate minimiser of a quadratic and the proximal-gradient step of any
-    other smooth loss: ``S(w_j L + grad_j, l1 f_j) / (L + l2 f_j)`` with ``S`` the
+    other smooth loss: ``S(w_j L + grad_j, l1 f_j) / (L + l2 k_j)`` with ``S`` the
     soft-thresholding operator, clipped into the bounds (a convex function of one variable is
     minimised over an interval at the projection of its unconstrained minimiser).
     """
@@ -153,7 +174,7 @@ def prox_step(penalty, j, w_j, grad_j, lipschitz_j):
         z += threshold
     else:
         return 0.0
-    denominator = lipschitz_j + penalty.l2 * f_j
+    denominator = lipschitz_j + penalty.l2 * l2_factor(penalty, j, f_j)
     if denominator <= 0.0:
         return 0.0
     return min(max(z / denominator, lo), hi)
@@ -162,7 +183,8 @@ def prox_step(penalty, j, w_j, grad_j, lipschitz_j):
 @njit(inline=True)
 def value(penalty, j, w_j):
     """``g_j(w_j)`` (the box's indicator is 0: never called with an infeasible ``w_j``)."""
-    return factor(penalty, j) * (penalty.l1 * abs(w_j) + 0.5 * penalty.l2 * w_j * w_j)
+    f_j = factor(penalty, j)
+    return f_j * penalty.l1 * abs(w_j) + 0.5 * penalty.l2 * l2_factor(penalty, j, f_j) * w_j * w_j
 
 
 @njit
@@ -214,7 +236,7 @@ def box_conjugate(penalty, j, a):
 @njit(inline=True)
 def conjugate(penalty, j, correlation):
     """``g_j^*(u)`` for ``u`` within the dual constraint's scaling (see :func:`dual_slope`):
-    ``(|u| - l1 f_j)_+^2 / (2 l2 f_j)`` while the maximiser is within its bounds, linear
+    ``(|u| - l1 f_j)_+^2 / (2 l2 k_j)`` while the maximiser is within its bounds, linear
     beyond (module docstring); without an L2 part the finite bounds' linear terms only
     (:func:`box_conjugate`).  0 for an unpenalized feature."""
     f_j, lo, hi = coordinate(penalty, j)
@@ -223,7 +245,7 @@ def conjugate(penalty, j, correlation):
     threshold = penalty.l1 * f_j
     if penalty.l2 == 0.0:
         return _linear_conjugate(threshold, lo, hi, correlation)
-    curvature = penalty.l2 * f_j
+    curvature = penalty.l2 * l2_factor(penalty, j, f_j)
     if correlation > threshold:
         excess = correlation - threshold
         v = min(excess / curvature, hi)
@@ -239,16 +261,16 @@ def conjugate(penalty, j, correlation):
 def ridge_fenchel_young(penalty, j, w_j, correlation):
     """``g_j(w_j) + g_j^*(u) - w_j u`` for a penalty without an L1 part (``u = x_j^T r``),
     in a form without cancellation: with ``v`` the maximiser of the conjugate (``u / k``
-    clipped into the bounds, ``k = l2 f_j``), ``k / 2 (w_j - v)^2 + (v - w_j) (u - k v)``,
+    clipped into the bounds, ``k = l2 k_j``), ``k / 2 (w_j - v)^2 + (v - w_j) (u - k v)``,
     two non-negative terms (the second is 0 unless ``v`` is at a bound, where ``u - k v``
     has the sign of ``v - w_j``)."""
     f_j, lo, hi = coordinate(penalty, j)
-    return fenchel_young_of(penalty.l2 * f_j, lo, hi, w_j, correlation)
+    return fenchel_young_of(penalty.l2 * l2_factor(penalty, j, f_j), lo, hi, w_j, correlation)
 
 
 @njit(inline=True)
 def fenchel_young_of(curvature, lo, hi, w_j, correlation):
-    """:func:`ridge_fenchel_young` on scalars (``curvature = l2 f_j``)."""
+    """:func:`ridge_fenchel_young` on scalars (``curvature = l2 k_j``)."""
     v = min(max(correlation / curvature, lo), hi)
     step = w_j - v
     return 0.5 * curvature * step * step - step * (correlation - curvature * v)

@@ -10,20 +10,21 @@ correction bounded through ``radius``).  Both kernels look at feature j's dual c
 import numpy as np
 
 from ._jit import njit
-from ._penalty import dual_slope, factor, movable_correlation, violation
+from ._penalty import dual_slope, factor, l2_factor, movable_correlation, violation
 
 
 @njit
 def dual_scale(penalty, xtr, coef, candidates):
     """``c = min(1, l1 / max_j slope_j)`` over the penalized candidates, with ``slope_j`` the
-    penalty's :func:`~fastreg._kernels._penalty.dual_slope` of ``x_j^T r - l2 f_j w_j`` (the
+    penalty's :func:`~fastreg._kernels._penalty.dual_slope` of ``x_j^T r - l2 k_j w_j`` (the
     dual point of the augmented Lasso view of a least-squares Elastic Net)."""
     dual_norm = 0.0
     for j in candidates:
         f_j = factor(penalty, j)
         if f_j > 0.0:
+            k_j = l2_factor(penalty, j, f_j)
             dual_norm = max(dual_norm,
-                            dual_slope(penalty, j, xtr[j] - penalty.l2 * f_j * coef[j]))
+                            dual_slope(penalty, j, xtr[j] - penalty.l2 * k_j * coef[j]))
     return 1.0 if dual_norm <= penalty.l1 else penalty.l1 / dual_norm
 
 
@@ -33,13 +34,13 @@ def gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates, d
 
     The optimal dual point lies within ``radius`` of ``theta`` (in the norm in which the dual
     is 1-strongly concave; the datafit computes the radius from the gap); where
-    ``c |x_j^T r - l2 f_j w_j| + radius ||x_j|| < l1 f_j`` the constraint cannot be active at
+    ``c |x_j^T r - l2 k_j w_j| + radius ||x_j|| < l1 f_j`` the constraint cannot be active at
     the optimum, and ``w_j = 0`` there.  With bounds only the directions the coefficient can
     move from 0 count (``_penalty.movable_correlation``): ``0`` is the optimum of feature j
     when the optimal dual correlation leaves its subdifferential at 0 in none of them, and
     a finite bound changes the dual's domain, not its strong concavity, so the ball is the
     same.  ``||x_j||`` is the augmented column's norm,
-    ``sqrt(||x_j||^2 + l2 f_j)`` (a datafit whose dual is not the augmented one passes a
+    ``sqrt(||x_j||^2 + l2 k_j)`` (a datafit whose dual is not the augmented one passes a
     penalty view with ``l2 = 0``).
 
     The kept features are moved to the front of ``candidates``; the screened ones with a
@@ -52,8 +53,9 @@ def gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates, d
     for k in range(candidates.shape[0]):
         j = candidates[k]
         f_j = factor(penalty, j)
-        bound = movable_correlation(penalty, j, scale * (xtr[j] - penalty.l2 * f_j * coef[j]))
-        bound += radius * (col_sqnorm[j] + penalty.l2 * f_j) ** 0.5
+        k_j = l2_factor(penalty, j, f_j)
+        bound = movable_correlation(penalty, j, scale * (xtr[j] - penalty.l2 * k_j * coef[j]))
+        bound += radius * (col_sqnorm[j] + penalty.l2 * k_j) ** 0.5
         if bound < penalty.l1 * f_j:
             if coef[j] != 0.0:
                 dropped[n_dropped] = j
@@ -82,7 +84,8 @@ def violation_scores(penalty, col_sqnorm, xtr, coef, candidates, score):
         elif col_sqnorm[j] == 0.0:
             score[k] = np.inf
         else:
-            score[k] = violation(penalty, j, xtr[j], (col_sqnorm[j] + penalty.l2 * f_j) ** 0.5)
+            augmented = col_sqnorm[j] + penalty.l2 * l2_factor(penalty, j, f_j)
+            score[k] = violation(penalty, j, xtr[j], augmented**0.5)
             if score[k] < 0.0:
                 violators += 1
     return violators
