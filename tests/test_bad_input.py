@@ -95,9 +95,14 @@ ENTRY_POINTS = {
     "StabilitySelection": _estimator(StabilitySelection, alphas=4, n_resampling=2),
     "MultiTaskLasso": _multitask(fastreg.MultiTaskLasso, alpha=0.1),
     "MultiTaskElasticNetCV": _multitask(fastreg.MultiTaskElasticNetCV, cv=3, alphas=4),
+    "RelaxedLasso": _estimator(fastreg.RelaxedLasso, alpha=0.1),
+    "RelaxedLassoCV": _estimator(fastreg.RelaxedLassoCV, cv=3, alphas=4),
+    "AdaptiveLasso": _estimator(fastreg.AdaptiveLasso, alpha=0.1),
+    "AdaptiveLassoCV": _estimator(fastreg.AdaptiveLassoCV, cv=3, alphas=4),
 }
-# Entry points without per-feature penalty factors.
-NO_PENALTY_FACTOR = {"Ridge", "RidgeCV", "MultiTaskLasso", "MultiTaskElasticNetCV"}
+# Entry points without per-feature penalty factors (the adaptive Lasso makes its own).
+NO_PENALTY_FACTOR = {"Ridge", "RidgeCV", "MultiTaskLasso", "MultiTaskElasticNetCV",
+                     "AdaptiveLasso", "AdaptiveLassoCV"}
 # Entry points that take a 2-D y (several targets; the path functions fit it as multi-task).
 MULTI_TARGET = {"Lasso", "ElasticNet", "Ridge", "RidgeCV", "enet_path", "lasso_path",
                 "MultiTaskLasso", "MultiTaskElasticNetCV"}
@@ -267,6 +272,13 @@ def _scalar_cases():
         "n_resampling": [("zero", 0, ValueError), ("float", 1.5, TypeError)],
         "pfer": [("zero", 0.0, ValueError), ("negative", -1.0, ValueError)],
         "complementary_pairs": _FLAG,
+        "standardize": _FLAG,
+        "gamma": [("negative", -0.1, ValueError), ("above-one", 1.5, ValueError),
+                  ("string", "x", TypeError)],
+        "nu": [("zero", 0.0, ValueError), ("negative", -1.0, ValueError),
+               ("string", "x", TypeError)],
+        "init": [("unknown", "lars", ValueError)],
+        "n_reweightings": [("zero", 0, ValueError), ("float", 1.5, TypeError)],
     }
     return cases
 
@@ -278,22 +290,32 @@ PARAMETERS = {
     # (solve's fit_intercept and positive: see test_solve_rejects_a_non_boolean_flag)
     "solve": ["alpha", "l1_ratio", "tol", "max_iter", "coef_init", "precompute"],
     "enet_path": ["l1_ratio", "tol", "max_iter", "eps", "n_alphas", "alphas", "fit_intercept",
-                  "positive", "coef_init", "precompute"],
+                  "positive", "coef_init", "precompute", "standardize"],
     "lasso_path": ["tol", "max_iter", "eps", "alphas", "positive", "coef_init"],
     "Lasso": ["alpha", "tol", "max_iter", "fit_intercept", "positive", "warm_start",
-              "precompute", "selection", "random_state"],
+              "precompute", "selection", "random_state", "standardize"],
     "ElasticNet": ["alpha", "l1_ratio", "tol", "max_iter", "fit_intercept", "positive",
-                   "warm_start", "precompute", "selection", "random_state"],
+                   "warm_start", "precompute", "selection", "random_state", "standardize"],
     "Ridge": ["tol", "fit_intercept", "positive", "solver"],
     "LassoCV": ["eps", "alphas", "tol", "max_iter", "fit_intercept", "positive",
-                "precompute", "selection", "random_state", "cv", "n_jobs", "rule"],
-    "ElasticNetCV": ["l1_ratio", "eps", "alphas", "tol", "max_iter", "fit_intercept", "cv"],
+                "precompute", "selection", "random_state", "cv", "n_jobs", "rule",
+                "standardize"],
+    "ElasticNetCV": ["l1_ratio", "eps", "alphas", "tol", "max_iter", "fit_intercept", "cv",
+                     "standardize"],
     "RidgeCV": ["fit_intercept", "cv", "gcv_mode"],
     "LassoIC": ["criterion", "eps", "alphas", "tol", "max_iter", "fit_intercept", "positive",
                 "precompute", "noise_variance", "ebic_gamma"],
     "StabilitySelection": ["l1_ratio", "eps", "alphas", "tol", "max_iter", "fit_intercept",
                            "positive", "threshold", "n_resampling", "pfer", "n_jobs",
                            "random_state", "complementary_pairs"],
+    "RelaxedLasso": ["alpha", "gamma", "tol", "max_iter", "fit_intercept", "positive",
+                     "precompute"],
+    "RelaxedLassoCV": ["eps", "alphas", "tol", "max_iter", "fit_intercept", "positive", "cv",
+                       "n_jobs"],
+    "AdaptiveLasso": ["alpha", "nu", "init", "n_reweightings", "tol", "max_iter",
+                      "fit_intercept", "positive"],
+    "AdaptiveLassoCV": ["nu", "init", "n_reweightings", "eps", "alphas", "tol", "max_iter",
+                        "fit_intercept", "positive", "cv", "rule"],
 }
 # Cases that are valid for some entry points (documented behaviour, not a bad input).
 VALID_HERE = {
@@ -434,9 +456,9 @@ CLASSIFIER_SCALARS = {
 }
 CLASSIFIER_PARAMETERS = {
     "LogisticRegression": ["C", "l1_ratio", "tol", "max_iter", "fit_intercept", "positive",
-                           "warm_start", "class_weight"],
+                           "warm_start", "class_weight", "standardize"],
     "logistic_path": ["l1_ratio", "tol", "max_iter", "eps", "n_alphas", "alphas",
-                      "fit_intercept", "positive", "coef_init", "stop_early"],
+                      "fit_intercept", "positive", "coef_init", "stop_early", "standardize"],
 }
 CLASSIFIER_PARAMETER_DEFECTS = {}
 

@@ -166,9 +166,15 @@ ESTIMATORS = {
     "RidgeCV": lambda: RidgeCV(),
     "LassoIC": lambda: LassoIC(alphas=5),
     "StabilitySelection": lambda: StabilitySelection(alphas=5, n_resampling=3, random_state=0),
+    "RelaxedLasso": lambda: fastreg.RelaxedLasso(alpha=0.05),
+    "RelaxedLassoCV": lambda: fastreg.RelaxedLassoCV(cv=3, alphas=5),
+    "AdaptiveLasso": lambda: fastreg.AdaptiveLasso(alpha=0.05),
+    "AdaptiveLassoCV": lambda: fastreg.AdaptiveLassoCV(cv=3, alphas=5),
+    "StandardizedElasticNet": lambda: fastreg.ElasticNet(alpha=0.05, standardize=True),
 }
 TAKES_PENALTY_FACTOR = {"Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "LassoIC",
-                        "StabilitySelection"}
+                        "StabilitySelection", "RelaxedLasso", "RelaxedLassoCV",
+                        "StandardizedElasticNet"}
 
 
 def _state(model):
