@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _dask
 from ._engine import make_design
 from ._engine.data import is_gram, use_precompute
 from ._ridge import ridge_solve
@@ -87,8 +88,33 @@ class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self)
+        if _dask.is_dask_array(X):
+            # A lazy Dask array of predictions, one block per row block of X.
+            if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has shape {X.shape}, but {type(self).__name__} is "
+                                 f"expecting {self.n_features_in_} features as input.")
+            return X @ self.coef_.T + self.intercept_
         X = validate_data(self, X, accept_sparse=True, reset=False)
         return X @ self.coef_.T + self.intercept_
+
+    def _tall_problem(self, X, y, sample_weight, groups=None):
+        """Check a Dask X of row blocks and compute its moments in one pass (see
+        ``fastreg._dask``): the moments of each group of blocks in ``groups`` (default: one
+        group, all the blocks)."""
+        if np.ndim(y) != 1:
+            raise ValueError(f"y must be 1-D for a Dask X, got {np.ndim(y)} dimensions.")
+        if isinstance(sample_weight, Real):
+            sample_weight = None
+        X, y, sample_weight = _dask.check_dask_input(X, y, sample_weight)
+        _dask.check_negative_weights(sample_weight)
+        n_blocks = len(X.chunks[0])
+        moments = _dask.group_moments(X, y, sample_weight,
+                                      groups or [np.arange(n_blocks)])
+        for name in ("feature_names_in_",):
+            if hasattr(self, name):
+                delattr(self, name)
+        self.n_features_in_ = X.shape[1]
+        return X, moments
 
     @property
     def sparse_coef_(self):
@@ -229,6 +255,9 @@ class ElasticNet(_LinearRegressor):
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection must be 'cyclic' or 'random', got {self.selection!r}.")
         random_state = check_random_state(self.random_state)
+        if _dask.is_dask_array(X):
+            return self._fit_tall(X, y, sample_weight, alpha, l1_ratio, tol, max_iter,
+                                  fit_intercept, positive, standardize)
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
         if alpha == 0:
             # scikit-learn's wording, which its users' code may match on; the advice holds
@@ -276,6 +305,32 @@ class ElasticNet(_LinearRegressor):
             self.intercept_ = np.array([result.intercept for result in results])
             self.dual_gap_ = np.array([result.dual_gap for result in results])
             self.n_iter_ = [result.n_iter for result in results]
+        return self
+
+    def _fit_tall(self, X, y, sample_weight, alpha, l1_ratio, tol, max_iter, fit_intercept,
+                  positive, standardize):
+        """Fit a Dask array of row blocks: its moments in one pass on the cluster, then the
+        Gram solver on them (``fastreg._dask``)."""
+        if is_gram(self.precompute):
+            raise ValueError("precompute cannot be a Gram matrix for a Dask X: the Gram "
+                             "matrix is computed from its blocks.")
+        X, (moments,) = self._tall_problem(X, y, sample_weight)
+        problem, x_mean, y_mean = _dask.moments_problem(
+            moments, fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
+            lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+            standardize=standardize)
+        start = None
+        if check_bool(self.warm_start, "warm_start") and np.shape(
+                getattr(self, "coef_", None)) == (X.shape[1],):
+            lower, upper = problem.penalty(positive).bound_arrays(X.shape[1])
+            start = np.clip(self.coef_, lower, upper)
+        result = Solver(problem, True, start).run(alpha, l1_ratio, positive=positive, tol=tol,
+                                                  max_iter=max_iter)
+        warn_if_not_converged(result, alpha)
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        self.coef_ = result.coef.astype(dtype)
+        self.intercept_ = float(y_mean - x_mean @ result.coef)
+        self.dual_gap_, self.n_iter_ = result.dual_gap, result.n_iter
         return self
 
 

@@ -25,6 +25,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, check_cv
 
+from . import _dask
 from ._estimators import Ridge, _LinearRegressor, keep_state_on_error
 from ._resampling import (
     as_single_target,
@@ -135,6 +136,15 @@ def _walk_to(problem, grid, index, l1_ratio, *, precompute, positive, tol, max_i
     return result
 
 
+def _grids(problem, *, l1_ratios, given_grid, n_alphas, eps, positive) -> np.ndarray:
+    """One alpha grid per ``l1_ratio`` (the given grid for each, or alpha_max down to
+    ``eps`` times it)."""
+    if given_grid is None:
+        return np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
+                         for r in l1_ratios])
+    return np.tile(given_grid, (l1_ratios.size, 1))
+
+
 def _check_cv(cv):
     """An integer ``cv`` is a number of folds: at least 2 (splitters are checked by
     scikit-learn's ``check_cv``)."""
@@ -198,6 +208,13 @@ class _PathCV(_LinearRegressor):
         _check_cv(self.cv)
         check_parallel(self.n_jobs, self.verbose)
         l1_ratios = self._l1_ratios()
+        grid_options = dict(l1_ratios=l1_ratios, given_grid=given_grid, n_alphas=n_alphas,
+                            eps=eps, positive=positive)
+        solver_options = dict(precompute=precompute, positive=positive, tol=tol,
+                              max_iter=max_iter)
+        if _dask.is_dask_array(X):
+            return self._fit_tall(X, y, sample_weight, fit_intercept, grid_options,
+                                  solver_options)
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
         loss = self._loss
         if loss == "multitask":
@@ -217,11 +234,7 @@ class _PathCV(_LinearRegressor):
 
         problem = make_problem(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
                                fit_intercept=fit_intercept, loss=loss, **penalty_options)
-        if given_grid is None:
-            grids = np.array([alpha_grid(problem, r, eps, n_alphas, positive=positive)
-                              for r in l1_ratios])
-        else:
-            grids = np.tile(given_grid, (l1_ratios.size, 1))
+        grids = _grids(problem, **grid_options)
 
         folds = list(check_cv(self.cv).split(X, y, groups))
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
@@ -237,7 +250,22 @@ class _PathCV(_LinearRegressor):
                                   "the training folds")
         mse = np.reshape([errors for errors, _ in outputs],
                          (l1_ratios.size, len(folds), grids.shape[1]))
+        result = self._choose_and_refit(problem, grids, mse, grid_options, solver_options,
+                                        seed=seeds[-1])
+        if self._loss == "multitask":
+            self.coef_ = np.atleast_2d(result.coef)
+            self.intercept_ = np.atleast_1d(result.intercept).astype(result.coef.dtype)
+        else:
+            self.coef_ = result.coef
+            self.intercept_ = float(result.intercept)
+        return self
 
+    def _choose_and_refit(self, problem, grids, mse, grid_options, solver_options, seed
+                          ) -> SolveResult:
+        """Record the chosen alpha (and ``l1_ratio``), the grids and the errors ``mse`` of
+        shape ``(n_l1_ratio, n_folds, n_alphas)``; return the fit at the chosen alpha on
+        ``problem`` (all the data), with its gap and epochs recorded."""
+        l1_ratios = grid_options["l1_ratios"]
         best_ratio, best_index, index_min, index_1se = _choose(mse, self.rule)
         grid = grids[best_ratio]
         self.alpha_ = float(grid[best_index])
@@ -246,20 +274,51 @@ class _PathCV(_LinearRegressor):
         if hasattr(self, "l1_ratio"):
             self.l1_ratio_ = float(l1_ratios[best_ratio])
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
-        self.alphas_ = grids[0] if (given_grid is not None or l1_ratios.size == 1) else grids
-
+        self.alphas_ = (grids[0] if (grid_options["given_grid"] is not None
+                                     or l1_ratios.size == 1) else grids)
         result = _walk_to(problem, grid, best_index, float(l1_ratios[best_ratio]),
-                          precompute=precompute, positive=positive, tol=tol,
-                          max_iter=max_iter, seed=seeds[-1])
+                          seed=seed, **solver_options)
         warn_if_not_converged(result, self.alpha_)
-        if self._loss == "multitask":
-            self.coef_ = np.atleast_2d(result.coef)
-            self.intercept_ = np.atleast_1d(result.intercept).astype(result.coef.dtype)
-        else:
-            self.coef_ = result.coef
-            self.intercept_ = float(result.intercept)
         self.dual_gap_ = float(result.dual_gap)
         self.n_iter_ = int(result.n_iter)
+        return result
+
+    def _fit_tall(self, X, y, sample_weight, fit_intercept, grid_options, solver_options):
+        """Cross-validate on a Dask array of row blocks, folds made of whole blocks: every
+        fold's moments come from one pass over X on the cluster, a training fold's as the
+        total minus the fold's own, and its test errors from the fold's moments (see
+        ``fastreg._dask``); the paths run on the Gram matrices here."""
+        if self._loss == "multitask":
+            raise ValueError(f"{type(self).__name__} does not take a Dask X; "
+                             f"{type(self).__name__.replace('MultiTask', '')} does.")
+        folds = _dask.block_folds(len(X.chunks[0]), self.cv)
+        X, fold_moments = self._tall_problem(X, y, sample_weight, groups=folds)
+        total = fold_moments[0]
+        for moments in fold_moments[1:]:
+            total = total + moments
+        problem_options = dict(
+            fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
+            lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+            standardize=check_bool(self.standardize, "standardize"))
+        problem, x_mean, y_mean = _dask.moments_problem(total, **problem_options)
+        grids = _grids(problem, **grid_options)
+        options = {**solver_options, "precompute": True}
+        mse = np.empty((grids.shape[0], len(folds), grids.shape[1]))
+        n_failed = 0
+        for k, test in enumerate(fold_moments):
+            train, train_x_mean, train_y_mean = _dask.moments_problem(total - test,
+                                                                      **problem_options)
+            for i, (l1_ratio, grid) in enumerate(zip(grid_options["l1_ratios"], grids,
+                                                     strict=True)):
+                for a, step in enumerate(walk_path(train, grid, l1_ratio, seed=-1, **options)):
+                    intercept = train_y_mean - train_x_mean @ step.coef
+                    mse[i, k, a] = test.squared_error(step.coef, intercept) / test.weight
+                    n_failed += not step.converged
+        warn_paths_not_converged(n_failed, grids.size * len(folds), "the training folds")
+        result = self._choose_and_refit(problem, grids, mse, grid_options, options, seed=-1)
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        self.coef_ = result.coef.astype(dtype)
+        self.intercept_ = float(y_mean - x_mean @ result.coef)
         return self
 
     def __sklearn_tags__(self):
