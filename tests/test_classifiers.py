@@ -706,3 +706,25 @@ def test_roc_auc_from_ranks_equals_sklearn():
                                  expected_failed_checks=lambda _: EXPECTED_FAILED_CHECKS))
 def test_logistic_cv_is_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("C", [0.5, 2.0])
+def test_elastic_net_with_more_non_zeros_than_samples_converges(C):
+    """An Elastic Net's support can exceed n, where the working sets of the Lasso stop
+    growing: a set solved to its tolerance that moves nothing must grow past that cap (it
+    was solved again, unchanged, for 100 rounds and the fit stopped with a gap 1e5 times its
+    tolerance)."""
+    from fastreg.datasets import make_correlated_classification
+
+    X, labels, _ = make_correlated_classification(60, 600, 12, rho=0.9, random_state=0)
+    y = np.where(labels > 0, 1.0, -1.0)
+    model = fastreg.LogisticRegression(C=C, l1_ratio=0.3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    coef, intercept = model.coef_[0], model.intercept_[0]
+    assert np.count_nonzero(coef) > X.shape[0]
+    alpha = 1.0 / (C * X.shape[0])
+    gap = certified_logistic_gap(X, y, coef, intercept, alpha, 0.3)
+    null_loss = np.log(2.0)  # an upper bound of the intercept-only model's mean loss
+    assert gap <= 2e-4 * 2 * null_loss

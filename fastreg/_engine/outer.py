@@ -358,7 +358,7 @@ class Solver:
             status, epochs, ws_gap = inner.solve(ws, penalty, inner_tol, max_iter, tol,
                                                  shuffle_seed, settle=settle)
             n_epochs += epochs
-            gap = inner.full_gap(penalty, candidates)
+            previous_gap, gap = gap, inner.full_gap(penalty, candidates)
             # The whole problem out of epochs, or at its rounding floor, ends the fit; a
             # settled working set that ran out of epochs is solved on from where it stopped in
             # the next round (max_iter bounds the epochs of each working set): stopping there
@@ -367,6 +367,10 @@ class Solver:
                     status != K.STATUS_MAX_ITER or ws.size >= candidates.size):
                 break
             ws_size = max(ws.size, 2 * self._n_active(spec))
+            if gap >= previous_gap:
+                # The working set solved to its tolerance moved nothing: what is left of the
+                # gap lies outside it, so the next set must be larger whatever its cap.
+                ws_size = max(ws_size, 2 * ws.size)
         self.fresh = candidates  # the features whose correlations xtr holds at this point
         return SolveResult(
             coef=self.coef.astype(problem.dtype),
@@ -428,7 +432,8 @@ class Solver:
         # While many features violate their optimality condition, the set doubles: growing
         # it by 2 x (active features) alone took 16 rounds on the benchmarks' text_like.  Not
         # beyond n_samples, a Lasso's largest support: with p >> n a set of several times n
-        # correlated features took 3x more epochs (wide_dense).
+        # correlated features took 3x more epochs (wide_dense).  (An Elastic Net's support
+        # can be larger: ``run`` doubles a set that stalls, past this cap.)
         active = self._n_active(spec)
         grown = min(2 * size, active + violators, problem.n_samples)
         size = min(max(size, grown), candidates.size)
