@@ -1087,9 +1087,9 @@ def parse_class_table(out):
     """The demo's classification table as {model: {column: value}}."""
     lines = out.splitlines()
     starts = [i for i, line in enumerate(lines) if line.startswith("model")]
-    assert len(starts) == 2  # regression, then classification
+    assert len(starts) == 3  # regression, feature selection, then classification
     rows = {}
-    for line in lines[starts[1] + 2:]:
+    for line in lines[starts[2] + 2:]:
         if not line.strip():
             break
         name, alpha, nnz, tp, fp, accuracy, auc, loss, ms = line.split()
