@@ -1,17 +1,18 @@
 """The ``fastreg`` command line: ``demo``, ``fit``, ``path`` and ``select``.
 
 ``fastreg demo`` fits the Lasso, the Elastic Net and Ridge to one synthetic problem with
-correlated groups of informative features and prints what each model selects, then L1 and
-Elastic Net logistic regression to a class label drawn from the same features; ``--plot``
-draws the three regression coefficient paths. ``fastreg fit DATA`` fits one model to a data
-file (svmlight/libsvm, CSV with a header, or ``.npz``), its alpha given or chosen by K-fold
-cross-validation, and prints the features it selects; ``fastreg path DATA`` computes the whole
-regularization path as a CSV table and a plot; ``fastreg select DATA`` runs stability
-selection (:class:`fastreg.StabilitySelection`) and lists the stable features, with the
-bound on the expected number of false positives, their scores as CSV or JSON and the
-stability paths as a plot. A target of exactly two values (0/1, -1/+1 or two words) is a
-class label, fitted by penalized logistic regression; any other numeric target by least
-squares (``--task``, or ``select``'s ``--model``, overrides the choice).
+correlated groups of informative features and prints what each model selects, then how many
+true and false features LassoCV, RelaxedLassoCV, AdaptiveLassoCV and StabilitySelection keep,
+then L1 and Elastic Net logistic regression to a class label drawn from the same features;
+``--plot`` draws the three regression coefficient paths. ``fastreg fit DATA`` fits one model
+to a data file (svmlight/libsvm, CSV with a header, or ``.npz``), its alpha given or chosen by
+K-fold cross-validation, and prints the features it selects; ``fastreg path DATA`` computes
+the whole regularization path as a CSV table and a plot; ``fastreg select DATA`` runs
+stability selection (:class:`fastreg.StabilitySelection`) and lists the stable features, with
+the bound on the expected number of false positives, their scores as CSV or JSON and the
+stability paths as a plot. A target of exactly two values (0/1, -1/+1 or two words) is a class
+label, fitted by penalized logistic regression; any other numeric target by least squares
+(``--task``, or ``select``'s ``--model``, overrides the choice).
 
 A progress bar over the path, the cross-validation folds or the subsamples is drawn on
 stderr when stderr is a terminal (never with ``--quiet``). Errors a person can act on (a
@@ -47,11 +48,12 @@ from ._progress import Progress
 from ._resampling import take_rows
 from ._solver import Problem, make_problem, warn_if_not_converged
 from ._validation import check_binary_labels
-from .cv import _choose, _fold_path, _test_mse, _walk_to
+from .cv import LassoCV, _choose, _fold_path, _test_mse, _walk_to
 from .datasets import make_correlated_classification, make_correlated_regression
 from .path import alpha_grid, iter_enet_path, iter_logistic_path, walk_path
 from .plotting import MissingMatplotlibError, require_matplotlib
 from .selection import StabilitySelection
+from .twostage import AdaptiveLassoCV, RelaxedLassoCV
 
 __all__ = ["main"]
 
@@ -197,7 +199,9 @@ def _add_demo_parser(commands) -> None:
             "Generate a sparse regression problem whose informative features come in "
             "groups of correlated neighbours, choose each model's alpha on a validation "
             "split of the training samples, refit, and report what each model selects and "
-            "how well it predicts the test samples; then do the same for L1 and Elastic Net "
+            "how well it predicts the test samples; then which true and false features "
+            "LassoCV, RelaxedLassoCV, AdaptiveLassoCV and stability selection keep, each "
+            "choosing its own parameters; then do the same for L1 and Elastic Net "
             "logistic regression on a class label drawn from the same features, "
             "y ~ Bernoulli(sigmoid(X w_true))."
         ),
@@ -1115,6 +1119,15 @@ class _Row:
 
 
 @dataclass
+class _SelectionRow(_Row):
+    """A model of the demo's "Which features are real?" table, with the fitted estimator
+    whose attributes (the chosen gamma, the bound on false positives) the table's notes
+    report."""
+
+    estimator: object = None
+
+
+@dataclass
 class _ClassRow:
     """A logistic model of the demo: its C and coefficients, and its test scores."""
 
@@ -1163,6 +1176,7 @@ def _run_demo(args: argparse.Namespace) -> int:
             rows.append(_fit_row(name, model, alpha, X_train, y_train, X_test, y_test))
         alpha = _select_ridge_alpha(X_fit, y_fit, X_val, y_val)
         rows.append(_fit_row("Ridge", Ridge(alpha), alpha, X_train, y_train, X_test, y_test))
+        selection_rows = _selection_rows(X_train, y_train, X_test, y_test, args.seed)
         # The same X and true coefficients (make_correlated_classification draws them as
         # make_correlated_regression does), the target a class label.
         _, labels, _ = make_correlated_classification(
@@ -1187,6 +1201,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     _print_table(rows, coef_true)
     print()
     _print_explanation(rows, coef_true)
+    print()
+    _print_selection(selection_rows, coef_true, n_train)
     print()
     _print_classification(class_rows, coef_true, labels[:n_train])
     if n_unconverged:
@@ -1307,8 +1323,9 @@ def _fit_row(name, model, alpha, X_train, y_train, X_test, y_test) -> _Row:
 
 def _print_table(rows: list[_Row], coef_true: np.ndarray) -> None:
     true = coef_true != 0
+    width = max(11, *(len(row.model) for row in rows))  # the first column fits every name
     header = (
-        f"{'model':<11} {'alpha':>9} {'non-zeros':>9} {'true pos':>8} {'false pos':>9} "
+        f"{'model':<{width}} {'alpha':>9} {'non-zeros':>9} {'true pos':>8} {'false pos':>9} "
         f"{'test R^2':>8} {'fit (ms)':>8}"
     )
     print(header)
@@ -1316,7 +1333,7 @@ def _print_table(rows: list[_Row], coef_true: np.ndarray) -> None:
     for row in rows:
         selected = row.coef != 0
         print(
-            f"{row.model:<11} {row.alpha:>9.3g} {int(selected.sum()):>9d} "
+            f"{row.model:<{width}} {row.alpha:>9.3g} {int(selected.sum()):>9d} "
             f"{int((selected & true).sum()):>8d} {int((selected & ~true).sum()):>9d} "
             f"{row.test_r2:>8.3f} {row.fit_ms:>8.1f}"
         )
@@ -1336,6 +1353,126 @@ def _print_explanation(rows: list[_Row], coef_true: np.ndarray) -> None:
         f"Net's L2 part lets correlated features enter together:\n{tp_e} of {k} found with "
         f"{nnz_e} non-zeros. L2 (Ridge) shrinks every coefficient and zeroes none: all {p} "
         "kept."
+    )
+
+
+def _selection_rows(X_train, y_train, X_test, y_test, seed: int) -> list[_SelectionRow]:
+    """The models of "Which features are real?", each fitted on the training samples with
+    its defaults (5 folds, named here because the text quotes them) and, for stability
+    selection's subsamples, the demo's seed."""
+    # The adaptive Lasso twice: its default first estimate (ridge) and the Lasso's, which
+    # leaves the features the Lasso drops out of the second fit.
+    models = (("LassoCV", LassoCV(cv=_DEFAULT_FOLDS)),
+              ("RelaxedLassoCV", RelaxedLassoCV(cv=_DEFAULT_FOLDS)),
+              ("Adaptive-ridge", AdaptiveLassoCV(cv=_DEFAULT_FOLDS)),
+              ("Adaptive-lasso", AdaptiveLassoCV(init="lasso", cv=_DEFAULT_FOLDS)))
+    rows = []
+    for name, model in models:
+        # As in _fit_row: the first fit loads (or compiles) the kernels, the second is timed.
+        model.fit(X_train, y_train)
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_ms = 1e3 * (time.perf_counter() - start)
+        rows.append(_SelectionRow(name, model.alpha_, np.asarray(model.coef_),
+                                  model.score(X_test, y_test), fit_ms, model))
+    rows.append(_stability_row(X_train, y_train, X_test, y_test, seed))
+    return rows
+
+
+def _stability_row(X_train, y_train, X_test, y_test, seed: int) -> _SelectionRow:
+    """StabilitySelection with its defaults; a selector predicts nothing, so the stable
+    features are refit by least squares (as ``fastreg select --model relaxed`` does) and the
+    refit is scored on the test samples. Its alpha is the end of its region, alpha_min_."""
+    from sklearn.metrics import r2_score
+
+    # Every subsample runs the same Lasso path code, so one pair of halves loads the kernels;
+    # a whole untimed fit, as _fit_row does, would cost as much as the timed one.
+    StabilitySelection(n_resampling=1, random_state=seed).fit(X_train, y_train)
+    selector = StabilitySelection(random_state=seed)
+    start = time.perf_counter()
+    selector.fit(X_train, y_train)
+    stable = np.flatnonzero(selector.support_)
+    refit = _least_squares(X_train, y_train, stable, fit_intercept=True)
+    fit_ms = 1e3 * (time.perf_counter() - start)
+    test_r2 = r2_score(y_test, X_test[:, stable] @ refit.coef + refit.intercept)
+    return _SelectionRow("StabilitySelection", selector.alpha_min_,
+                         _refit_coefficients(refit, selector), test_r2, fit_ms, selector)
+
+
+def _print_selection(rows: list[_SelectionRow], coef_true: np.ndarray, n_train: int) -> None:
+    by_model = {row.model: row for row in rows}
+    relaxed = by_model["RelaxedLassoCV"].estimator
+    selector = by_model["StabilitySelection"].estimator
+    print(textwrap.fill(
+        f"Which features are real? The same {n_train} training samples, each model choosing "
+        f"its own parameters: LassoCV (alpha by {_DEFAULT_FOLDS}-fold cross-validation), "
+        f"RelaxedLassoCV (alpha and gamma, {_DEFAULT_FOLDS}-fold), AdaptiveLassoCV (penalty "
+        f"alpha/|w_j|, w a first estimate by ridge, its default, or by the Lasso, "
+        f"init=\"lasso\"; alpha {_DEFAULT_FOLDS}-fold) and StabilitySelection (its "
+        f"defaults: the Lasso path on both halves of {selector.n_resampling} random splits, "
+        f"a feature kept when selected on at least {selector.threshold:g} of the "
+        f"{selector.n_subsamples_} halves; test R^2 of least squares on the kept features).",
+        _DEMO_WIDTH))
+    print()
+    _print_table(rows, coef_true)
+    print()
+    print(f"RelaxedLassoCV chose gamma {relaxed.gamma_:g} (1 is the Lasso, 0 least squares on "
+          f"the Lasso's support).")
+    print(textwrap.fill(_stability_note(selector), _DEMO_WIDTH))
+    print()
+    print(textwrap.fill(_selection_explanation(rows, coef_true), _DEMO_WIDTH))
+
+
+def _stability_note(selector) -> str:
+    """Where stability selection's region ends and the bound on false positives it gives."""
+    if selector.n_region_alphas_ == 0:
+        return (f"StabilitySelection's region is empty: from alpha_max on, the bound on "
+                f"expected false positives exceeds pfer={selector.pfer:g}.")
+    return (
+        f"StabilitySelection's alpha is alpha_min, the end of its region ("
+        f"{selector.n_region_alphas_} of {selector.alphas_.size} alphas from alpha_max "
+        f"{selector.alphas_[0]:.3g}): there q = {selector.q_:.3g} features are selected per "
+        f"subsample, which bounds the expected false positives among the stable ones by "
+        f"q^2 / ((2 threshold - 1) n_features) = {selector.pfer_:.3g}."
+    )
+
+
+def _selection_explanation(rows: list[_SelectionRow], coef_true: np.ndarray) -> str:
+    """What the table says, in its own numbers, to whoever wants the true features."""
+    true = coef_true != 0
+    k = int(true.sum())
+    by_model = {row.model: row for row in rows}
+    counts = {row.model: (int(np.count_nonzero((row.coef != 0) & true)),
+                          int(np.count_nonzero((row.coef != 0) & ~true))) for row in rows}
+
+    def found(model: str) -> str:
+        tp, fp = counts[model]
+        return f"{tp} true, {fp} false"
+
+    lasso, relaxed = by_model["LassoCV"], by_model["RelaxedLassoCV"]
+    if relaxed.estimator.gamma_ == 1:  # the Lasso itself, no refit
+        relaxing = "RelaxedLassoCV keeps the Lasso (gamma 1)"
+    else:
+        relaxing = "RelaxedLassoCV refits what it selects with less shrinkage"
+        if relaxed.alpha > lasso.alpha:
+            relaxing += (f", so cross-validation picks a {relaxed.alpha / lasso.alpha:.2g} "
+                         f"times larger alpha")
+    (tp_l, fp_l), (tp_r, fp_r) = counts["LassoCV"], counts["RelaxedLassoCV"]
+    tp_s = counts["StabilitySelection"][0]
+    missed = f", {k - tp_s} missed" if tp_s < k else ""
+    # The relaxed Lasso is the other list worth reading when it finds more true features
+    # than stability selection and no more false ones than the Lasso.
+    fewer_misses = ("; for fewer misses, from RelaxedLassoCV"
+                    if tp_r > tp_s and fp_r <= fp_l else "")
+    bound = by_model["StabilitySelection"].estimator.pfer_
+    lead = "The alpha that predicts best" + (" keeps false features" if fp_l else "")
+    return (
+        f"{lead}: LassoCV, {tp_l} of {k} true and {fp_l} false. {relaxing}: "
+        f"{found('RelaxedLassoCV')}; the adaptive Lasso depends on its first estimate "
+        f"({counts['Adaptive-ridge'][1]} false from ridge, {counts['Adaptive-lasso'][1]} from "
+        f"the Lasso). StabilitySelection: {found('StabilitySelection')} (at most {bound:.2g} "
+        f"expected, its bound){missed}. For features you can trust, read them from stability "
+        f"selection{fewer_misses}."
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.datasets import dump_svmlight_file
+from sklearn.linear_model import LinearRegression
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
@@ -22,7 +23,7 @@ from fastreg import cli
 from fastreg._io import load_data
 from fastreg.cli import main
 from fastreg.cv import ElasticNetCV, LassoCV
-from fastreg.datasets import make_correlated_classification
+from fastreg.datasets import make_correlated_classification, make_correlated_regression
 
 SMALL = ["demo", "--n-samples", "60", "--n-features", "200"]
 
@@ -71,7 +72,7 @@ def test_demo_is_deterministic(capsys):
     def run():
         assert main(SMALL + ["--seed", "3"]) == 0
         out = capsys.readouterr().out
-        rows = {**parse_table(out), **parse_class_table(out)}
+        rows = {**parse_table(out), **parse_selection_table(out), **parse_class_table(out)}
         for row in rows.values():
             del row["ms"]  # timing is the only thing allowed to change
         return rows
@@ -1087,9 +1088,9 @@ def parse_class_table(out):
     """The demo's classification table as {model: {column: value}}."""
     lines = out.splitlines()
     starts = [i for i, line in enumerate(lines) if line.startswith("model")]
-    assert len(starts) == 2  # regression, then classification
+    assert len(starts) == 3  # regression, feature selection, then classification
     rows = {}
-    for line in lines[starts[1] + 2:]:
+    for line in lines[starts[2] + 2:]:
         if not line.strip():
             break
         name, alpha, nnz, tp, fp, accuracy, auc, loss, ms = line.split()
@@ -1117,6 +1118,84 @@ def test_demo_classification_section(capsys):
             f"with {l1['nnz']} non-zeros" in paragraph)
     en = rows["EN-logistic"]
     assert f"{en['tp']} of 20 found with {en['nnz']} non-zeros" in paragraph
+
+
+SELECTORS = ["LassoCV", "RelaxedLassoCV", "Adaptive-ridge", "Adaptive-lasso",
+             "StabilitySelection"]
+
+
+def parse_selection_table(out):
+    """The demo's "Which features are real?" table as {model: {column: text}}."""
+    lines = out.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("model")]
+    rows = {}
+    for line in lines[starts[1] + 2:]:
+        if not line.strip():
+            break
+        name, *values = line.split()
+        rows[name] = dict(zip(["alpha", "nnz", "tp", "fp", "r2", "ms"], values, strict=True))
+    return rows
+
+
+def test_demo_selection_section(capsys):
+    assert main(["demo", "--n-samples", "120", "--n-features", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "Which features are real? The same 60 training samples" in out
+    header = out.splitlines()[[i for i, line in enumerate(out.splitlines())
+                               if line.startswith("model")][1]]
+    assert header.split() == ["model", "alpha", "non-zeros", "true", "pos", "false", "pos",
+                              "test", "R^2", "fit", "(ms)"]
+    rows = parse_selection_table(out)
+    assert list(rows) == SELECTORS
+    for name, row in rows.items():
+        nnz, tp, fp = int(row["nnz"]), int(row["tp"]), int(row["fp"])
+        assert nnz == tp + fp and 0 <= tp <= 20 and fp <= 40, name
+        assert float(row["ms"]) >= 0, name
+
+    # The same estimators fitted here give the printed numbers.
+    X, y, coef_true = make_correlated_regression(120, 60, 20, rho=0.9, snr=3.0,
+                                                 random_state=0)
+    X_train, y_train, X_test, y_test = np.asfortranarray(X[:60]), y[:60], X[60:], y[60:]
+    true = coef_true != 0
+    models = {"LassoCV": fastreg.LassoCV(cv=5), "RelaxedLassoCV": fastreg.RelaxedLassoCV(cv=5),
+              "Adaptive-ridge": fastreg.AdaptiveLassoCV(cv=5),
+              "Adaptive-lasso": fastreg.AdaptiveLassoCV(init="lasso", cv=5)}
+    fitted = {}
+    for name, model in models.items():
+        model.fit(X_train, y_train)
+        fitted[name] = (model.alpha_, model.coef_ != 0, model.score(X_test, y_test))
+    selector = fastreg.StabilitySelection(random_state=0).fit(X_train, y_train)
+    stable = selector.support_
+    ols = LinearRegression().fit(X_train[:, stable], y_train)
+    fitted["StabilitySelection"] = (selector.alpha_min_, stable,
+                                    ols.score(X_test[:, stable], y_test))
+    for name, (alpha, selected, r2) in fitted.items():
+        row = rows[name]
+        assert row["alpha"] == f"{alpha:.3g}", name
+        assert int(row["nnz"]) == selected.sum(), name
+        assert int(row["tp"]) == (selected & true).sum(), name
+        assert int(row["fp"]) == (selected & ~true).sum(), name
+        assert float(row["r2"]) == pytest.approx(r2, abs=5e-4 + 1e-9), name
+
+    text = " ".join(out.split())
+    assert f"RelaxedLassoCV chose gamma {models['RelaxedLassoCV'].gamma_:g} " in text
+    assert (f"({selector.n_region_alphas_} of {selector.alphas_.size} alphas from alpha_max "
+            f"{selector.alphas_[0]:.3g}): there q = {selector.q_:.3g} features" in text)
+    assert f"n_features) = {selector.pfer_:.3g}." in text
+    # The explanation quotes the table.
+    lasso, stability = rows["LassoCV"], rows["StabilitySelection"]
+    assert f"LassoCV, {lasso['tp']} of 20 true and {lasso['fp']} false." in text
+    assert (f"StabilitySelection: {stability['tp']} true, {stability['fp']} false (at most "
+            f"{selector.pfer_:.2g} expected, its bound)" in text)
+
+
+def test_demo_stability_note_of_an_empty_region():
+    X, y, _ = make_correlated_regression(40, 30, 4, random_state=0)
+    selector = fastreg.StabilitySelection(pfer=1e-6, n_resampling=2, random_state=0).fit(X, y)
+    assert selector.n_region_alphas_ == 0
+    assert cli._stability_note(selector) == (
+        "StabilitySelection's region is empty: from alpha_max on, the bound on expected false "
+        "positives exceeds pfer=1e-06.")
 
 
 def test_demo_classification_rows_choose_the_best_validation_log_loss():
