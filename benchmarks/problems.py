@@ -49,7 +49,9 @@ __all__ = [
     "make_classification",
     "make_diabetes_poly",
     "make_mt_sparse",
+    "make_e2006_like",
     "make_mt_wide_dense",
+    "make_ngram_text",
     "make_sparse_wide",
     "make_tall_dense",
     "make_text_like",
@@ -203,6 +205,90 @@ def make_text_like(seed=0, scale=1.0, zipf_exponent=1.0, terms_per_row=100, retu
     return (X, y, coef) if return_coef else (X, y)
 
 
+def _zipf_tokens(rng, n_tokens, vocabulary, exponent):
+    """``n_tokens`` word ids drawn from a Zipf law ``P(j) ~ 1 / (j + 1)^exponent``."""
+    cdf = np.cumsum(1.0 / np.arange(1, vocabulary + 1, dtype=np.float64) ** exponent)
+    cdf /= cdf[-1]
+    tokens = np.searchsorted(cdf, rng.random(n_tokens))
+    return np.minimum(tokens, vocabulary - 1)  # guard against cdf[-1] rounding
+
+
+def make_ngram_text(seed=0, scale=1.0, n_samples=20_000, n_features=2_000_000,
+                    tokens_per_row=500, zipf_exponent=1.1, signal_fraction=0.01, snr=1.0,
+                    return_coef=False):
+    """CSC ``n_samples x n_features`` word uni- and bigram tf-idf (sublinear), rows L2-normalized.
+
+    Documents are sequences of ``Poisson(tokens_per_row)`` Zipf-distributed words from a
+    vocabulary of a quarter of the columns (the words that occur are columns); every pair of
+    adjacent words is a bigram, and the most frequent bigrams (by document frequency) fill
+    the other columns.  A bigram's column is therefore supported on rows where both of its
+    words occur, and nearly a copy of them for the frequent ones: the near-collinear columns
+    of real text (a bag of uni- and bigrams with scikit-learn's ``sublinear_tf=True``
+    tf-idf).  Values are
+    ``(1 + log tf) * idf`` with the smoothed idf, then each row is scaled to unit norm.
+
+    The response spreads its signal as real text targets do: ``signal_fraction`` of the
+    features in at least 5 documents (words and bigrams alike) have a standard normal
+    coefficient, SNR ``snr``.  Near alpha_max / 100 the Lasso's support then approaches n,
+    among near-copies of its columns: the hard regime of real text.
+    """
+    rng = np.random.default_rng(seed)
+    n_samples = _scaled(n_samples, scale, 200)
+    n_features = _scaled(n_features, scale, 4000)
+    vocabulary = n_features // 4
+    lengths = np.maximum(rng.poisson(tokens_per_row, size=n_samples), 2)
+    tokens = _zipf_tokens(rng, int(lengths.sum()), vocabulary, zipf_exponent).astype(np.int64)
+    rows = np.repeat(np.arange(n_samples, dtype=np.int64), lengths)
+
+    observed, tokens = np.unique(tokens, return_inverse=True)  # words that occur, renumbered
+    vocabulary = observed.size
+    word_keys, word_counts = np.unique(tokens * n_samples + rows, return_counts=True)
+    follows = rows[1:] == rows[:-1]  # adjacent tokens of one document
+    pair_codes = tokens[:-1][follows] * vocabulary + tokens[1:][follows]
+    pair_keys, pair_counts = np.unique(pair_codes * n_samples + rows[:-1][follows],
+                                       return_counts=True)
+    del tokens, rows, follows, pair_codes
+    pair_of_key = pair_keys // n_samples
+    codes, doc_freq = np.unique(pair_of_key, return_counts=True)
+    n_pairs = min(n_features - vocabulary, codes.size)
+    # The most frequent pairs (ties by code: deterministic), numbered in code order.
+    kept = np.sort(codes[np.lexsort((codes, -doc_freq))[:n_pairs]])
+    position = np.searchsorted(kept, pair_of_key)
+    is_kept = (position < kept.size) & (kept[np.minimum(position, kept.size - 1)]
+                                        == pair_of_key)
+    pair_columns = vocabulary + position[is_kept]
+    pair_rows = pair_keys[is_kept] - pair_of_key[is_kept] * n_samples
+    keys = np.concatenate([word_keys, pair_columns * n_samples + pair_rows])
+    counts = np.concatenate([word_counts, pair_counts[is_kept]])
+    del word_keys, pair_keys, pair_of_key, position, is_kept, pair_columns, pair_rows
+    order = np.argsort(keys, kind="stable")  # words' keys precede the pairs': merge them
+    keys, counts = keys[order], counts[order]
+    width = vocabulary + n_pairs
+
+    X = _csc_from_keys(keys, np.ones(keys.size), n_samples, width)
+    doc_freq = np.diff(X.indptr)
+    idf = np.log((1.0 + n_samples) / (1.0 + doc_freq)) + 1.0
+    X.data = (1.0 + np.log(counts)) * np.repeat(idf, doc_freq)
+    row_norms = np.sqrt(np.bincount(X.indices, weights=X.data**2, minlength=n_samples))
+    X.data /= np.where(row_norms > 0, row_norms, 1.0)[X.indices]
+
+    frequent = np.flatnonzero(doc_freq >= 5)
+    coef = np.zeros(width)
+    chosen = rng.choice(frequent, size=max(int(signal_fraction * frequent.size), 1),
+                        replace=False)
+    coef[chosen] = rng.standard_normal(chosen.size)
+    y = _add_noise(rng, X @ coef, snr=snr)
+    return (X, y, coef) if return_coef else (X, y)
+
+
+def make_e2006_like(seed=0, scale=1.0, return_coef=False):
+    """The size of E2006-log1p (16087 x 4272227, about 97 million stored values, 6000 per
+    row), the field's standard large regression problem: :func:`make_ngram_text` with long
+    documents (10-K reports), 16000 x 4300000 and about 5000 tokens per document."""
+    return make_ngram_text(seed, scale, n_samples=16_000, n_features=4_300_000,
+                           tokens_per_row=5000, return_coef=return_coef)
+
+
 def make_diabetes_poly(seed=0, scale=1.0, return_coef=False):
     """scikit-learn's diabetes data (442 x 10), degree-3 polynomial features without bias.
 
@@ -230,6 +316,8 @@ PROBLEMS = {
     "sparse_wide": make_sparse_wide,
     "text_like": make_text_like,
     "diabetes_poly": make_diabetes_poly,
+    "ngram_text": make_ngram_text,
+    "e2006_like": make_e2006_like,
 }
 
 #: name -> ``(k, b)`` of the labels' logit ``eta = k X w_true / std + b`` (module docstring).

@@ -58,6 +58,8 @@ EXPECTED_SHAPES = {
     "sparse_wide": (10_000, 200_000),
     "text_like": (20_000, 1_000_000),
     "diabetes_poly": (442, 285),
+    "ngram_text": (20_000, 2_000_000),
+    "e2006_like": (16_000, 4_300_000),
 }
 
 
@@ -74,7 +76,7 @@ def test_tiny_problem_shapes_and_layout(name):
     assert np.all(np.isfinite(y))
     full_rows, full_cols = EXPECTED_SHAPES[name]
     assert X.shape[0] <= full_rows and X.shape[1] <= full_cols
-    if name in ("sparse_wide", "text_like"):
+    if name in ("sparse_wide", "text_like", "ngram_text", "e2006_like"):
         assert sp.issparse(X) and X.format == "csc"
         assert X.dtype == np.float64 and X.indices.dtype == np.int32
         assert X.has_canonical_format
@@ -92,6 +94,26 @@ def test_problems_are_deterministic(name):
     if name != "diabetes_poly":  # real data: the seed is ignored
         X3, _ = PROBLEMS[name](seed=4, scale=TINY)
         assert not np.array_equal(_dense(X1), _dense(X3))
+
+
+def test_ngram_text_rows_are_unit_and_columns_nearly_collinear():
+    """Unit rows, no empty column, a signal on frequent features, and columns that are
+    near-copies of others (correlation above 0.9), as in real text."""
+    X, _, coef = PROBLEMS["ngram_text"](seed=0, scale=TINY, return_coef=True)
+    row_norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    np.testing.assert_allclose(row_norms, 1.0, rtol=1e-12)
+    doc_freq = np.diff(X.indptr)
+    assert doc_freq.min() >= 1  # every column occurs
+    assert np.count_nonzero(coef) >= 1 and (doc_freq[coef != 0] >= 5).all()
+    # Near-copies: some bigram column correlates above 0.9 with another column.
+    dense = X[:, : min(X.shape[1], 3000)].toarray()
+    dense -= dense.mean(axis=0)
+    norms = np.linalg.norm(dense, axis=0)
+    keep = norms > 0
+    unit = dense[:, keep] / norms[keep]
+    correlation = unit.T @ unit
+    np.fill_diagonal(correlation, 0.0)
+    assert np.abs(correlation).max() > 0.9
 
 
 def test_wide_dense_full_size_and_correlation():

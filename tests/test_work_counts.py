@@ -20,23 +20,32 @@ TOL = 1e-6
 #: Headroom over the recorded counts, for rounding differences among BLAS builds.
 MARGIN = 1.25
 #: (epochs over all working sets and alphas, full passes over X, Gram entries computed) as
-#: recorded; a multi-task pass counts once per task (one ``X^T v`` each).
+#: recorded; a multi-task pass counts once per task (one ``X^T v`` each).  Recorded again
+#: with the orthant step (``ResidualCD._polish``): fewer epochs where coordinate descent's
+#: tail was long (wide_dense and diabetes_poly at alpha_max/100: 514 -> 320 and 498 -> 250,
+#: the e2006_like path 58373 -> 11011), more Gram entries, those of the steps' systems.
 RECORDED = {
     ("wide_dense", "alpha_max/10"): (73, 6, 0),
-    ("wide_dense", "alpha_max/100"): (514, 8, 38416),
-    ("wide_dense", "path"): (4253, 101, 5073),
+    ("wide_dense", "alpha_max/100"): (320, 8.55, 5184),
+    ("wide_dense", "path"): (4028, 102.51, 5073),
     ("tall_dense", "alpha_max/10"): (25, 4.2, 0),
     ("tall_dense", "alpha_max/100"): (24, 5, 0),
     ("tall_dense", "path"): (505, 1, 625),
     ("sparse_wide", "alpha_max/10"): (70, 2.5, 0),
-    ("sparse_wide", "alpha_max/100"): (413, 4.26, 0),
+    ("sparse_wide", "alpha_max/100"): (415, 4.26, 90000),
     ("sparse_wide", "path"): (613, 101, 0),
     ("text_like", "alpha_max/10"): (6, 2.46, 0),
     ("text_like", "alpha_max/100"): (83, 5.2, 0),
-    ("text_like", "path"): (2084, 101, 16805),
+    ("text_like", "path"): (2082, 101.02, 274889),
     ("diabetes_poly", "alpha_max/10"): (106, 5, 1600),
-    ("diabetes_poly", "alpha_max/100"): (498, 7, 63504),
+    ("diabetes_poly", "alpha_max/100"): (250, 7.88, 63504),
     ("diabetes_poly", "path"): (5314, 1, 81225),
+    ("ngram_text", "alpha_max/10"): (87, 8.39, 0),
+    ("ngram_text", "alpha_max/100"): (1071, 13.02, 994117),
+    ("ngram_text", "path"): (9500, 101.91, 664460),
+    ("e2006_like", "alpha_max/10"): (177, 10.01, 419904),
+    ("e2006_like", "alpha_max/100"): (2510, 17.78, 644906),
+    ("e2006_like", "path"): (11011, 101.48, 469557),
     ("mt_wide_dense", "alpha_max/10"): (53, 140, 0),
     ("mt_wide_dense", "alpha_max/100"): (210, 140, 0),
     ("mt_wide_dense", "path"): (2748, 2020, 0),

@@ -21,6 +21,7 @@ through the residual kernel).  See docs/architecture.md.
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 
 from .. import _kernels as K
 from .data import BLOCK_MAX_FEATURES, BlockCache, Design, GramCache, gram_columns
@@ -31,6 +32,11 @@ from .penalties import localized
 # point off their columns (whose p x k Gram columns that takes); beyond, it measures
 # stationarity.
 CERTIFY_MAX_UNPENALIZED = 256
+# Epochs of a least-squares working-set solve before it tries the orthant step once
+# (ResidualCD._polish): most solves converge before, and pay nothing for it.
+POLISH_AFTER = 100
+# Orthant steps in a row at most: each ends at the solution or drops one feature.
+POLISH_STEPS = 20
 
 
 class _WeightedBlock:
@@ -267,6 +273,89 @@ class ResidualCD(_QuadraticInner):
         self.coef[features] = 0.0
 
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
+        """Coordinate descent on ``ws`` (:meth:`_descend`), in rounds of ``POLISH_AFTER``,
+        ``POLISH_AFTER``, ``2 POLISH_AFTER``, ``4 POLISH_AFTER``... epochs with an orthant
+        step (:meth:`_polish`) between two rounds; the first round is the whole solve for
+        most working sets."""
+        polish = not settle and self._polishable(penalty)
+        epochs, rounds = 0, 0
+        while True:
+            budget = max_epochs - epochs
+            if polish:
+                budget = min(budget, POLISH_AFTER << max(rounds - 1, 0))
+            status, more, gap = self._descend(ws, penalty, inner_tol, budget, tol,
+                                              shuffle_seed, settle)
+            epochs += more
+            rounds += 1
+            if (status == K.STATUS_CONVERGED or status == K.STATUS_STALLED
+                    or epochs >= max_epochs or not polish):
+                return status, epochs, gap
+            for _ in range(POLISH_STEPS):
+                reached = self._polish(ws, penalty)
+                if reached is None:
+                    break
+                if reached:
+                    gap = self._gap(penalty, ws)
+                    if gap <= inner_tol:
+                        return K.STATUS_CONVERGED, epochs, gap
+                    break
+
+    @staticmethod
+    def _polishable(penalty) -> bool:
+        """The orthant step knows the Elastic Net without bounds (``positive`` included)."""
+        return isinstance(penalty, K.ElasticNetPenalty)
+
+    def _polish(self, ws, penalty) -> bool | None:
+        """Step towards the minimiser over the current orthant: whether it was reached (None:
+        no step, the support being too large or its system singular).
+
+        Near alpha_max / 100 on text-like data the support approaches n among near-copies
+        of its columns, and coordinate descent gains a constant factor per epoch (0.994 on
+        the benchmarks' ngram_text) long after the signs have settled.  With the support
+        ``A`` and its signs ``s`` fixed the objective is a quadratic, minimised by
+        ``(G_AA + l2 F_A) w_A = X_A^T S y_c - l1 F_A s`` (the active-set step of homotopy
+        methods: Osborne, Presnell and Turlach 2000; Efron et al. 2004).  On the segment
+        from ``w`` to that point the objective is this quadratic, decreasing, as long as no
+        sign changes: the step goes to the solution if it keeps every sign (the gap then
+        says whether the features outside ``A`` agree), else to the first coefficient that
+        reaches 0, which leaves the support, and the next step starts from there.
+        """
+        w = self.coef
+        active = ws[w[ws] != 0.0].astype(np.int32)
+        size = active.size
+        limit = BLOCK_MAX_FEATURES if penalty.l2 > 0 else min(BLOCK_MAX_FEATURES,
+                                                             self.design.n_samples)
+        if size == 0 or size > limit:
+            return None
+        factors = penalty.factors[active] if penalty.factors.size else np.ones(size)
+        signs = np.sign(w[active])
+        system = self.block_cache.block(active)
+        system[np.diag_indices(size)] += penalty.l2 * factors
+        rhs = self.datafit.xty_of(active) - penalty.l1 * factors * signs
+        try:
+            factor = scipy.linalg.cho_factor(system, lower=True, overwrite_a=True,
+                                             check_finite=False)
+        except np.linalg.LinAlgError:
+            return None
+        target = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
+        if not np.isfinite(target).all():
+            return None
+        current = w[active]
+        flips = (factors > 0.0) & (target * signs <= 0.0)
+        if flips.any():
+            # The first sign change along the segment: there the coefficient is 0.
+            fractions = current[flips] / (current[flips] - target[flips])
+            first = int(np.argmin(fractions))
+            new = current + fractions[first] * (target - current)
+            new[np.flatnonzero(flips)[first]] = 0.0
+            new[(factors > 0.0) & (new * signs < 0.0)] = 0.0  # rounding at the same point
+        else:
+            new = target
+        K.add_columns(self.design.X_kernel, active, current - new, self.residual)
+        w[active] = new
+        return not flips.any()
+
+    def _descend(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, settle):
         """Residual-update CD on ``ws``, moving to the working set's Gram block when the
         epochs it has taken show that the block would pay for itself (:meth:`_block_after`)."""
         switch = min(self._block_after(ws), max_epochs)
