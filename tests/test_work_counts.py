@@ -22,11 +22,12 @@ MARGIN = 1.25
 #: (epochs over all working sets and alphas, full passes over X, Gram entries computed) as
 #: recorded; a multi-task pass counts once per task (one ``X^T v`` each).  Recorded again
 #: with the orthant step (``ResidualCD._polish``): fewer epochs where coordinate descent's
-#: tail was long (wide_dense and diabetes_poly at alpha_max/100: 514 -> 320 and 498 -> 250,
-#: the e2006_like path 58373 -> 11011), more Gram entries, those of the steps' systems.
+#: tail was long (wide_dense and diabetes_poly at alpha_max/100: 514 -> 380 and 498 -> 428,
+#: the ngram_text path 33217 -> 10846, the e2006_like path 58373 -> 15054), more Gram
+#: entries, those of the steps' systems.
 RECORDED = {
     ("wide_dense", "alpha_max/10"): (73, 6, 0),
-    ("wide_dense", "alpha_max/100"): (320, 8.55, 5184),
+    ("wide_dense", "alpha_max/100"): (380, 8, 5184),
     ("wide_dense", "path"): (4028, 102.51, 5073),
     ("tall_dense", "alpha_max/10"): (25, 4.2, 0),
     ("tall_dense", "alpha_max/100"): (24, 5, 0),
@@ -38,14 +39,14 @@ RECORDED = {
     ("text_like", "alpha_max/100"): (83, 5.2, 0),
     ("text_like", "path"): (2082, 101.02, 274889),
     ("diabetes_poly", "alpha_max/10"): (106, 5, 1600),
-    ("diabetes_poly", "alpha_max/100"): (250, 7.88, 63504),
+    ("diabetes_poly", "alpha_max/100"): (428, 7, 63504),
     ("diabetes_poly", "path"): (5314, 1, 81225),
     ("ngram_text", "alpha_max/10"): (87, 8.39, 0),
-    ("ngram_text", "alpha_max/100"): (1071, 13.02, 994117),
-    ("ngram_text", "path"): (9500, 101.91, 664460),
+    ("ngram_text", "alpha_max/100"): (1306, 13.58, 995121),
+    ("ngram_text", "path"): (10846, 101.79, 664450),
     ("e2006_like", "alpha_max/10"): (177, 10.01, 419904),
-    ("e2006_like", "alpha_max/100"): (2510, 17.78, 644906),
-    ("e2006_like", "path"): (11011, 101.48, 469557),
+    ("e2006_like", "alpha_max/100"): (3110, 18, 646507),
+    ("e2006_like", "path"): (15054, 101.4, 469544),
     ("mt_wide_dense", "alpha_max/10"): (53, 140, 0),
     ("mt_wide_dense", "alpha_max/100"): (210, 140, 0),
     ("mt_wide_dense", "path"): (2748, 2020, 0),
