@@ -110,9 +110,8 @@ class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         n_blocks = len(X.chunks[0])
         moments = _dask.group_moments(X, y, sample_weight,
                                       groups or [np.arange(n_blocks)])
-        for name in ("feature_names_in_",):
-            if hasattr(self, name):
-                delattr(self, name)
+        if hasattr(self, "feature_names_in_"):  # a Dask array has no column names
+            del self.feature_names_in_
         self.n_features_in_ = X.shape[1]
         return X, moments
 
