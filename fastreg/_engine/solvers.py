@@ -276,16 +276,17 @@ class ResidualCD(_QuadraticInner):
         self.coef[features] = 0.0
 
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
-        """Coordinate descent on ``ws`` (:meth:`_descend`), in rounds of ``POLISH_AFTER``,
-        ``POLISH_AFTER``, ``2 POLISH_AFTER``, ``4 POLISH_AFTER``... epochs with an orthant
-        step (:meth:`_polish`) between two rounds; the first round is the whole solve for
-        most working sets."""
+        """Coordinate descent on ``ws`` (:meth:`_descend`), in rounds of ``E``, ``E``, ``2
+        E``, ``4 E``... epochs (``E`` from :meth:`_polish_after`) with an orthant step
+        (:meth:`_polish`) between two rounds; the first round is the whole solve for most
+        working sets."""
         polish = not settle and self._polishable(penalty)
+        first = self._polish_after(ws) if polish else 0
         epochs, rounds = 0, 0
         while True:
             budget = max_epochs - epochs
             if polish:
-                budget = min(budget, POLISH_AFTER << max(rounds - 1, 0))
+                budget = min(budget, first << max(rounds - 1, 0))
             status, more, gap = self._descend(ws, penalty, inner_tol, budget, tol,
                                               shuffle_seed, settle)
             epochs += more
@@ -302,6 +303,28 @@ class ResidualCD(_QuadraticInner):
                     if gap <= inner_tol:
                         return K.STATUS_CONVERGED, epochs, gap
                     break
+
+    def _polish_after(self, ws) -> int:
+        """Epochs before the first orthant step: ``POLISH_AFTER``, or more where the step's
+        Gram block and factorization cost more than that many epochs (the ski-rental rule
+        of :meth:`_block_after`, whose cost model this shares; the factorization's ``k^3 /
+        3`` operations run at BLAS speed, counted as a tenth of a coordinate-descent
+        operation each, as measured here).  On the benchmarks' sparse_wide at alpha_max/100,
+        where an epoch reads a few thousand values, a step after 100 epochs halved the epochs
+        and doubled the time."""
+        design = self.design
+        active = ws[self.coef[ws] != 0.0].astype(np.int32)
+        size = max(active.size, 1)
+        new, rows = self.block_cache.missing(active)
+        stored = design.stored_values(active)
+        if design.sparse:
+            block_cost = (stored * new / size) * (stored * rows / size) / design.n_samples
+            block_cost += rows * new
+        else:
+            block_cost = 0.25 * design.n_samples * rows * new
+        epoch_cost = 2.0 * max(design.stored_values(ws), 1)
+        cost = block_cost + size**3 / 30.0
+        return int(min(max(POLISH_AFTER, np.ceil(cost / epoch_cost)), 1 << 30))
 
     @staticmethod
     def _polishable(penalty) -> bool:
