@@ -628,6 +628,8 @@ def test_orthant_step_certifies_a_saturated_lasso(monkeypatch):
     assert gap == pytest.approx(result.dual_gap, rel=1e-4, abs=1e-3 * result.gap_tol)
 
 
+@pytest.mark.skipif(bool(__import__("os").environ.get("NUMBA_DISABLE_JIT")),
+                    reason="epoch counts of the pure-Python run round differently")
 def test_orthant_step_saves_epochs(monkeypatch):
     X, y, alpha = _saturated_problem()
     with_steps, _ = _fit_counting_steps(monkeypatch, X, y, alpha)
