@@ -1,4 +1,4 @@
-"""Side-by-side comparison of fastreg with scikit-learn, skglm, celer and glmnet.
+"""Side-by-side comparison of fastreg with scikit-learn, skglm, celer, glmnet and adelie.
 
 Run ``python -m benchmarks.compare --help``.  ``--model lasso`` (the default) compares Lasso
 solvers, ``--model logistic`` L1-regularized logistic regression solvers; both go through the
@@ -69,7 +69,9 @@ from benchmarks.solvers import (
     LOGISTIC_SOLVERS,
     MULTITASK_SOLVERS,
     SOLVERS,
+    adelie_python,
     available_solvers,
+    setup_adelie,
 )
 
 QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
@@ -124,6 +126,15 @@ def _timed(function):
     start = time.perf_counter()
     out = function()
     return time.perf_counter() - start, out
+
+
+def _run_timed(solver, task, tol):
+    """``task.run(solver, tol)`` and its seconds: the harness's clock, or the solver's own for
+    one that runs in another process (``self_timed``, see ``benchmarks.solvers.AdelieSolver``)."""
+    elapsed, out = _timed(lambda: task.run(solver, tol))
+    if getattr(solver, "self_timed", False):
+        elapsed = solver.last_seconds
+    return elapsed, out
 
 
 # -- tasks ------------------------------------------------------------------------------------
@@ -215,11 +226,11 @@ def benchmark_solver(solver, task, repeat=3, max_tighten=8, max_time=60.0, tol_s
     first_call = None
     reached = False
     for attempt in range(max_tighten + 1):
-        elapsed, out = _timed(lambda tol=tol: task.run(solver, tol))
+        elapsed, out = _run_timed(solver, task, tol)
         if first_call is None:
             first_call = elapsed
             if elapsed > max_time:  # perhaps JIT compilation: judge the cap on a second run
-                elapsed, out = _timed(lambda tol=tol: task.run(solver, tol))
+                elapsed, out = _run_timed(solver, task, tol)
         gap = task.gap(out)
         if gap <= task.target:
             reached = True
@@ -233,13 +244,13 @@ def benchmark_solver(solver, task, repeat=3, max_tighten=8, max_time=60.0, tol_s
         row["note"] = f"not reached after {max_tighten} tightenings"
     times = [elapsed]
     if elapsed <= max_time:  # the run above was the warm-up at this tol; time fresh runs
-        times = [_timed(lambda: task.run(solver, tol))[0] for _ in range(repeat)]
+        times = [_run_timed(solver, task, tol)[0] for _ in range(repeat)]
     else:
         note = f"one run only: {elapsed:.1f}s > --max-time {max_time:g}s"
         row["note"] = f"{row['note']}; {note}" if "note" in row else note
     nnz, n_iter = task.summary(out)
     traced_mb = rss_mb = None
-    if elapsed <= max_time:
+    if elapsed <= max_time and not getattr(solver, "self_timed", False):
         traced_mb, rss_mb = measure_memory(lambda: task.run(solver, tol))
     row.update(
         tol=tol, reached=reached, gap=gap, time=statistics.median(times), times=times,
@@ -405,6 +416,11 @@ def environment():
             info[module] = getattr(importlib.import_module(module), "__version__", "?")
         except ImportError:
             info[module] = None
+    python = adelie_python()
+    if os.path.exists(python):
+        version = subprocess.run([python, "-c", "import adelie, numpy; print(adelie.__version__,"
+                                  " 'numpy', numpy.__version__)"], capture_output=True, text=True)
+        info["adelie"] = version.stdout.strip() or None
     return info
 
 
@@ -558,6 +574,12 @@ def parse_args(argv=None):
         help="skip the fresh-process import / first-fit timings",
     )
     parser.add_argument("--json", metavar="FILE", help="also write all results as JSON")
+    parser.add_argument(
+        "--setup-adelie",
+        action="store_true",
+        help="first create adelie's own virtual environment (it pins numpy<2) at "
+        "$FASTREG_ADELIE_PYTHON or .venv-adelie",
+    )
     args = parser.parse_args(argv)
     model = MODELS[args.model]
     if args.problems is None:
@@ -579,6 +601,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.setup_adelie:
+        print(f"adelie's environment: {setup_adelie()}")
     model = MODELS[args.model]
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
     if args.max_time is None:

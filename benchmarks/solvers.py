@@ -31,6 +31,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
 
@@ -53,7 +58,9 @@ __all__ = [
     "MultiTaskSolver",
     "PathFit",
     "Solver",
+    "adelie_python",
     "available_solvers",
+    "setup_adelie",
 ]
 
 MAX_ITER = 100_000
@@ -246,6 +253,107 @@ class GlmnetSolver(Solver):
         return self._fit(X, y, alphas, tol, fit_intercept=False).coef_path_
 
 
+class AdelieSolver(Solver):
+    """adelie (the glmnet authors' group elastic net solver, in C++), in a process of its own.
+
+    adelie pins ``numpy<2``: it is installed in a virtual environment of its own
+    (:func:`setup_adelie`, ``python -m benchmarks.compare --setup-adelie``) and runs in
+    :mod:`benchmarks.adelie_worker` there, which keeps the problem between fits.  Each fit is
+    timed in that process around adelie's ``grpnet`` call alone (``self_timed``: the harness
+    reads ``last_seconds`` instead of its own clock, which would count the pipe and the
+    files); its memory is not measured.  A single fit is a one-value ``lmda_path``.
+    """
+
+    name = "adelie"
+    module = "adelie"
+    # adelie's tol is on its coordinate updates: on wide_dense at --quick size its gap met the
+    # target only at 1e-14 (1e-7: 1700 times the target).
+    tol0 = 1e-9
+    self_timed = True
+
+    def __init__(self):
+        self._process = None
+        self._loaded = None  # (X, y) whose files the worker holds
+        self._files = None
+        self.last_seconds = None
+
+    def missing(self):
+        python = adelie_python()
+        if not os.path.exists(python):
+            return (f"no adelie environment at {python} (python -m benchmarks.compare "
+                    "--setup-adelie creates it)")
+        return None
+
+    def _ask(self, request):
+        if self._process is None or self._process.poll() is not None:
+            worker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "adelie_worker.py")
+            self._process = subprocess.Popen(
+                [adelie_python(), worker], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
+            )  # fmt: skip
+            self._loaded = None
+        self._process.stdin.write(json.dumps(request) + "\n")
+        self._process.stdin.flush()
+        answer = json.loads(self._process.stdout.readline() or '{"error": "worker exited"}')
+        if "error" in answer:
+            raise RuntimeError(f"adelie: {answer['error']}")
+        return answer
+
+    def _run(self, X, y, alphas, tol, intercept):
+        if self._loaded is None or self._loaded[0] is not X or self._loaded[1] is not y:
+            self._files = tempfile.TemporaryDirectory(prefix="fastreg-adelie-")
+            _save_problem(self._files.name, X, y)
+            self._ask({"load": self._files.name})
+            self._loaded = (X, y)
+        out = os.path.join(self._files.name, "coef.npy")
+        answer = self._ask({"fit": [float(a) for a in alphas], "tol": tol,
+                            "intercept": intercept, "out": out})
+        if answer["solved"] != len(alphas):
+            raise RuntimeError(f"adelie stopped the path after {answer['solved']} of "
+                               f"{len(alphas)}")
+        self.last_seconds = answer["seconds"]
+        return np.load(out), answer["intercepts"]
+
+    def fit(self, X, y, alpha, tol):
+        coefs, intercepts = self._run(X, y, [alpha], tol, intercept=True)
+        return Fit(coefs[:, -1], intercepts[-1], None)
+
+    def path(self, X, y, alphas, tol):
+        return self._run(X, y, alphas, tol, intercept=False)[0]
+
+
+def adelie_python():
+    """The interpreter of adelie's environment: ``$FASTREG_ADELIE_PYTHON``, else
+    ``.venv-adelie`` in the project's root."""
+    default = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           ".venv-adelie", "bin", "python")
+    return os.environ.get("FASTREG_ADELIE_PYTHON", default)
+
+
+def setup_adelie():
+    """Create adelie's virtual environment (numpy<2 comes with it) where :func:`adelie_python`
+    looks for it; returns its interpreter."""
+    python = adelie_python()
+    root = os.path.dirname(os.path.dirname(python))
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", root], check=True)
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "adelie", "scipy"], check=True)
+    return python
+
+
+def _save_problem(directory, X, y):
+    """``X`` and ``y`` as the ``.npy`` files :mod:`benchmarks.adelie_worker` loads (a format
+    both numpy 1 and 2 read, unlike their pickles)."""
+    np.save(os.path.join(directory, "y.npy"), np.asarray(y, dtype=np.float64))
+    if sp.issparse(X):
+        X = sp.csc_matrix(X, dtype=np.float64)
+        for name in ("data", "indices", "indptr"):
+            np.save(os.path.join(directory, f"{name}.npy"), getattr(X, name))
+        np.save(os.path.join(directory, "shape.npy"), np.array(X.shape))
+    else:
+        np.save(os.path.join(directory, "X.npy"), np.asfortranarray(X, dtype=np.float64))
+
+
 def _as_int(n_iter):
     if n_iter is None:
         return None
@@ -262,6 +370,7 @@ SOLVERS = {
         SkglmSolver(),
         CelerSolver(),
         GlmnetSolver(),
+        AdelieSolver(),
     )
 }
 

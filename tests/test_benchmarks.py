@@ -359,6 +359,90 @@ def test_compare_smoke(tmp_path, capsys):
     assert row["ratio"] == pytest.approx(1.0)
 
 
+# -- adelie in its own environment ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+def test_adelie_problem_files_load_back_as_given(tmp_path, sparse):
+    from benchmarks import adelie_worker
+    from benchmarks.solvers import _save_problem
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((12, 7))
+    X[rng.random(X.shape) < 0.6] = 0.0
+    X = sp.csc_matrix(X) if sparse else X
+    y = rng.standard_normal(12)
+    _save_problem(str(tmp_path), X, y)
+    X_back, y_back = adelie_worker._load(str(tmp_path))
+    assert sp.issparse(X_back) == sparse
+    np.testing.assert_array_equal(X_back.toarray() if sparse else X_back,
+                                  X.toarray() if sparse else X)
+    np.testing.assert_array_equal(y_back, y)
+    assert sparse or X_back.flags.f_contiguous
+
+
+def test_adelie_without_its_environment_says_how_to_make_it(monkeypatch, tmp_path):
+    from benchmarks.solvers import AdelieSolver
+
+    monkeypatch.setenv("FASTREG_ADELIE_PYTHON", str(tmp_path / "none" / "python"))
+    assert "--setup-adelie" in AdelieSolver().missing()
+
+
+def test_adelie_worker_errors_reach_the_harness(monkeypatch):
+    """The worker run by this interpreter (which has no adelie): the problem loads, the fit
+    fails, and the adapter raises with the worker's error rather than hanging."""
+    import importlib.util
+
+    from benchmarks.solvers import AdelieSolver
+
+    if importlib.util.find_spec("adelie") is not None:
+        pytest.skip("adelie is importable here: the fit would succeed")
+    monkeypatch.setenv("FASTREG_ADELIE_PYTHON", sys.executable)
+    solver = AdelieSolver()
+    X, y = np.eye(4), np.arange(4.0)
+    with pytest.raises(RuntimeError, match="adelie: ModuleNotFoundError"):
+        solver.fit(X, y, 0.1, 1e-9)
+    assert solver._loaded[0] is X  # the load before the fit went through
+    solver._process.stdin.close()
+    assert solver._process.wait(timeout=30) == 0
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(
+    __import__("benchmarks.solvers", fromlist=["adelie_python"]).adelie_python()),
+    reason="no adelie environment (python -m benchmarks.compare --setup-adelie)")
+def test_adelie_reaches_the_target_gap(small_problem):
+    from benchmarks.common import Case
+    from benchmarks.solvers import AdelieSolver
+
+    dense, csc, y = small_problem
+    solver = AdelieSolver()
+    for X, task in ((dense, "alpha_max/10"), (csc, "alpha_max/10"), (dense, "path")):
+        case = Case(X, y, task)
+        out = (solver.path(case.X, case.y, case.alphas, 1e-14) if task == "path"
+               else solver.fit(case.X, case.y, case.alpha, 1e-14))
+        gap = case.gap(out) if task == "path" else case.gap(out.coef, out.intercept)
+        assert gap <= case.target and solver.last_seconds > 0
+
+
+def test_benchmark_solver_times_a_self_timed_solver_by_its_own_clock():
+    from benchmarks import compare
+    from benchmarks.solvers import Fit, Solver
+
+    class Remote(Solver):
+        name, peer, self_timed, tol0 = "remote", True, True, 1e-3
+
+        def fit(self, X, y, alpha, tol):
+            self.last_seconds = 42.0 + tol  # another process's clock
+            return Fit(np.zeros(X.shape[1]), float(np.mean(y)), None)
+
+    X, y = np.eye(5), np.arange(5.0)
+    case = compare.Task(X, y, "alpha_max/10")
+    case.alpha = 1e9  # the zero solution is exact: the first tol reaches the target
+    row = compare.benchmark_solver(Remote(), case, repeat=3)
+    assert row["reached"] and row["times"] == [42.001] * 3 and row["first_call"] == 42.001
+    assert row["tracemalloc_mb"] is None  # memory of another process is not the harness's
+
+
 # -- logistic gap ---------------------------------------------------------------------------
 
 
