@@ -303,19 +303,19 @@ class _PathCV(_LinearRegressor):
         problem, x_mean, y_mean = _dask.moments_problem(total, **problem_options)
         grids = _grids(problem, **grid_options)
         options = {**solver_options, "precompute": True}
-        mse = np.empty((grids.shape[0], len(folds), grids.shape[1]))
-        n_failed = 0
-        for k, test in enumerate(fold_moments):
-            train, train_x_mean, train_y_mean = _dask.moments_problem(total - test,
-                                                                      **problem_options)
-            for i, (l1_ratio, grid) in enumerate(zip(grid_options["l1_ratios"], grids,
-                                                     strict=True)):
-                for a, step in enumerate(walk_path(train, grid, l1_ratio, seed=-1, **options)):
-                    intercept = train_y_mean - train_x_mean @ step.coef
-                    mse[i, k, a] = test.squared_error(step.coef, intercept) / test.weight
-                    n_failed += not step.converged
-        warn_paths_not_converged(n_failed, grids.size * len(folds), "the training folds")
-        result = self._choose_and_refit(problem, grids, mse, grid_options, options, seed=-1)
+        l1_ratios = grid_options["l1_ratios"]
+        seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
+        # One job per fold, on threads as the in-memory folds (the engine releases the GIL).
+        jobs = (delayed(_tall_fold_errors)(total - test, test, grids, l1_ratios,
+                                           seeds[k * l1_ratios.size:(k + 1) * l1_ratios.size],
+                                           problem_options, options)
+                for k, test in enumerate(fold_moments))
+        outputs = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(jobs)
+        warn_paths_not_converged(sum(failed for _, failed in outputs),
+                                 grids.size * len(folds), "the training folds")
+        mse = np.stack([errors for errors, _ in outputs], axis=1)
+        result = self._choose_and_refit(problem, grids, mse, grid_options, options,
+                                        seed=seeds[-1])
         dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
         self.coef_ = result.coef.astype(dtype)
         self.intercept_ = float(y_mean - x_mean @ result.coef)
@@ -327,6 +327,22 @@ class _PathCV(_LinearRegressor):
         tags.target_tags.multi_output = multitask
         tags.target_tags.single_output = not multitask
         return tags
+
+
+def _tall_fold_errors(train_moments, test_moments, grids, l1_ratios, seeds, problem_options,
+                      options) -> tuple[np.ndarray, int]:
+    """The test errors of one fold of a Dask CV, shape ``(n_l1_ratio, n_alphas)``, from the
+    paths fitted on its training moments and scored on its test moments, and the number of
+    fits that did not converge."""
+    train, x_mean, y_mean = _dask.moments_problem(train_moments, **problem_options)
+    errors = np.empty(grids.shape)
+    n_failed = 0
+    for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True)):
+        for a, step in enumerate(walk_path(train, grid, l1_ratio, seed=seeds[i], **options)):
+            intercept = y_mean - x_mean @ step.coef
+            errors[i, a] = test_moments.squared_error(step.coef, intercept) / test_moments.weight
+            n_failed += not step.converged
+    return errors, n_failed
 
 
 def _check_tasks(estimator, y):
@@ -405,7 +421,8 @@ class ElasticNetCV(_PathCV):
         Verbosity of :class:`joblib.Parallel`.
     n_jobs : int, default=None
         Parallel jobs (threads unless a joblib backend is configured); None is 1 unless in a
-        :func:`joblib.parallel_config` context.
+        :func:`joblib.parallel_config` context.  On a Dask array the folds' paths run as these
+        jobs on the client, after the one pass over the blocks on the cluster.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None

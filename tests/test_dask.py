@@ -116,6 +116,35 @@ def test_every_fold_costs_the_same_single_pass(monkeypatch):
     assert len(calls) == N_SAMPLES // BLOCK
 
 
+def test_cv_folds_run_as_n_jobs_threads_with_the_same_result(monkeypatch):
+    import threading
+
+    import dask
+
+    from fastreg import cv
+
+    threads = []
+    original = cv._tall_fold_errors
+
+    def recorded(*args):
+        threads.append(threading.get_ident())
+        return original(*args)
+
+    monkeypatch.setattr(cv, "_tall_fold_errors", recorded)
+    X, y, _ = _tall_data(5)
+    X_blocks = da.from_array(X, chunks=(BLOCK, N_FEATURES))
+    fits = {}
+    with dask.config.set(scheduler="synchronous"):
+        for n_jobs in (1, 2):
+            threads.clear()
+            fits[n_jobs] = fastreg.LassoCV(cv=6, alphas=10, n_jobs=n_jobs, selection="random",
+                                           random_state=0).fit(X_blocks, y)
+            assert len(threads) == 6  # one job per fold
+            assert (threading.get_ident() in threads) == (n_jobs == 1)
+    np.testing.assert_array_equal(fits[2].mse_path_, fits[1].mse_path_)
+    np.testing.assert_array_equal(fits[2].coef_, fits[1].coef_)
+
+
 def test_predict_on_a_dask_array_is_lazy_and_right(client):
     X, y, _ = _tall_data(4)
     X_tall = da.from_array(X, chunks=(BLOCK, N_FEATURES))
