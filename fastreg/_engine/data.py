@@ -20,8 +20,11 @@ import scipy.sparse as sp
 from .. import _kernels as K
 from .._validation import check_design_matrix, check_sample_weight
 
-# Below this many stored values of X, Gram columns come from a Numba kernel (no BLAS threads).
-GRAM_KERNEL_MAX_ENTRIES = 2**20
+# Below this many stored values of X, Gram columns come from a Numba kernel.  Above, BLAS or
+# scipy.sparse products are faster, measured on one core: at 6000 values they tie (200 x 30),
+# at 562500 (the benchmarks' tall_dense at scale 0.15, 7500 x 75) the whole Gram took 9.7 ms
+# through the kernel and 1.9 ms through BLAS, half of that problem's Lasso path.
+GRAM_KERNEL_MAX_ENTRIES = 2**13
 # Largest working set whose k x k Gram block a solver may build.
 BLOCK_MAX_FEATURES = 2048
 # A full pass over candidates holding at least this many stored values of X is split among
