@@ -496,6 +496,19 @@ def _csv(value):
     return [v for v in value.split(",") if v]
 
 
+def _scales(value):
+    scales = {}
+    for item in _csv(value):
+        name, sep, factor = item.partition("=")
+        try:
+            scales[name] = float(factor)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r} is not NAME=FACTOR") from None
+        if not sep or not scales[name] > 0:
+            raise argparse.ArgumentTypeError(f"{item!r} is not NAME=FACTOR with FACTOR > 0")
+    return scales
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.compare",
@@ -518,6 +531,14 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--scale", type=float, default=None, help="problem size factor (overrides --quick)"
+    )
+    parser.add_argument(
+        "--scale-of",
+        type=_scales,
+        default={},
+        metavar="NAME=FACTOR,...",
+        help="a size factor of their own for some problems, in the same run (for example "
+        "ngram_text=0.05,e2006_like=0.05 beside --scale 0.15)",
     )
     parser.add_argument(
         "--problems",
@@ -592,7 +613,8 @@ def parse_args(argv=None):
         parser.error("--no-intercept applies to --model logistic only")
     for value, known, what in ((args.problems, model.problems, "problem"),
                                (args.tasks, TASKS, "task"),
-                               (args.solvers, model.solvers, "solver")):  # fmt: skip
+                               (args.solvers, model.solvers, "solver"),
+                               (args.scale_of, args.problems, "--scale-of problem")):  # fmt: skip
         unknown = sorted(set(value) - set(known))
         if unknown:
             parser.error(f"unknown {what}(s): {', '.join(unknown)}")
@@ -612,7 +634,8 @@ def main(argv=None):
     solvers, skipped = available_solvers(args.solvers, model.solvers)
     env = environment()
 
-    print(f"# {model.title} time-to-gap comparison (scale {scale:g}, {args.dtype})\n")
+    own = "".join(f", {name} at {factor:g}" for name, factor in args.scale_of.items())
+    print(f"# {model.title} time-to-gap comparison (scale {scale:g}{own}, {args.dtype})\n")
     print(", ".join(f"{k} {v}" for k, v in env.items() if v is not None) + "\n")
     for name, reason in skipped.items():
         print(f"- skipped {name}: {reason}")
@@ -640,7 +663,7 @@ def main(argv=None):
     rows = []
     last_tol = {}
     for problem in args.problems:
-        X, y = model.load(problem, args.dtype, scale)
+        X, y = model.load(problem, args.dtype, args.scale_of.get(problem, scale))
         print(f"- {problem}: {_describe(X)}", file=sys.stderr, flush=True)
         for task_name in args.tasks:
             if args.quick and (problem, task_name) in model.quick_skip:
@@ -683,7 +706,8 @@ def main(argv=None):
 
     if args.json:
         payload = {
-            "environment": env, "scale": scale, "dtype": args.dtype, "rel": args.rel,
+            "environment": env, "scale": scale, "scale_of": args.scale_of,
+            "dtype": args.dtype, "rel": args.rel,
             "repeat": args.repeat, "skipped": skipped, "results": rows,
             "startup": [{"solver": n, "cache": s, **r} for (n, s), r in startup.items()],
         }  # fmt: skip

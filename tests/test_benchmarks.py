@@ -801,6 +801,34 @@ def test_compare_logistic_smoke(tmp_path, capsys):
         compare.main(["--no-intercept"])  # logistic only
 
 
+def test_compare_scale_of_sizes_some_problems_on_their_own(tmp_path, capsys, monkeypatch):
+    import json
+
+    from benchmarks import compare
+
+    loaded = []
+    original = compare.get_problem
+
+    def spy(name, dtype, *, scale):
+        loaded.append((name, scale))
+        return original(name, dtype, scale=scale)
+
+    monkeypatch.setattr(compare, "get_problem", spy)
+    out = tmp_path / "result.json"
+    argv = ["--scale", "0.02", "--scale-of", "tall_dense=0.01", "--problems",
+            "wide_dense,tall_dense", "--tasks", "alpha_max/10", "--solvers", "sklearn",
+            "--no-startup", "--json", str(out)]  # fmt: skip
+    assert compare.main(argv) == 0
+    assert loaded == [("wide_dense", 0.02), ("tall_dense", 0.01)]
+    assert "(scale 0.02, tall_dense at 0.01, float64)" in capsys.readouterr().out
+    assert json.loads(out.read_text())["scale_of"] == {"tall_dense": 0.01}
+    for bad in (["--scale-of", "tall_dense"], ["--scale-of", "tall_dense=0"],
+                ["--scale-of", "tall_dense=x"],
+                ["--problems", "wide_dense", "--scale-of", "tall_dense=0.1"]):
+        with pytest.raises(SystemExit):
+            compare.parse_args(bad)
+
+
 def test_asv_logistic_fit_skips_without_the_api_and_runs_with_it(monkeypatch):
     from benchmarks import bench_fit
 
