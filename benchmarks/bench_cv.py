@@ -10,7 +10,7 @@ fastreg's final fit and the largest relative difference of ``mse_path_``.  BLAS 
 ``--blas-threads`` threads (default 1: one core each; on a shared machine multithreaded BLAS
 makes scikit-learn's Gram products vary several-fold from run to run)::
 
-    python -m benchmarks.bench_cv                       # DESIGN.md sizes (over an hour)
+    python -m benchmarks.bench_cv                       # scale-1 sizes (over an hour)
     python -m benchmarks.bench_cv --scale 0.1           # a quick look
     python -m benchmarks.bench_cv --problems tall_dense --repeats 5 --n-jobs 2
 """
@@ -81,7 +81,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", nargs="+", default=list(PROBLEMS), choices=PROBLEMS)
     parser.add_argument("--scale", type=float, default=1.0,
-                        help="problem size factor (1: the DESIGN.md sizes)")
+                        help="problem size factor (1: the full sizes)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs of each library")
     parser.add_argument("--n-jobs", type=int, default=1, help="fold jobs for both libraries")
     parser.add_argument("--tol", type=float, default=1e-4)

@@ -1,4 +1,4 @@
-"""asv suite: fastreg's Lasso, Elastic Net and L1 logistic regression on the DESIGN.md problems.
+"""asv suite: fastreg's Lasso, Elastic Net and L1 logistic regression on the benchmark problems.
 
 Every fit asks for the benchmark target (``tol = TOL``); ``track_dual_gap`` records the gap
 recomputed by :mod:`benchmarks.gap` over that target, so a speed-up that stops converging

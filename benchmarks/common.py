@@ -3,7 +3,8 @@
 Environment variables (read when asv imports the suites; asv passes the environment on):
 
 ``FASTREG_BENCH_SCALE``
-    Size factor of the problems (default 1, the sizes of DESIGN.md; 0.1 for a quick look).
+    Size factor of the problems (default 1, the sizes of docs/architecture.md's Benchmarks
+    section; 0.1 for a quick look).
 ``FASTREG_BENCH_HEAVY``
     ``1`` also runs the combinations skipped as too heavy for routine runs (see
     :func:`skip_heavy`).
@@ -31,7 +32,8 @@ from .problems import get_classification_problem, get_multitask_problem, get_pro
 SCALE = float(os.environ.get("FASTREG_BENCH_SCALE", "1"))
 HEAVY = os.environ.get("FASTREG_BENCH_HEAVY", "0") == "1"
 
-#: The benchmark target is a gap of ``REL_GAP * ||y - ybar||^2 / (2n)`` (DESIGN.md section 5).
+#: The benchmark target is a gap of ``REL_GAP * ||y - ybar||^2 / (2n)``
+#: (docs/architecture.md, Benchmarks).
 REL_GAP = 1e-6
 #: fastreg's ``tol`` has scikit-learn's meaning, ``gap <= tol * ||y - ybar||^2 / n``, so this
 #: ``tol`` asks fastreg for exactly the target; ``track_dual_gap`` checks that it delivers.

@@ -6,8 +6,9 @@ same search, timing, memory and report code below.  For every problem, task and 
 
 1. **Tolerance search.**  Starting from the solver's ``tol0``, ``tol`` is divided by 10 until
    the duality gap recomputed by :func:`benchmarks.gap.enet_duality_gap` is at most the target
-   ``rel * ||y - ybar||^2 / (2n)`` (DESIGN.md section 5), at most ``--max-tighten`` times.  A
-   solver that does not get there is reported as *not reached*, with the gap it did reach.
+   ``rel * ||y - ybar||^2 / (2n)`` (docs/architecture.md, Benchmarks), at most
+   ``--max-tighten`` times.  A solver that does not get there is reported as *not reached*,
+   with the gap it did reach.
    For a path the gap is the largest one along the path.
 2. **Timing.**  The first call is timed on its own (``1st call``: it includes Numba
    compilation or on-disk cache loading where a solver has any) and excluded, as are all
@@ -74,7 +75,7 @@ from benchmarks.solvers import (
     setup_adelie,
 )
 
-QUICK_SCALE = 0.05  # --quick: problems 20x smaller than DESIGN.md (diabetes_poly keeps its size)
+QUICK_SCALE = 0.05  # --quick: problems 20x smaller than scale 1 (diabetes_poly keeps its size)
 QUICK_MAX_TIME = 5.0
 QUICK_MAX_TIGHTEN = 6
 #: (problem, task) left out by --quick: half of its time, for little extra information.
@@ -513,7 +514,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.compare",
         description="Time-to-target-gap comparison of Lasso, L1 logistic regression or "
-        "multi-task Lasso solvers (DESIGN.md section 5).",
+        "multi-task Lasso solvers (docs/architecture.md, Benchmarks).",
     )
     parser.add_argument(
         "--model",

@@ -241,8 +241,8 @@ def enet_duality_gap(X, y, coef, intercept, alpha, l1_ratio=1.0, fit_intercept=N
 def target_gap(y, rel=1e-6, fit_intercept=True):
     """The benchmark's target gap ``rel * ||y - ybar||^2 / (2n)`` (``ybar = 0`` without intercept).
 
-    This is DESIGN.md section 5's ``1e-6 * ||y||^2 / (2n)`` with ``y`` centred when the model
-    has an intercept, in the objective units of :func:`enet_duality_gap`.
+    This is the benchmark target of docs/architecture.md's Benchmarks section with its default
+    ``rel``, in the objective units of :func:`enet_duality_gap`.
     """
     y = _as_float64_vector(y)
     yc = y - y.mean() if fit_intercept else y

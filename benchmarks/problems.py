@@ -1,4 +1,4 @@
-"""Deterministic benchmark problems (DESIGN.md section 5).
+"""Deterministic benchmark problems (docs/architecture.md, Benchmarks).
 
 Every generator takes a ``seed`` and a ``scale`` and returns ``(X, y)``: ``X`` is either a dense
 Fortran-ordered float64 array or a CSC float64 matrix with sorted int32 indices, ``y`` a float64
@@ -23,7 +23,7 @@ them.  ``Y = X W_true^T + 1 b_true^T + noise``, one offset per task, SNR 3 (Frob
 ``scale`` shrinks a problem for quick runs and tests: rows and columns are multiplied by it
 (with floors so that tiny problems stay meaningful); quantities that describe the *structure*
 (correlation, density, non-zeros per row of ``text_like``) are kept.  ``scale=1`` is the size in
-DESIGN.md; ``small=True`` in :func:`get_problem` means ``scale=0.1``.
+docs/architecture.md's table; ``small=True`` in :func:`get_problem` means ``scale=0.1``.
 
 Signal-to-noise ratio is defined on norms: ``||X w_true|| / ||noise|| = snr``.
 

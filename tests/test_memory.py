@@ -18,7 +18,7 @@ def nbytes(X):
 
 @pytest.fixture(scope="module")
 def sparse_wide():
-    """DESIGN.md's sparse_wide shape: 10000 x 200000 CSC, density 1e-3 (2e6 non-zeros)."""
+    """Benchmark sparse_wide's shape: 10000 x 200000 CSC, density 1e-3 (2e6 non-zeros)."""
     rng = np.random.default_rng(0)
     X = sp.random(10_000, 200_000, density=1e-3, format="csc", random_state=rng)
     X.indices = X.indices.astype(np.int32)
