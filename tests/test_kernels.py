@@ -15,13 +15,16 @@ from fastreg._kernels import (
     col_moments,
     column_stats,
     correlations,
+    gap_safe_screen,
     gram_gap,
     init_residual,
     residual_cd,
     residual_gap,
     take_columns,
+    violation_scores,
 )
 from fastreg._kernels._cd import SETTLE_STEP_FLOOR
+from fastreg._kernels._penalty import ElasticNetPenalty
 from fastreg._solver import gram_columns, make_problem
 
 from .conftest import as_format, make_regression_data
@@ -410,3 +413,56 @@ def test_logistic_gap_is_finite_at_extreme_margins():
     expected = reference_gap(X, y, coef, 0.0, 0.02, 1.0, sample_weight=sw)
     assert expected > 10  # such a point is far from the optimum
     assert gap / design.sum_weights == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("radius", [0.05, 0.5, 5.0])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_gap_safe_screen_keeps_in_order_what_the_test_cannot_discard(radius, l2):
+    """The kept candidates, in their order, are those whose Gap Safe bound reaches
+    ``l1 f_j``; the screened ones with a non-zero coefficient are listed for dropping."""
+    rng = np.random.default_rng(3)
+    p = 2000
+    col_sqnorm = rng.uniform(0.1, 2.0, p)
+    col_sqnorm[::97] = 0.0
+    xtr = rng.standard_normal(p)
+    coef = np.where(rng.random(p) < 0.05, rng.standard_normal(p), 0.0)
+    factors = rng.uniform(0.0, 2.0, p)
+    penalty = ElasticNetPenalty(1.0, l2, factors, False)
+    candidates = rng.permutation(p).astype(np.int32)
+    scale = 0.8
+    bound = (scale * np.abs(xtr - l2 * factors * coef)
+             + radius * np.sqrt(col_sqnorm + l2 * factors))
+    screened = bound[candidates] < factors[candidates]
+    if radius == 0.5:  # both outcomes of the test are exercised
+        assert 0.1 < screened.mean() < 0.9
+    dropped = np.empty(np.count_nonzero(coef), dtype=np.int32)
+    order = candidates.copy()
+    kept, n_dropped = gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, order,
+                                      dropped)
+    np.testing.assert_array_equal(order[:kept], candidates[~screened])
+    expected_dropped = candidates[screened & (coef[candidates] != 0.0)]
+    np.testing.assert_array_equal(dropped[:n_dropped], expected_dropped)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_violation_scores_and_their_count_match_numpy(l2):
+    rng = np.random.default_rng(4)
+    p = 2000
+    col_sqnorm = rng.uniform(0.1, 2.0, p)
+    col_sqnorm[::89] = 0.0
+    xtr = rng.standard_normal(p)
+    coef = np.where(rng.random(p) < 0.05, 1.0, 0.0)
+    factors = rng.uniform(0.0, 2.0, p)
+    factors[::101] = 0.0
+    penalty = ElasticNetPenalty(0.9, l2, factors, False)
+    candidates = rng.permutation(p).astype(np.int32)
+    score = np.empty(p)
+    violators = violation_scores(penalty, col_sqnorm, xtr, coef, candidates, score)
+    with np.errstate(divide="ignore"):
+        expected = (0.9 * factors - np.abs(xtr)) / np.sqrt(col_sqnorm + l2 * factors)
+    expected[col_sqnorm == 0.0] = np.inf
+    expected[(coef != 0.0) | (factors == 0.0)] = -np.inf
+    np.testing.assert_allclose(score, expected[candidates], rtol=1e-12)
+    zero_penalized = (coef == 0.0) & (factors > 0.0) & (col_sqnorm > 0.0)
+    assert violators == np.count_nonzero(zero_penalized & (expected < 0.0))
+    assert violators > p // 10  # many violate: the count is exercised

