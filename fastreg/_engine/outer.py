@@ -409,8 +409,11 @@ class Solver:
         alpha, or if empty."""
         if self.fresh is None or self.previous_l1 is None or self.previous_l1 <= l1:
             return None
-        strong = spec.strong_features(self.xtr, self.fresh, l1, self.previous_l1)
-        strong = np.union1d(strong, np.flatnonzero(spec.active(self.coef))).astype(np.int32)
+        # The union as a mask: np.union1d sorts, which cost more than the strong rule itself
+        # on a path of small problems (about 13 us per alpha).
+        members = spec.active(self.coef)
+        members[spec.strong_features(self.xtr, self.fresh, l1, self.previous_l1)] = True
+        strong = np.flatnonzero(members).astype(np.int32)
         return strong if strong.size else None
 
     def _working_set(self, spec, penalty, candidates, size) -> tuple[np.ndarray, bool]:

@@ -42,6 +42,62 @@ POLISH_AFTER = 100
 POLISH_STEPS = 3
 
 
+def _orthant_support(ws, coef, penalty, n_samples) -> np.ndarray | None:
+    """The non-zero features of ``ws`` for an orthant step, or None where there are none or
+    too many (a Lasso's support beyond ``n_samples`` has a singular system)."""
+    active = ws[coef[ws] != 0.0].astype(np.int32)
+    limit = BLOCK_MAX_FEATURES if penalty.l2 > 0 else min(BLOCK_MAX_FEATURES, n_samples)
+    return active if 0 < active.size <= limit else None
+
+
+def _orthant_step(system, xty, current, penalty, active, *, singular: bool = False):
+    """The orthant step of :meth:`ResidualCD._polish` on the support ``active`` with its Gram
+    block ``system`` (its diagonal gets the L2 part): ``(new coefficients, whether the
+    orthant's minimiser was reached)``, or None where no step decreases the objective.
+
+    A singular system gives None, or with ``singular=True`` the minimum-norm least-squares
+    solution, kept if it decreases the objective (an SVD: several times a factorization's
+    cost, which the residual solver's supports of up to 2048 text features do not risk)."""
+    size = active.size
+    factors = penalty.factors[active] if penalty.factors.size else np.ones(size)
+    signs = np.sign(current)
+    system[np.diag_indices(size)] += penalty.l2 * factors
+    rhs = xty - penalty.l1 * factors * signs
+    try:
+        factor = scipy.linalg.cho_factor(system, lower=True, overwrite_a=False,
+                                         check_finite=False)
+        target = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
+        exact = True
+    except np.linalg.LinAlgError:
+        if not singular:
+            return None
+        # A singular system: linearly dependent columns in the support (the benchmarks'
+        # diabetes_poly has rank 274 for its 285 columns: powers of its binary feature).  The minimum-norm least-squares
+        # solution is a minimiser of the orthant's quadratic when one exists; whether it
+        # is, the step's decrease below decides.
+        target = scipy.linalg.lstsq(system, rhs, check_finite=False)[0]
+        exact = False
+    if not np.isfinite(target).all():
+        return None
+    flips = (factors > 0.0) & (target * signs <= 0.0)
+    if flips.any():
+        # The first sign change along the segment: there the coefficient is 0.
+        fractions = current[flips] / (current[flips] - target[flips])
+        first = int(np.argmin(fractions))
+        new = current + fractions[first] * (target - current)
+        new[np.flatnonzero(flips)[first]] = 0.0
+        new[(factors > 0.0) & (new * signs < 0.0)] = 0.0  # rounding at the same point
+    else:
+        new = target
+    if not exact:
+        # On the orthant's closure the objective is the quadratic: its change from
+        # ``current`` to ``new`` is ``d^T (A current - b) + d^T A d / 2``.
+        step = new - current
+        if step @ (system @ current - rhs) + 0.5 * step @ (system @ step) >= 0.0:
+            return None
+    return new, not flips.any()
+
+
 class _WeightedBlock:
     """A dense working set's columns, copied once in float64, for the Newton steps' weighted
     least-squares problems on their Gram block.
@@ -180,6 +236,12 @@ class _QuadraticInner(_Inner):
     covariance-update epochs on a Gram block."""
 
     datafit: Quadratic
+
+    @staticmethod
+    def _polishable(penalty) -> bool:
+        """The orthant step (``_polish``) knows the Elastic Net without bounds (``positive``
+        included)."""
+        return isinstance(penalty, K.ElasticNetPenalty)
 
     def full_gap(self, penalty, candidates) -> float:
         gap = self._gap(penalty, candidates)
@@ -326,11 +388,6 @@ class ResidualCD(_QuadraticInner):
         cost = block_cost + size**3 / 30.0
         return int(min(max(POLISH_AFTER, np.ceil(cost / epoch_cost)), 1 << 30))
 
-    @staticmethod
-    def _polishable(penalty) -> bool:
-        """The orthant step knows the Elastic Net without bounds (``positive`` included)."""
-        return isinstance(penalty, K.ElasticNetPenalty)
-
     def _polish(self, ws, penalty) -> bool | None:
         """Step towards the minimiser over the current orthant: whether it was reached (None:
         no step, the support being too large or its system singular).
@@ -346,40 +403,17 @@ class ResidualCD(_QuadraticInner):
         says whether the features outside ``A`` agree), else to the first coefficient that
         reaches 0, which leaves the support, and the next step starts from there.
         """
-        w = self.coef
-        active = ws[w[ws] != 0.0].astype(np.int32)
-        size = active.size
-        limit = BLOCK_MAX_FEATURES if penalty.l2 > 0 else min(BLOCK_MAX_FEATURES,
-                                                             self.design.n_samples)
-        if size == 0 or size > limit:
+        active = _orthant_support(ws, self.coef, penalty, self.design.n_samples)
+        if active is None:
             return None
-        factors = penalty.factors[active] if penalty.factors.size else np.ones(size)
-        signs = np.sign(w[active])
-        system = self.block_cache.block(active)
-        system[np.diag_indices(size)] += penalty.l2 * factors
-        rhs = self.datafit.xty_of(active) - penalty.l1 * factors * signs
-        try:
-            factor = scipy.linalg.cho_factor(system, lower=True, overwrite_a=True,
-                                             check_finite=False)
-        except np.linalg.LinAlgError:
+        step = _orthant_step(self.block_cache.block(active), self.datafit.xty_of(active),
+                             self.coef[active], penalty, active)
+        if step is None:
             return None
-        target = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
-        if not np.isfinite(target).all():
-            return None
-        current = w[active]
-        flips = (factors > 0.0) & (target * signs <= 0.0)
-        if flips.any():
-            # The first sign change along the segment: there the coefficient is 0.
-            fractions = current[flips] / (current[flips] - target[flips])
-            first = int(np.argmin(fractions))
-            new = current + fractions[first] * (target - current)
-            new[np.flatnonzero(flips)[first]] = 0.0
-            new[(factors > 0.0) & (new * signs < 0.0)] = 0.0  # rounding at the same point
-        else:
-            new = target
-        K.add_columns(self.design.X_kernel, active, current - new, self.residual)
-        w[active] = new
-        return not flips.any()
+        new, reached = step
+        K.add_columns(self.design.X_kernel, active, self.coef[active] - new, self.residual)
+        self.coef[active] = new
+        return reached
 
     def _descend(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, settle):
         """Residual-update CD on ``ws``, moving to the working set's Gram block when the
@@ -500,21 +534,61 @@ class CovarianceCD(_QuadraticInner):
         columns gathered for ``ws``.
         """
         # The Gram gap costs O(|ws|): it is checked every epoch, and tol only matters for
-        # settle's step condition.
+        # settle's step condition.  As in ResidualCD.solve, epochs run in rounds of
+        # POLISH_AFTER, POLISH_AFTER, 2 POLISH_AFTER... with orthant steps between them: on
+        # the strongly correlated columns of the benchmarks' diabetes_poly, the smallest
+        # alphas of a path took 1700-2000 epochs without them.
         cache = self.gram_cache
-        epochs = 0
+        polish = not settle and self._polishable(penalty)
+        epochs, rounds = 0, 0
         while True:
             self._ensure_columns(ws[self._moving(ws, penalty)], penalty)
             slots = cache.slot_of[ws]
             has_column = slots >= 0
-            block = np.zeros((ws.size, ws.size), order="F")
-            block[:, has_column] = cache.gram[np.ix_(ws, slots[has_column])]
+            block = np.empty((ws.size, ws.size), order="F")
+            K.gram_block(cache.gram, ws, slots, block)
+            budget = max_epochs - epochs
+            if polish:
+                budget = min(budget, POLISH_AFTER << max(rounds - 1, 0))
             status, done, gap = self._block_epochs(block, has_column, ws, penalty, inner_tol,
-                                                   max_epochs - epochs, tol, shuffle_seed,
-                                                   settle)
+                                                   budget, tol, shuffle_seed, settle)
             epochs += done
-            if status != K.STATUS_NEEDS_GRAM_COLUMN:
+            if status == K.STATUS_NEEDS_GRAM_COLUMN:
+                continue
+            if (status == K.STATUS_CONVERGED or status == K.STATUS_STALLED
+                    or epochs >= max_epochs or not polish):
                 return status, epochs, gap
+            rounds += 1
+            for _ in range(POLISH_STEPS):
+                reached = self._polish(ws, penalty)
+                if reached is None:
+                    break
+                if reached:
+                    gap = self._gap(penalty, ws)
+                    if gap <= inner_tol:
+                        return K.STATUS_CONVERGED, epochs, gap
+                    break
+
+    def _polish(self, ws, penalty) -> bool | None:
+        """The orthant step of :meth:`ResidualCD._polish`, on the cached Gram columns; the
+        correlations of ``ws`` follow the step."""
+        active = _orthant_support(ws, self.coef, penalty, self.design.n_samples)
+        if active is None:
+            return None
+        cache = self.gram_cache
+        slots = cache.slot_of[active]
+        if (slots < 0).any():
+            return None
+        system = np.empty((active.size, active.size), order="F")
+        K.gram_block(cache.gram, active, slots, system)
+        step = _orthant_step(system, self.datafit.xty_of(active), self.coef[active], penalty,
+                             active, singular=True)
+        if step is None:
+            return None
+        new, reached = step
+        self.xtr[ws] -= cache.gram[np.ix_(ws, slots)] @ (new - self.coef[active])
+        self.coef[active] = new
+        return reached
 
     def _ensure_columns(self, needed: np.ndarray, penalty) -> None:
         """Compute the missing Gram columns of ``needed``, padded with likely next entrants.

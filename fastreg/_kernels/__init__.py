@@ -19,7 +19,7 @@ from ._cd import (
     residual_gap,
 )
 from ._gap import bound_terms
-from ._gram import block_cd, gram_columns, gram_correlations, gram_gap
+from ._gram import block_cd, gram_block, gram_columns, gram_correlations, gram_gap
 from ._linalg import (
     CONSTANT_RELATIVE,
     add_columns,
@@ -75,6 +75,7 @@ __all__ = [
     "group_dual_scale",
     "group_gap_safe_screen",
     "group_violation_scores",
+    "gram_block",
     "gram_correlations",
     "gram_gap",
     "init_residual",

@@ -49,6 +49,17 @@ def gram_columns(X, weights, x_mean, rows, features, out, work):
 
 
 @njit
+def gram_block(gram, rows, slots, block):
+    """``block[a, t] = gram[rows[a], slots[t]]``, 0 where ``slots[t] < 0`` (no cached column):
+    a working set's Gram block gathered in one pass (NumPy's two fancy-indexing steps cost
+    more than the epochs on a small set, once per alpha of a path)."""
+    for t in range(slots.shape[0]):
+        slot = slots[t]
+        for a in range(rows.shape[0]):
+            block[a, t] = gram[rows[a], slot] if slot >= 0 else 0.0
+
+
+@njit
 def gram_correlations(xty, gram, slot_of, coef, active, features, q):
     """``q[j] = xty[j] - sum_{k in active} G[j, k] w_k`` for ``j`` in ``features``."""
     for j in features:
