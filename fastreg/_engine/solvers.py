@@ -64,7 +64,8 @@ def _orthant_step(system, xty, current, penalty, active, *, singular: bool = Fal
     system[np.diag_indices(size)] += penalty.l2 * factors
     rhs = xty - penalty.l1 * factors * signs
     try:
-        factor = scipy.linalg.cho_factor(system, lower=True, overwrite_a=False,
+        # The least-squares fallback and its decrease test need the system intact.
+        factor = scipy.linalg.cho_factor(system, lower=True, overwrite_a=not singular,
                                          check_finite=False)
         target = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
         exact = True
@@ -246,6 +247,18 @@ class _QuadraticInner(_Inner):
         included)."""
         return isinstance(penalty, K.ElasticNetPenalty)
 
+    def _orthant_steps(self, ws, penalty, inner_tol) -> float | None:
+        """Up to ``POLISH_STEPS`` orthant steps (``_polish``) on ``ws``: the working set's gap
+        if a step reached its orthant's minimiser and that certifies ``ws``, else None."""
+        for _ in range(POLISH_STEPS):
+            reached = self._polish(ws, penalty)
+            if reached is None:
+                return None
+            if reached:
+                gap = self._gap(penalty, ws)
+                return gap if gap <= inner_tol else None
+        return None
+
     def full_gap(self, penalty, candidates) -> float:
         gap = self._gap(penalty, candidates)
         if self.certifies(penalty):
@@ -359,15 +372,9 @@ class ResidualCD(_QuadraticInner):
             if (status == K.STATUS_CONVERGED or status == K.STATUS_STALLED
                     or epochs >= max_epochs or not polish):
                 return status, epochs, gap
-            for _ in range(POLISH_STEPS):
-                reached = self._polish(ws, penalty)
-                if reached is None:
-                    break
-                if reached:
-                    gap = self._gap(penalty, ws)
-                    if gap <= inner_tol:
-                        return K.STATUS_CONVERGED, epochs, gap
-                    break
+            polished = self._orthant_steps(ws, penalty, inner_tol)
+            if polished is not None:
+                return K.STATUS_CONVERGED, epochs, polished
 
     def _polish_after(self, ws) -> int:
         """Epochs before the first orthant step: ``POLISH_AFTER``, or more where the step's
@@ -562,15 +569,9 @@ class CovarianceCD(_QuadraticInner):
                     or epochs >= max_epochs or not polish):
                 return status, epochs, gap
             rounds += 1
-            for _ in range(POLISH_STEPS):
-                reached = self._polish(ws, penalty)
-                if reached is None:
-                    break
-                if reached:
-                    gap = self._gap(penalty, ws)
-                    if gap <= inner_tol:
-                        return K.STATUS_CONVERGED, epochs, gap
-                    break
+            polished = self._orthant_steps(ws, penalty, inner_tol)
+            if polished is not None:
+                return K.STATUS_CONVERGED, epochs, polished
 
     def _polish(self, ws, penalty) -> bool | None:
         """The orthant step of :meth:`ResidualCD._polish`, on the cached Gram columns; the
