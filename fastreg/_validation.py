@@ -79,7 +79,7 @@ def check_design_matrix(X, name="X"):
             X = X.copy()
             X.sum_duplicates()
         _check_finite(X.data, name)
-        kernel_view = CscMatrix(X.data, X.indices, X.indptr)
+        kernel_view = CscMatrix(X.data, X.indices, X.indptr, X.shape[0])
     else:
         X = _numeric_array(X, name)
         if X.ndim != 2:

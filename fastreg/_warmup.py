@@ -82,9 +82,9 @@ def warmup(verbose: bool = False) -> dict[str, float]:
         if isinstance(X_kernel, K.CscMatrix):
             stored = int(X.indptr[2])
             copy = K.CscMatrix(np.empty(stored, X.dtype), np.empty(stored, X.indices.dtype),
-                               np.empty(3, X.indptr.dtype))
-            K.take_columns(X_kernel, first, *copy)
-        K.add_columns(X_kernel, first, np.zeros(2), np.zeros(X.shape[0]))
+                               np.empty(3, X.indptr.dtype), X.shape[0])
+            K.take_columns(X_kernel, first, *copy[:3])
+        K.add_columns(X_kernel, first, np.zeros(2), np.zeros(X.shape[1]), np.zeros(X.shape[0]))
         seconds[name] = time.perf_counter() - start
         if verbose:
             print(f"{name}: {seconds[name]:.2f} s")

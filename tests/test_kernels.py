@@ -17,6 +17,7 @@ from fastreg._kernels import (
     correlations,
     gap_safe_screen,
     gram_gap,
+    implicit_offset,
     init_residual,
     residual_cd,
     residual_gap,
@@ -49,7 +50,7 @@ def jit_col_moments(X, j, weights):
 
 
 def kernel_view(X):
-    return CscMatrix(X.data, X.indices, X.indptr) if sp.issparse(X) else X
+    return CscMatrix(X.data, X.indices, X.indptr, X.shape[0]) if sp.issparse(X) else X
 
 
 @pytest.fixture(params=[False, True], ids=["unweighted", "weighted"])
@@ -123,12 +124,13 @@ def test_residual_gap_matches_reference(fmt, l1_ratio, positive):
     residual = np.empty(30)
     xtr = np.empty(12)
     design, y_centered = problem.design, problem.datafit.y
-    init_residual(design.X_kernel, y_centered, coef, residual)
+    init_residual(design.X_kernel, y_centered, coef, design.x_mean, residual)
     alpha = 0.1
     penalty = problem.penalty(positive).kernel(alpha, l1_ratio, design.sum_weights)
     gap = residual_gap(design.X_kernel, y_centered, design.weights, design.sum_weights,
                        design.x_mean, design.col_sqnorm, penalty, np.arange(12), coef,
-                       residual, design.x_mean @ coef, xtr)
+                       residual, implicit_offset(design.X_kernel, design.x_mean, coef),
+                       xtr)
     expected = enet_gap(X, y, coef, alpha, l1_ratio, sample_weight=sw, positive=positive)
     assert expected > 1e-3  # a point far from the optimum: the gap is far from 0
     assert gap / problem.sum_weights == pytest.approx(expected, rel=1e-9)
@@ -161,10 +163,10 @@ def test_gap_without_l1_part_has_no_rounding_floor(fmt, l1_ratio, positive):
                            Xc.T @ (sw * yc))
     features = np.arange(8, dtype=np.int32)
     residual, xtr = np.empty(60), np.empty(8)
-    init_residual(design.X_kernel, fit.y, coef, residual)
+    init_residual(design.X_kernel, fit.y, coef, design.x_mean, residual)
     gap = residual_gap(design.X_kernel, fit.y, design.weights, design.sum_weights,
                        design.x_mean, design.col_sqnorm, penalty, features, coef, residual,
-                       design.x_mean @ coef, xtr)
+                       implicit_offset(design.X_kernel, design.x_mean, coef), xtr)
     assert 0.0 <= gap <= 1e-20 * fit.y_sqnorm
     # The covariance solver's gap, from the correlations of the Gram columns, too.
     gram = gram_columns(design, features, features)
@@ -190,7 +192,7 @@ def test_settle_converges_only_once_the_steps_have_settled(kernel):
         w = np.zeros(10)
         if kernel == "residual":
             residual, xtr = np.empty(80), np.empty(10)
-            init_residual(design.X_kernel, fit.y, w, residual)
+            init_residual(design.X_kernel, fit.y, w, design.x_mean, residual)
             result = residual_cd(design.X_kernel, fit.y, design.weights, design.sum_weights,
                                  design.x_mean, design.col_sqnorm, penalty, features.copy(), w,
                                  residual, xtr, max_epochs, np.inf, step_tol, settle, 10, -1, 5)
@@ -261,9 +263,9 @@ def test_take_columns_copies_the_chosen_csc_columns():
     X = sp.random(30, 50, density=0.2, format="csc", random_state=0)
     features = np.array([41, 3, 3, 17, 0], dtype=np.int32)  # any order, repeats allowed
     stored = int(sum(X.indptr[j + 1] - X.indptr[j] for j in features))
-    copy = CscMatrix(np.empty(stored), np.empty(stored, np.int32), np.empty(6, np.int32))
-    take_columns(CscMatrix(X.data, X.indices, X.indptr), features, *copy)
-    taken = sp.csc_matrix(tuple(copy), shape=(30, 5))
+    copy = CscMatrix(np.empty(stored), np.empty(stored, np.int32), np.empty(6, np.int32), 30)
+    take_columns(CscMatrix(X.data, X.indices, X.indptr, 30), features, *copy[:3])
+    taken = sp.csc_matrix(tuple(copy[:3]), shape=(30, 5))
     np.testing.assert_array_equal(taken.toarray(), X[:, features].toarray())
 
 

@@ -344,7 +344,7 @@ def test_python_column_moments_of_float32_data_accumulate_in_float64(fmt):
     X = X32
     if fmt == "csc":
         matrix = sp.csc_matrix(X32)
-        X = CscMatrix(matrix.data, matrix.indices, matrix.indptr)
+        X = CscMatrix(matrix.data, matrix.indices, matrix.indptr, matrix.shape[0])
     exact = X32.astype(np.float64)
     for j in range(N_FEATURES):
         total, squares = col_moments(X, j, np.empty(0))

@@ -259,12 +259,12 @@ def _screening_inputs(X, y, coef, alpha):
     penalty = problem.penalty().kernel(alpha, 1.0, design.sum_weights)
     coef = np.array(coef, dtype=np.float64)
     residual = np.empty(problem.n_samples)
-    K.init_residual(design.X_kernel, y_centered, coef, residual)
+    K.init_residual(design.X_kernel, y_centered, coef, design.x_mean, residual)
     xtr = np.empty(problem.n_features)
     candidates = np.arange(problem.n_features, dtype=np.int32)
     gap = K.residual_gap(design.X_kernel, y_centered, design.weights, design.sum_weights,
                          design.x_mean, design.col_sqnorm, penalty, candidates, coef, residual,
-                         design.x_mean @ coef, xtr)
+                         K.implicit_offset(design.X_kernel, design.x_mean, coef), xtr)
     scale = K.dual_scale(penalty, xtr, coef, candidates)
     kept, _ = K.gap_safe_screen(design.col_sqnorm, penalty, scale, np.sqrt(2 * gap), xtr, coef,
                                 candidates, np.empty(problem.n_features, dtype=np.int32))
@@ -641,7 +641,7 @@ def test_orthant_step_certifies_a_saturated_lasso(monkeypatch):
     start = 0.5 * result.coef[support]
     inner.coef[:] = result.coef
     K.add_columns(inner.design.X_kernel, support, result.coef[support] - start,
-                  inner.residual)
+                  inner.design.x_mean, inner.residual)
     inner.coef[support] = start
     reached = [inner._polish(support, penalty) for _ in range(POLISH_STEPS)]
     assert True in reached

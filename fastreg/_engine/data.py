@@ -242,8 +242,9 @@ class WorkingColumns:
         if self.compact:
             self.X_kernel = K.CscMatrix(np.empty(stored, X.data.dtype),
                                         np.empty(stored, X.indices.dtype),
-                                        np.empty(ws.size + 1, X.indptr.dtype))
-            K.take_columns(design.X_kernel, ws, *self.X_kernel)
+                                        np.empty(ws.size + 1, X.indptr.dtype),
+                                        X.shape[0])
+            K.take_columns(design.X_kernel, ws, *self.X_kernel[:3])
             self.index = np.arange(ws.size, dtype=np.int32)
         else:
             self.X_kernel = design.X_kernel
@@ -280,12 +281,19 @@ def gram_columns(design: Design, features: np.ndarray, rows: np.ndarray | None =
         return np.asfortranarray(chosen)
     n_rows = design.n_features if rows is None else rows.size
     design.work.gram_entries += n_rows * features.size
-    if sparse and rows is not None:
+    # Products of raw columns centered afterwards lose ``eps m^2 / variance`` relative: where a
+    # column's mean dominates its spread, the kernel (which centers value by value) is used.
+    dominated = _mean_dominated(design, features) or _mean_dominated(
+        design, design.all_features() if rows is None else rows)
+    if sparse and rows is not None and not dominated:
         return _sparse_gram_block(design, rows, features)
     out = np.empty((n_rows, features.size), order="F")
     # float32 products overflow near float32's limits; the kernel accumulates in float64.
-    blas_safe = X.dtype != np.float32 or design.col_sqnorm.max(initial=0.0) < 1e30
-    if rows is not None:
+    blas_safe = (X.dtype != np.float32 or design.col_sqnorm.max(initial=0.0) < 1e30) and (
+        not dominated)
+    if sparse and rows is not None:
+        use_kernel = True
+    elif rows is not None:
         use_kernel = design.n_samples * rows.size > 2**22  # too large a copy of the rows
     else:
         use_kernel = (X.nnz if sparse else X.size) <= GRAM_KERNEL_MAX_ENTRIES
@@ -315,6 +323,21 @@ def gram_columns(design: Design, features: np.ndarray, rows: np.ndarray | None =
             centered *= design.weights[:, np.newaxis]
         out[:, start:start + block] = left.T @ centered.astype(X.dtype, copy=False)
     return out
+
+
+# Centering a product afterwards (``X^T S X - S m m^T``) is accepted while no column's mean
+# exceeds this multiple of its spread (its squares then lose at most 6 of 16 digits).
+MEAN_DOMINATES = 1e3
+
+
+def _mean_dominated(design: Design, columns: np.ndarray) -> bool:
+    """Whether some column of ``columns`` has a mean above ``MEAN_DOMINATES`` times its spread
+    (centering after a product would then cancel most of its digits)."""
+    if not design.fit_intercept or not columns.size:
+        return False
+    means = design.x_mean[columns]
+    return bool((means * means * design.sum_weights
+                 > MEAN_DOMINATES**2 * design.col_sqnorm[columns]).any())
 
 
 def _sparse_gram_block(design: Design, rows: np.ndarray, features: np.ndarray) -> np.ndarray:

@@ -182,13 +182,12 @@ def standardized_factors(design: Design, factors: np.ndarray) -> tuple[np.ndarra
     In terms of ``w_j = v_j / sd_j`` the standardized problem's penalty
     ``f_j (l1 |v_j| + l2 / 2 v_j^2)`` is ``l1 f_j sd_j |w_j| + l2 / 2 f_j sd_j^2 w_j^2`` and
     its loss is the loss of ``w`` on X, so X itself is never scaled, copied or densified.
-    A constant column keeps ``sd_j = 1``: its centered column is zero (up to the rounding of
-    its mean, which a factor of ``sd_j`` near 0 would leave almost unpenalized), and so is its
-    coefficient.
+    A constant column keeps ``sd_j = 1``: its centered column is zero (``column_stats``
+    decides what is constant, from a two-pass spread that stays exact when the mean is 1e8
+    times the spread), and so is its coefficient.
     """
     sd = np.sqrt(design.col_sqnorm / design.sum_weights)
-    root_mean_square = np.hypot(sd, design.x_mean)
-    sd[sd <= 1e-6 * root_mean_square] = 1.0
+    sd[sd == 0.0] = 1.0
     base = factors if factors.size else np.ones(design.n_features)
     return base * sd, base * sd * sd
 

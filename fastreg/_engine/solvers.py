@@ -136,13 +136,11 @@ class _WeightedBlock:
               shuffle_seed, anderson):
         """Covariance-update CD on the weighted least-squares problem from ``w``; returns the
         new coefficients and the epochs taken."""
-        columns = self.columns
-        weighted = weights @ columns  # = total * means with an intercept, 0 without
-        gram = columns.T @ (weights[:, np.newaxis] * columns)
-        gram -= np.outer(means, weighted) + np.outer(weighted, means)
-        gram += total * np.outer(means, means)
-        gram = np.asfortranarray(gram)
-        xty = columns.T @ (weights * target) - means * (weights @ target)
+        # Centered before the product (the copy is ours): X^T H X - S m m^T would cancel
+        # every digit of a column whose mean is large against its spread.
+        centered = self.columns - means
+        gram = np.asfortranarray(centered.T @ (weights[:, np.newaxis] * centered))
+        xty = centered.T @ (weights * target)
         coef = w.copy()
         q = xty - gram @ coef
         _, epochs, _ = K.block_cd(gram, np.ones(coef.size, dtype=np.bool_), sqnorms, penalty,
@@ -332,25 +330,28 @@ class ResidualCD(_QuadraticInner):
         self.blocks = blocks
         self.block_cache = BlockCache(design)
         self.residual = np.empty(design.n_samples)
-        K.init_residual(design.X_kernel, self.datafit.y, self.coef, self.residual)
+        K.init_residual(design.X_kernel, self.datafit.y, self.coef, design.x_mean,
+                        self.residual)
 
     def sums(self) -> tuple[float, float]:
         """``(r.r, r.y)`` (weighted, centered) at the current coefficients."""
-        weights = self.design.weights
-        offset = K.dot(self.design.x_mean, self.coef)
+        design = self.design
+        weights = design.weights
+        offset = K.implicit_offset(design.X_kernel, design.x_mean, self.coef)
         return (K.weighted_sums(weights, self.residual, offset, self.residual, offset),
                 K.weighted_sums(weights, self.residual, offset, self.datafit.y, 0.0))
 
     def _gap(self, penalty, candidates) -> float:
         design = self.design
-        offset = K.dot(design.x_mean, self.coef)
+        offset = K.implicit_offset(design.X_kernel, design.x_mean, self.coef)
         design.correlations(self.residual, offset, 0.0, candidates, self.xtr)
         return K.gap_from_correlations(self.datafit.y, design.weights, design.col_sqnorm,
                                        penalty, candidates, self.coef, self.residual, offset,
                                        self.xtr)
 
     def drop(self, features: np.ndarray) -> None:
-        K.add_columns(self.design.X_kernel, features, self.coef[features], self.residual)
+        K.add_columns(self.design.X_kernel, features, self.coef[features], self.design.x_mean,
+                      self.residual)
         self.coef[features] = 0.0
 
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
@@ -421,7 +422,8 @@ class ResidualCD(_QuadraticInner):
         if step is None:
             return None
         new, reached = step
-        K.add_columns(self.design.X_kernel, active, self.coef[active] - new, self.residual)
+        K.add_columns(self.design.X_kernel, active, self.coef[active] - new,
+                      self.design.x_mean, self.residual)
         self.coef[active] = new
         return reached
 
@@ -439,7 +441,8 @@ class ResidualCD(_QuadraticInner):
         status, more, gap = self._block_epochs(block, np.ones(ws.size, dtype=np.bool_), ws,
                                                penalty, inner_tol, max_epochs - epochs, tol,
                                                shuffle_seed, settle)
-        K.add_columns(self.design.X_kernel, ws, old - self.coef[ws], self.residual)
+        K.add_columns(self.design.X_kernel, ws, old - self.coef[ws], self.design.x_mean,
+                      self.residual)
         epochs += more
         if status == K.STATUS_STALLED:
             # Rounding in the block's correlations is above this problem's tolerance: the
@@ -660,7 +663,8 @@ class ProxNewton(_Inner):
             self.offset = (self.datafit.null_intercept if intercept_init is None
                            else float(intercept_init))
         self.z = np.empty(n)
-        K.init_residual(design.X_kernel, np.full(n, -self.offset), self.coef, self.z)
+        K.init_residual(design.X_kernel, np.full(n, -self.offset), self.coef,
+                        np.zeros(design.n_features), self.z)
         self.z *= -1.0  # init_residual gives -offset - X w
         self.v = np.empty(n)
         self.sums = K.logistic_residual(self.datafit.y, design.weights, self.z, self.v)
@@ -707,7 +711,8 @@ class ProxNewton(_Inner):
         design, fit = self.design, self.datafit
         unpenalized, beta, correlations = self._projection(penalty)
         shift = np.zeros(design.n_samples)
-        K.add_columns(design.X_kernel, unpenalized, beta, shift)  # in float64, no copy of X
+        # Raw columns (zero means), in float64, no copy of X.
+        K.add_columns(design.X_kernel, unpenalized, beta, np.zeros(design.n_features), shift)
         projected = self.v - shift + float(design.x_mean[unpenalized] @ beta)
         if design.fit_intercept:
             weights = design.weights
@@ -787,7 +792,8 @@ class ProxNewton(_Inner):
         return penalty._replace(l2=0.0), self.scale, radius
 
     def drop(self, features: np.ndarray) -> None:
-        K.add_columns(self.design.X_kernel, features, -self.coef[features], self.z)
+        K.add_columns(self.design.X_kernel, features, -self.coef[features],
+                      np.zeros(self.design.n_features), self.z)
         self.coef[features] = 0.0
 
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
@@ -833,7 +839,10 @@ class ProxNewton(_Inner):
             target = t + self.z
             ybar = float(h @ target) / total if design.fit_intercept else 0.0
             target -= ybar
-            np.subtract(t, ybar - self.offset, out=residual)  # target - X w
+            # target - X_c w, less the implicit offset residual_cd adds (columns the kernels
+            # center value by value have their means' share added here).
+            explicit = K.explicit_offset(columns.X_kernel, index, means, w)
+            np.subtract(t, ybar - self.offset - explicit, out=residual)
             before = w[index].copy()
             budget = min(max_epochs - epochs, self.max_step_epochs)
             step_tol = max(self.subproblem_ratio * gap, 1e-3 * inner_tol)
@@ -853,8 +862,9 @@ class ProxNewton(_Inner):
                     w, residual, xtr, budget, step_tol, tol, False, self.step_gap_every,
                     shuffle_seed, self.anderson)
                 after = w[index].copy()
-                # X (w' - w) is the old residual (t + b - ybar) minus the new one.
-                shift = t - residual + (self.offset - ybar)
+                # X (w' - w) is the old residual (t + b - ybar, as above) minus the new one.
+                explicit = K.explicit_offset(columns.X_kernel, index, means, w)
+                shift = t - residual + (self.offset - ybar + explicit)
             else:  # a step on the intercept alone
                 after, shift, step_epochs = before, 0.0, 0
             epochs += step_epochs
@@ -930,12 +940,13 @@ class MultiTaskCD(_Inner):
         super().__init__(*args, **kwargs)
         design = self.design
         self.residual = np.empty((self.datafit.n_tasks, design.n_samples))
-        K.init_task_residuals(design.X_kernel, self.datafit.y, self.coef, self.residual)
+        K.init_task_residuals(design.X_kernel, self.datafit.y, self.coef, design.x_mean,
+                              self.residual)
 
     def offsets(self) -> np.ndarray:
         """``x_mean . W[t]`` for each task: the residuals' centering."""
         out = np.empty(self.coef.shape[0])
-        K.task_offsets(self.design.x_mean, self.coef, out)
+        K.task_offsets(self.design.X_kernel, self.design.x_mean, self.coef, out)
         return out
 
     def full_gap(self, penalty, candidates) -> float:
@@ -952,7 +963,8 @@ class MultiTaskCD(_Inner):
         return penalty, scale, self.datafit.dual_radius(gap)
 
     def drop(self, features: np.ndarray) -> None:
-        K.add_task_columns(self.design.X_kernel, features, self.coef, self.residual)
+        K.add_task_columns(self.design.X_kernel, features, self.coef, self.design.x_mean,
+                           self.residual)
         self.coef[:, features] = 0.0
 
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):

@@ -8,8 +8,10 @@ coordinate descent")::
 
 with ``S`` the soft-thresholding operator, clipped into the coefficient's bounds: the
 penalty's proximal step (``fastreg._kernels._penalty.prox_step``).  The
-residual ``r = y - X_c w`` of the implicitly centered X is kept as an array plus one scalar
-``offset = x_mean . w``, so a step costs O(nnz of the column) on sparse data.
+residual ``r = y - X_c w`` of the centered X is kept as an array plus one scalar ``offset``:
+dense columns are centered value by value (offset 0), sparse ones implicitly (``offset =
+x_mean . w``), so a step costs O(nnz of the column) on sparse data (see
+``fastreg._kernels._primitives``).
 """
 
 import numpy as np
@@ -17,9 +19,9 @@ import numpy as np
 from ._anderson import extrapolate, record
 from ._gap import combine_gap, correlation_sums, with_bound_terms
 from ._jit import njit
-from ._linalg import centered_dot, correlations, weighted_sums
+from ._linalg import centered_dot, correlations, implicit_offset, weighted_sums
 from ._penalty import has_bounds, project, prox_step, total_value
-from ._primitives import col_axpy
+from ._primitives import centered_col_axpy
 
 STATUS_CONVERGED = 0
 STATUS_MAX_ITER = 1
@@ -74,8 +76,7 @@ def _try_extrapolation(X, weights, x_mean, penalty, order, w, residual, offset, 
         j = order[k]
         step = w_new[k] - w[j]
         if step != 0.0:
-            col_axpy(X, j, -step, r_new)
-            new_offset += step * x_mean[j]
+            new_offset += centered_col_axpy(X, j, -step, x_mean[j], r_new)
     current = (0.5 * weighted_sums(weights, residual, offset, residual, offset)
                + total_value(penalty, history[-1], order))
     candidate = (0.5 * weighted_sums(weights, r_new, new_offset, r_new, new_offset)
@@ -100,7 +101,8 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, feature
                 xtr, max_epochs, gap_tol, step_tol, settle, gap_every, shuffle_seed, anderson):
     """Run CD epochs over ``features`` until the duality gap is at most ``gap_tol``.
 
-    ``w`` and ``residual`` (``y - X w``, uncentered part) are updated in place and must agree
+    ``w`` and ``residual`` (``y - X_c w`` less the implicit offset, see
+    :func:`~fastreg._kernels._linalg.init_residual`) are updated in place and must agree
     on entry; the last gap evaluation leaves the correlations of ``features`` in ``xtr``.
     The gap, which costs as much as an epoch, is computed every ``gap_every`` epochs, and
     after any epoch whose largest step is at most ``step_tol`` times the largest coefficient
@@ -124,9 +126,7 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, feature
         np.random.seed(shuffle_seed)
     if settle:
         step_tol = max(step_tol, SETTLE_STEP_FLOOR)
-    offset = 0.0
-    for j in range(w.shape[0]):
-        offset += x_mean[j] * w[j]
+    offset = implicit_offset(X, x_mean, w)
     # Acceleration state, allocated once per call: iterates are stored in a fixed feature
     # order (``features`` itself may be shuffled between epochs).
     order = features.copy()
@@ -147,8 +147,7 @@ def residual_cd(X, y, weights, sum_weights, x_mean, col_sqnorm, penalty, feature
             new = prox_step(penalty, j, w[j], grad, col_sqnorm[j])
             step = new - w[j]
             if step != 0.0:
-                col_axpy(X, j, -step, residual)
-                offset += step * x_mean[j]
+                offset += centered_col_axpy(X, j, -step, x_mean[j], residual)
                 w[j] = new
             max_step = max(max_step, abs(step))
             max_coef = max(max_coef, abs(new))

@@ -24,7 +24,8 @@ from ._cd import (
 from ._gap import combine_gap, correlation_sums, with_bound_terms
 from ._jit import njit
 from ._penalty import has_bounds, project, prox_step, total_value
-from ._primitives import col_axpy, col_dot
+from ._linalg import centered_dot
+from ._primitives import col_axpy
 
 # An epoch whose every step is below this fraction of its coefficient made no progress.
 STALL_STEP = 1e-14
@@ -35,8 +36,9 @@ def gram_columns(X, weights, x_mean, rows, features, out, work):
     """``out[a, t] = x_c,i^T S x_c,j`` for ``i = rows[a]`` and ``j = features[t]``.
 
     ``work`` (n-vector scratch) holds the *centered* column ``x_j - x_mean[j]``; as its
-    weighted sum is 0, its dot product with a raw column equals the centered one, without
-    the cancellation of ``X^T S X - S x_mean x_mean^T``.  Each column costs O(n) plus the
+    weighted sum is 0, its dot product with a raw sparse column equals the centered one, and
+    a dense column is centered value by value (``centered_dot``): never the cancellation of
+    ``X^T S X - S x_mean x_mean^T``.  Each column costs O(n) plus the
     stored values of the ``rows``: for small X (in cache) this beats a matrix product's
     thread start-up; large X goes to BLAS.
     """
@@ -45,7 +47,7 @@ def gram_columns(X, weights, x_mean, rows, features, out, work):
         work[:] = -x_mean[j]
         col_axpy(X, j, 1.0, work)
         for a in range(rows.shape[0]):
-            out[a, t] = col_dot(X, rows[a], weights, work)
+            out[a, t] = centered_dot(X, rows[a], weights, 0.0, x_mean, work, 0.0, 0.0)
 
 
 @njit

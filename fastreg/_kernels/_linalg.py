@@ -9,11 +9,18 @@ how the solvers keep the residual of implicitly centered data at O(nnz) cost per
 import numpy as np
 
 from ._jit import njit
-from ._primitives import col_axpy, col_dot, col_moments
+from ._primitives import (
+    centered_col_axpy,
+    centered_col_dot,
+    col_moments,
+    col_spread,
+    implicit_mean,
+)
 
-# Centered sums of squares at most this fraction of the raw ones are rounding: the data are
-# constant.
-CONSTANT_RELATIVE = 1e-14
+# A column is taken for a constant when its centered sum of squares is at most this fraction
+# of ``S m^2`` (its spread below 1e-14 of its mean, beyond what float64 values resolve):
+# the rounding of the mean itself, not a spread for the solver to fit.
+CONSTANT_RELATIVE = 1e-28
 
 
 @njit(reduction=True)
@@ -21,24 +28,35 @@ def column_stats(X, weights, sum_weights, fit_intercept, features, x_mean, col_s
     """Fill ``x_mean[j]`` (weighted means, 0 without intercept) and the centered squared norms
     ``col_sqnorm[j]`` of the columns ``j`` in ``features``.
 
-    ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2``, computed from the two moments of
-    the raw column so that sparse columns cost O(nnz).  A centered norm within rounding of the
-    raw one (``<= CONSTANT_RELATIVE`` of it) is a constant column: 0, not rounding noise for
-    the solver to fit.  The logistic loss's Newton steps call it with their own weights on a
-    working set.
+    ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2`` by two passes over the column: the
+    mean, then the squared deviations from it (Chan, Golub and LeVeque 1983: the one-pass
+    ``sum x^2 - m sum x`` loses every digit once the mean is 1e8 times the spread).  A sparse
+    column's unstored zeros add ``m^2`` times their weight, a sum of non-negative terms.  A
+    column whose values are all equal, or whose spread is within rounding of its mean
+    (``CONSTANT_RELATIVE``), is a constant: 0, not noise for the solver to fit.  Both passes
+    cost O(nnz) on sparse columns.  The logistic loss's Newton steps call it with their own
+    weights on a working set.
     """
     for j in features:
         total, squares = col_moments(X, j, weights)
-        if fit_intercept:
-            mean = total / sum_weights
-            x_mean[j] = mean
-            centered = squares - mean * total
-            # An overflowed column (inf - inf) stays non-finite for the caller to reject.
-            col_sqnorm[j] = (centered if centered > CONSTANT_RELATIVE * squares
-                             or not np.isfinite(centered) else 0.0)
-        else:
+        if not fit_intercept:
             x_mean[j] = 0.0
             col_sqnorm[j] = squares
+            continue
+        mean = total / sum_weights
+        centered, stored, low, high = col_spread(X, j, weights, mean)
+        unstored = sum_weights - stored
+        if unstored > 1e-12 * sum_weights:  # a sparse column's zeros
+            centered += mean * mean * unstored
+        else:
+            unstored = 0.0
+        x_mean[j] = mean
+        constant = low == high and (unstored == 0.0 or low == 0.0)
+        # An overflowed column (inf - inf) stays non-finite for the caller to reject.
+        if np.isfinite(centered) and (constant or centered
+                                      <= CONSTANT_RELATIVE * sum_weights * mean * mean):
+            centered = 0.0
+        col_sqnorm[j] = centered
 
 
 @njit(inline=True)
@@ -46,9 +64,10 @@ def centered_dot(X, j, weights, sum_weights, x_mean, v, offset, v_weighted_sum):
     """Return ``sum_i s_i (X[i, j] - x_mean[j]) (v[i] + offset)``.
 
     ``v_weighted_sum`` is ``sum_i s_i (v[i] + offset)``; it is 0 for residuals and centered
-    targets, which the callers know without summing.
+    targets, which the callers know without summing (only sparse columns, centered through
+    their mean, use it).
     """
-    return col_dot(X, j, weights, v) + x_mean[j] * (offset * sum_weights - v_weighted_sum)
+    return centered_col_dot(X, j, weights, sum_weights, x_mean[j], v, offset, v_weighted_sum)
 
 
 @njit(reduction=True)
@@ -78,20 +97,44 @@ def take_columns(X, features, data, indices, indptr):
 
 
 @njit
-def add_columns(X, features, factors, v):
-    """``v += X[:, features] @ factors`` (uncentered), skipping zero factors."""
+def add_columns(X, features, factors, x_mean, v):
+    """``v += (X - x_mean)[:, features] @ factors``, skipping zero factors: the part the
+    primitives apply (all of it for dense X; sparse X's means are left to the caller's offset,
+    ``implicit_offset``).  Zero means give the raw product."""
     for t in range(features.shape[0]):
         if factors[t] != 0.0:
-            col_axpy(X, features[t], factors[t], v)
+            centered_col_axpy(X, features[t], factors[t], x_mean[features[t]], v)
 
 
 @njit
-def init_residual(X, y, coef, residual):
-    """``residual = y - X @ coef`` over the non-zero coefficients (uncentered part only)."""
+def init_residual(X, y, coef, x_mean, residual):
+    """``residual = y - (X - x_mean) @ coef`` over the non-zero coefficients, as
+    :func:`add_columns` applies the means (the rest is ``implicit_offset(X, x_mean, coef)``).
+    """
     residual[:] = y
     for j in range(coef.shape[0]):
         if coef[j] != 0.0:
-            col_axpy(X, j, -coef[j], residual)
+            centered_col_axpy(X, j, -coef[j], x_mean[j], residual)
+
+
+@njit
+def explicit_offset(X, features, x_mean, coef):
+    """``sum_j m_j w_j`` over ``features`` whose means the primitives apply themselves (all
+    of dense X's): what :func:`init_residual` subtracted beyond the raw ``X w``."""
+    acc = 0.0
+    for j in features:
+        acc += (x_mean[j] - implicit_mean(X, j, x_mean[j])) * coef[j]
+    return acc
+
+
+@njit
+def implicit_offset(X, x_mean, coef):
+    """``sum_j m_j w_j`` over the means the primitives leave implicit (0 for dense X): the
+    scalar that, added to a residual kept by :func:`init_residual`, centers it."""
+    acc = 0.0
+    for j in range(coef.shape[0]):
+        acc += implicit_mean(X, j, x_mean[j]) * coef[j]
+    return acc
 
 
 @njit(reduction=True)

@@ -29,8 +29,9 @@ running sums feed ``_gap.combine_gap`` unchanged.
 
 Layout: every T x (something) array is C-ordered with the task first (``W`` is T x p as
 scikit-learn's ``coef_``; the residual ``R`` T x n; the correlations ``XTR`` T x p), so that a
-task's residual row is contiguous for the column primitives.  The residual's centering is one
-offset per task, ``offsets[t] = x_mean . W[t]``.
+task's residual row is contiguous for the column primitives.  The residual's implicit centering
+(sparse X) is one offset per task, ``offsets[t] = x_mean . W[t]``; dense X is centered value
+by value and its offsets are 0.
 """
 
 from typing import NamedTuple
@@ -41,9 +42,9 @@ from ._anderson import extrapolate
 from ._cd import SETTLE_STEP_FLOOR, STATUS_CONVERGED, STATUS_MAX_ITER, epoch_settled
 from ._gap import ZERO_SUMS, combine_gap
 from ._jit import njit
-from ._linalg import centered_dot, weighted_sums
+from ._linalg import centered_dot, implicit_offset, weighted_sums
 from ._penalty import factor
-from ._primitives import col_axpy
+from ._primitives import centered_col_axpy
 
 
 class GroupElasticNetPenalty(NamedTuple):
@@ -172,31 +173,31 @@ def task_correlations(X, weights, sum_weights, x_mean, R, offsets, features, XTR
 
 
 @njit
-def init_task_residuals(X, Y, W, R):
-    """``R = Y - W X^T`` over the non-zero coefficients (uncentered part only)."""
+def init_task_residuals(X, Y, W, x_mean, R):
+    """``R = Y - W X_c^T`` over the non-zero coefficients, less the implicit offsets
+    (:func:`task_offsets`; see ``_linalg.init_residual``)."""
     R[:] = Y
     for t in range(W.shape[0]):
         for j in range(W.shape[1]):
             if W[t, j] != 0.0:
-                col_axpy(X, j, -W[t, j], R[t])
+                centered_col_axpy(X, j, -W[t, j], x_mean[j], R[t])
 
 
 @njit
-def add_task_columns(X, features, W, R):
-    """``R[t] += X[:, features] @ W[t, features]`` (uncentered) for every task."""
+def add_task_columns(X, features, W, x_mean, R):
+    """``R[t] += X_c[:, features] @ W[t, features]`` for every task, as
+    :func:`init_task_residuals` keeps the residuals."""
     for j in features:
         for t in range(W.shape[0]):
             if W[t, j] != 0.0:
-                col_axpy(X, j, W[t, j], R[t])
+                centered_col_axpy(X, j, W[t, j], x_mean[j], R[t])
 
 
 @njit
-def task_offsets(x_mean, W, offsets):
+def task_offsets(X, x_mean, W, offsets):
+    """The implicit offset of each task's residual (``_linalg.implicit_offset``)."""
     for t in range(W.shape[0]):
-        acc = 0.0
-        for j in range(W.shape[1]):
-            acc += x_mean[j] * W[t, j]
-        offsets[t] = acc
+        offsets[t] = implicit_offset(X, x_mean, W[t])
 
 
 @njit
@@ -206,8 +207,7 @@ def _move_row(X, x_mean, j, W, new, R, offsets):
     for t in range(W.shape[0]):
         step = new[t] - W[t, j]
         if step != 0.0:
-            col_axpy(X, j, -step, R[t])
-            offsets[t] += step * x_mean[j]
+            offsets[t] += centered_col_axpy(X, j, -step, x_mean[j], R[t])
             W[t, j] = new[t]
             largest = max(largest, abs(step))
     return largest
@@ -233,8 +233,7 @@ def _try_extrapolation(X, weights, x_mean, penalty, order, W, R, offsets, histor
             sqnorm += value * value
             step = value - W[t, j]
             if step != 0.0:
-                col_axpy(X, j, -step, R_new[t])
-                offsets_new[t] += step * x_mean[j]
+                offsets_new[t] += centered_col_axpy(X, j, -step, x_mean[j], R_new[t])
         norm = sqnorm**0.5
         candidate += factor(penalty, j) * (penalty.l1 * norm + 0.5 * penalty.l2 * sqnorm)
     current = group_value(penalty, W, order)
@@ -280,7 +279,7 @@ def multitask_cd(X, Y, weights, sum_weights, x_mean, col_sqnorm, penalty, featur
         step_tol = max(step_tol, SETTLE_STEP_FLOOR)
     n_tasks = W.shape[0]
     offsets = np.empty(n_tasks)
-    task_offsets(x_mean, W, offsets)
+    task_offsets(X, x_mean, W, offsets)
     grad = np.empty(n_tasks)
     new = np.empty(n_tasks)
     order = features.copy()
