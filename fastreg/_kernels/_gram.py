@@ -23,8 +23,8 @@ from ._cd import (
 )
 from ._gap import combine_gap, correlation_sums, with_bound_terms
 from ._jit import njit
-from ._penalty import has_bounds, project, prox_step, total_value
 from ._linalg import centered_dot
+from ._penalty import has_bounds, project, prox_step, total_value
 from ._primitives import col_axpy
 
 # An epoch whose every step is below this fraction of its coefficient made no progress.

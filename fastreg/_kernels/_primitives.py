@@ -11,13 +11,14 @@ unweighted loops then skip one load and one multiplication per non-zero.
 
 Centering (with an intercept, the engine works on ``x_j - m_j``, ``m_j`` the column's weighted
 mean) is done where it costs nothing extra: a dense column is centered explicitly, value by
-value, which is exact whatever the mean, and so is a sparse column that stores every row; any
-other sparse column cannot be (that would touch every row), so its mean is carried implicitly, as a scalar beside the vector it updates (see
-:func:`implicit_mean`).  Carrying a large mean implicitly cancels catastrophically (a column
-of mean 1e7 and spread 1 leaves the residual's entries at 1e7 times the coefficient), so the
-primitives below take the mean and decide.  A sparse column with unstored zeros cannot have a
-mean large against its spread (``sd >= |m| / sqrt(n)``), so implicit centering costs it no
-more than ``sqrt(n)`` in relative accuracy.
+value, which is exact whatever the mean, and so is a sparse column that stores every row.
+Any other sparse column cannot be (that would touch every row), so its mean is carried
+implicitly, as a scalar beside the vector it updates (see :func:`implicit_mean`).  Carrying a
+large mean implicitly cancels catastrophically (a column of mean 1e7 and spread 1 leaves the
+residual's entries at 1e7 times the coefficient), so the primitives below take the mean and
+decide.  A sparse column with unstored zeros cannot have a mean large against its spread
+(``sd >= |m| / sqrt(n)``), so implicit centering costs it no more than ``sqrt(n)`` in
+relative accuracy.
 """
 
 from typing import NamedTuple
