@@ -110,7 +110,8 @@ def _refit_on_support(X, y, weights: np.ndarray, support: np.ndarray, fit_interc
     profiled out by centering the block with the weighted means; the rows are then scaled by
     the square roots of the weights, so that the problem is ordinary least squares, solved by
     an SVD (LAPACK's ``gelsd``): with more columns than rows, or collinear columns, this is
-    the minimum-norm solution.  With ``positive`` it is a non-negative least-squares solution
+    the minimum-norm solution, singular values below ``max(n, k) eps`` of the largest counting
+    as zero (as NumPy's ``lstsq`` cuts them).  With ``positive`` it is a non-negative least-squares solution
     (Lawson-Hanson), unique only when the block has full column rank.
     """
     y = np.asarray(y, dtype=np.float64)
@@ -126,7 +127,10 @@ def _refit_on_support(X, y, weights: np.ndarray, support: np.ndarray, fit_interc
     if positive:
         coef, _ = scipy.optimize.nnls(design, target)
     else:
-        coef = scipy.linalg.lstsq(design, target, lapack_driver="gelsd",
+        # Singular values below max(n, k) eps of the largest are rounding: centering leaves
+        # one at about 2 eps when k >= n, and LAPACK's default cutoff (eps) would invert it.
+        cutoff = max(design.shape) * np.finfo(np.float64).eps
+        coef = scipy.linalg.lstsq(design, target, cond=cutoff, lapack_driver="gelsd",
                                   check_finite=False)[0]
     return coef, y_mean - float(x_mean @ coef)
 

@@ -319,6 +319,27 @@ def test_adaptive_ols_init_is_weighted_least_squares(fmt):
     np.testing.assert_allclose(model.init_coef_, expected, rtol=1e-7, atol=1e-9)
 
 
+def test_adaptive_ols_init_is_minimum_norm_with_a_rounding_singular_value(fmt):
+    """p > n with one singular value of the centered X at 20 eps of the largest: rounding at
+    that size (LAPACK's default cutoff, eps, inverted it and put a component of norm 1e13
+    outside the row space).  The first estimate is NumPy's minimum-norm least squares (cutoff
+    max(n, p) eps), on dense and sparse X alike."""
+    rng = np.random.default_rng(0)
+    n_samples, n_features = 30, 60
+    left = np.linalg.qr(rng.standard_normal((n_samples, n_samples)))[0]
+    left -= left.mean(axis=0)  # centered directions: X - mean(X) keeps the spectrum
+    right = np.linalg.qr(rng.standard_normal((n_features, n_samples)))[0]
+    spectrum = np.geomspace(10.0, 1.0, n_samples)
+    spectrum[-1] = 20 * np.finfo(np.float64).eps * spectrum[0]
+    X_dense = (left * spectrum) @ right.T + rng.uniform(-2, 2, n_features)
+    y = rng.standard_normal(n_samples)
+    centered = X_dense - X_dense.mean(axis=0)
+    expected = np.linalg.lstsq(centered, y - y.mean(), rcond=None)[0]
+    model = AdaptiveLasso(alpha=0.01, init="ols").fit(as_format(X_dense, fmt, np.float64), y)
+    np.testing.assert_allclose(model.init_coef_, expected, rtol=0, atol=1e-9 * np.abs(
+        expected).max())
+
+
 def test_adaptive_default_ridge_init_is_chosen_by_leave_one_out():
     X, y, _ = make_regression_data(60, 30)
     model = AdaptiveLasso(alpha=0.02).fit(X, y)
