@@ -1423,6 +1423,24 @@ def test_select_logistic_on_a_two_class_target(capsys, labelled, labelled_files,
         str(j + 1) for j in np.flatnonzero(selector.support_)}
 
 
+def test_select_logistic_with_a_rare_class(capsys, tmp_path):
+    """3 positives in 80 rows: every half of a pair gets one (the command exited 2 with "y
+    has a single class" when a random half had none)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 6))
+    label = np.zeros(80, dtype=int)
+    label[[5, 40, 77]] = 1
+    X[label == 1, 0] += 3.0
+    path = tmp_path / "rare.csv"
+    header = ",".join([f"f{j}" for j in range(6)] + ["label"])
+    np.savetxt(path, np.column_stack([X, label]), delimiter=",", header=header, comments="",
+               fmt=["%.6f"] * 6 + ["%d"])
+    status, out, err = run(capsys, "select", path, "--target", "label", *SEL_FAST,
+                           "--model", "logistic")
+    assert status == 0, err
+    assert summary(out)["Model"] == "L1 logistic regression, with an intercept"
+
+
 def test_select_relaxed_refits_least_squares_on_the_stable_columns(capsys, correlated,
                                                                    correlated_files,
                                                                    tmp_path):

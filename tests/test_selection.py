@@ -300,6 +300,46 @@ def test_stability_selection_of_a_class_label_keeps_the_true_features():
         fastreg.StabilitySelection(loss="hinge").fit(X, y)
 
 
+def _rare_class(n=400, positives=7, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 30))
+    y = np.zeros(n, dtype=int)
+    y[rng.choice(n, positives, replace=False)] = 1
+    X[y == 1, :2] += 2.0
+    return X, y
+
+
+def test_stability_selection_of_a_rare_class_splits_every_class():
+    """7 positives in 400: one random half in about 128 has none, which stopped the whole fit
+    ("y has a single class") for random_state=1.  Each class is now split between the halves
+    of a pair, so every subsample holds both classes; without pairs, each class is drawn at
+    the sample fraction, at least one row of it."""
+    X, y = _rare_class()
+    selector = fastreg.StabilitySelection(loss="logistic", random_state=1).fit(X, y)
+    assert selector.n_subsamples_ == 100
+    subsamples = selector._subsamples(400, 2 * y - 1)
+    for first, second in zip(subsamples[::2], subsamples[1::2], strict=True):
+        assert first.size == second.size == 200 and np.intersect1d(first, second).size == 0
+        # 3 positives in each, and the odd one out in one of them.
+        assert sorted([np.sum(y[first]), np.sum(y[second])]) in ([3, 3], [3, 4])
+    plain = fastreg.StabilitySelection(loss="logistic", complementary_pairs=False,
+                                       sample_fraction=0.1, n_resampling=20, random_state=0)
+    for rows in plain._subsamples(400, 2 * y - 1):
+        assert np.sum(y[rows]) == 1 and rows.size == 40
+    plain.fit(X, y)
+    # Squared loss draws as before: every row is one stratum.
+    halves = fastreg.StabilitySelection(n_resampling=3, random_state=0)._subsamples(400)
+    order = np.random.RandomState(0).permutation(400)
+    np.testing.assert_array_equal(halves[0], np.sort(order[:200]))
+
+
+def test_stability_selection_says_how_many_samples_a_class_has():
+    X, y = _rare_class(positives=1)
+    with pytest.raises(ValueError, match=r"y has 1 sample\(s\) of one of its classes.*at "
+                                         r"least 2 samples of each class"):
+        fastreg.StabilitySelection(loss="logistic", random_state=0).fit(X, y)
+
+
 @parametrize_with_checks([fastreg.LogisticRegressionIC(alphas=10)])
 def test_logistic_ic_is_sklearn_compatible(estimator, check):
     check(estimator)
