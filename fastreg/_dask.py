@@ -38,8 +38,15 @@ def is_dask_array(X) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class Moments:
-    """Weighted moments of a set of rows: ``weight = sum s``, ``x_sum = X^T s``, ``y_sum =
-    y^T s``, ``y_sqsum = y^T S y``, ``cross = X^T S X`` and ``xy = X^T S y`` (float64)."""
+    """Weighted moments of a set of rows about a fixed point ``(x_shift, y_shift)`` (one row
+    of the data, the same for every block): ``weight = sum s``, ``x_sum = X'^T s``, ``y_sum =
+    y'^T s``, ``y_sqsum = y'^T S y'``, ``cross = X'^T S X'`` and ``xy = X'^T S y'`` with ``X' =
+    X - x_shift`` and ``y' = y - y_shift`` (float64).
+
+    About a point near the data, centering the sums (``cross - S m' m'^T``) cancels nothing:
+    the raw sums of a column whose mean is 1e6 times its spread lose 12 digits to it
+    (Chan, Golub and LeVeque 1983).  Moments about the same point add and subtract.
+    """
 
     weight: float
     x_sum: np.ndarray
@@ -47,42 +54,53 @@ class Moments:
     y_sqsum: float
     cross: np.ndarray
     xy: np.ndarray
+    x_shift: np.ndarray
+    y_shift: float
 
     def __add__(self, other: Moments) -> Moments:
-        return Moments(*(a + b for a, b in zip(self._fields(), other._fields(), strict=True)))
+        return Moments(*(a + b for a, b in zip(self._fields(), other._fields(), strict=True)),
+                       self.x_shift, self.y_shift)
 
     def __sub__(self, other: Moments) -> Moments:
-        return Moments(*(a - b for a, b in zip(self._fields(), other._fields(), strict=True)))
+        return Moments(*(a - b for a, b in zip(self._fields(), other._fields(), strict=True)),
+                       self.x_shift, self.y_shift)
 
     def _fields(self) -> tuple:
         return self.weight, self.x_sum, self.y_sum, self.y_sqsum, self.cross, self.xy
 
     def centered(self, fit_intercept: bool):
         """``(gram, xty, yty, x_mean, y_mean)`` of the rows centered by their weighted means
-        (not centered without an intercept; the means are then 0)."""
+        (not centered without an intercept, whose moments are taken about 0; the means are
+        then 0)."""
+        if not self.weight > 0:
+            raise ValueError("sample_weight must have a positive sum, but every weight is "
+                             "zero.")
         if not fit_intercept:
             return (self.cross, self.xy, self.y_sqsum, np.zeros_like(self.x_sum), 0.0)
-        x_mean, y_mean = self.x_sum / self.weight, self.y_sum / self.weight
-        gram = self.cross - self.weight * np.outer(x_mean, x_mean)
-        xty = self.xy - self.weight * x_mean * y_mean
-        yty = max(self.y_sqsum - self.weight * y_mean * y_mean, 0.0)
-        return gram, xty, yty, x_mean, y_mean
+        x_offset, y_offset = self.x_sum / self.weight, self.y_sum / self.weight
+        gram = self.cross - self.weight * np.outer(x_offset, x_offset)
+        xty = self.xy - self.weight * x_offset * y_offset
+        yty = max(self.y_sqsum - self.weight * y_offset * y_offset, 0.0)
+        return gram, xty, yty, self.x_shift + x_offset, self.y_shift + y_offset
 
     def squared_error(self, coef: np.ndarray, intercept: float) -> float:
-        """``sum_i s_i (y_i - x_i w - b)^2`` over these rows, from the moments alone."""
-        return float(self.y_sqsum - 2.0 * (coef @ self.xy) - 2.0 * intercept * self.y_sum
-                     + coef @ self.cross @ coef + 2.0 * intercept * (coef @ self.x_sum)
-                     + intercept * intercept * self.weight)
+        """``sum_i s_i (y_i - x_i w - b)^2`` over these rows, from the moments alone (about
+        the shift, where the intercept is ``b + x_shift . w - y_shift``)."""
+        b = intercept + float(self.x_shift @ coef) - self.y_shift
+        return float(self.y_sqsum - 2.0 * (coef @ self.xy) - 2.0 * b * self.y_sum
+                     + coef @ self.cross @ coef + 2.0 * b * (coef @ self.x_sum)
+                     + b * b * self.weight)
 
 
-def block_moments(X_block, y_block, w_block) -> Moments:
-    """The moments of one block of rows (NumPy arrays; ``w_block`` None for unit weights)."""
-    X = np.asarray(X_block, dtype=np.float64)
-    y = np.asarray(y_block, dtype=np.float64)
+def block_moments(X_block, y_block, w_block, x_shift, y_shift) -> Moments:
+    """The moments of one block of rows about ``(x_shift, y_shift)`` (NumPy arrays;
+    ``w_block`` None for unit weights)."""
+    X = np.asarray(X_block, dtype=np.float64) - x_shift
+    y = np.asarray(y_block, dtype=np.float64) - y_shift
     w = np.ones(y.shape[0]) if w_block is None else np.asarray(w_block, dtype=np.float64)
     weighted = X * w[:, None]
     return Moments(float(w.sum()), weighted.sum(axis=0), float(w @ y), float(w @ (y * y)),
-                   X.T @ weighted, weighted.T @ y)
+                   X.T @ weighted, weighted.T @ y, x_shift, y_shift)
 
 
 def _tree_sum(items: list):
@@ -118,7 +136,7 @@ def check_dask_input(X, y, sample_weight):
     with its row blocks.  Returns ``(X, y, sample_weight)`` as Dask arrays (weights None)."""
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D Dask array, got {X.ndim} dimensions.")
-    if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
+    if X.dtype.kind not in "biuf":  # booleans count as 0/1, as in memory
         raise TypeError(f"X must hold real numbers, got dtype {X.dtype}.")
     if any(np.isnan(size) for size in X.shape):
         raise ValueError("X must have known row-block sizes (call X.compute_chunk_sizes()).")
@@ -132,18 +150,45 @@ def check_dask_input(X, y, sample_weight):
     return X, y, sample_weight
 
 
-def group_moments(X, y, sample_weight, groups: list[np.ndarray]) -> list[Moments]:
+def coef_dtype(X) -> np.dtype:
+    """The coefficients' dtype for a Dask X: its float32 or float64 in native byte order, as
+    in memory (float64 for anything else)."""
+    dtype = X.dtype.newbyteorder("=") if X.dtype.kind == "f" else X.dtype
+    return dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
+
+
+def rows_for_folds(X, cv):
+    """X without empty row blocks (filtering a Dask array leaves them), and with at least as
+    many blocks as ``cv`` asks for folds (rows split evenly then, as in memory any number of
+    folds up to the rows is taken)."""
+    n_folds = 5 if cv is None else cv
+    sizes = [size for size in X.chunks[0] if size > 0]
+    if isinstance(n_folds, Integral) and not isinstance(n_folds, bool) and (
+            2 <= n_folds <= X.shape[0] and len(sizes) < n_folds):
+        sizes = [part.size for part in np.array_split(np.arange(X.shape[0]), n_folds)]
+    if tuple(sizes) != X.chunks[0] and sizes:
+        X = X.rechunk({0: tuple(sizes)})
+    return X
+
+
+def group_moments(X, y, sample_weight, groups: list[np.ndarray], centered: bool = True
+                  ) -> list[Moments]:
     """The moments of each group of row blocks (``groups``: lists of block indices), computed
-    in one pass over X on the cluster (or Dask's local scheduler).  Raises ``ValueError`` for
-    non-finite data or negative weights, found in that pass."""
+    in one pass over X on the cluster (or Dask's local scheduler), about X's and y's first
+    row for ``centered`` moments (:class:`Moments`), else about 0.  Raises ``ValueError``
+    for non-finite data or negative weights, found in that pass."""
     import dask
     from dask import delayed
 
+    x_shift, y_shift = (dask.compute(X[0], y[0]) if centered and X.shape[0]
+                        else (np.zeros(X.shape[1]), 0.0))
+    x_shift = np.nan_to_num(np.asarray(x_shift, dtype=np.float64), posinf=0.0, neginf=0.0)
+    y_shift = float(np.nan_to_num(np.float64(y_shift), posinf=0.0, neginf=0.0))
     X_blocks = X.to_delayed()[:, 0]
     y_blocks = y.to_delayed()
     w_blocks = (sample_weight.to_delayed() if sample_weight is not None
                 else [None] * len(y_blocks))
-    per_block = [delayed(block_moments, pure=True)(xb, yb, wb)
+    per_block = [delayed(block_moments, pure=True)(xb, yb, wb, x_shift, y_shift)
                  for xb, yb, wb in zip(X_blocks, y_blocks, w_blocks, strict=True)]
     totals = dask.compute(*[_tree_sum([per_block[k] for k in group]) for group in groups])
     for moments in totals:
@@ -178,8 +223,6 @@ def moments_problem(moments: Moments, *, fit_intercept: bool, penalty_factor=Non
     the module docstring), and the means ``(x_mean, y_mean)`` that give the intercept,
     ``b = y_mean - x_mean^T w``."""
     gram, xty, yty, x_mean, y_mean = moments.centered(fit_intercept)
-    if moments.weight <= 0:
-        raise ValueError("sample_weight sums to zero: no row of X has weight.")
     eigenvalues, vectors = np.linalg.eigh(gram)
     top = max(float(eigenvalues[-1]), 0.0)
     keep = eigenvalues > top * gram.shape[0] * np.finfo(np.float64).eps

@@ -97,10 +97,10 @@ class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse=True, reset=False)
         return X @ self.coef_.T + self.intercept_
 
-    def _tall_problem(self, X, y, sample_weight, groups=None):
+    def _tall_problem(self, X, y, sample_weight, fit_intercept, groups=None):
         """Check a Dask X of row blocks and compute its moments in one pass (see
         ``fastreg._dask``): the moments of each group of blocks in ``groups`` (default: one
-        group, all the blocks)."""
+        group, all the blocks), about the first row with an intercept."""
         if np.ndim(y) != 1:
             raise ValueError(f"y must be 1-D for a Dask X, got {np.ndim(y)} dimensions.")
         if isinstance(sample_weight, Real):
@@ -109,7 +109,7 @@ class _LinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         _dask.check_negative_weights(sample_weight)
         n_blocks = len(X.chunks[0])
         moments = _dask.group_moments(X, y, sample_weight,
-                                      groups or [np.arange(n_blocks)])
+                                      groups or [np.arange(n_blocks)], fit_intercept)
         if hasattr(self, "feature_names_in_"):  # a Dask array has no column names
             del self.feature_names_in_
         self.n_features_in_ = X.shape[1]
@@ -313,7 +313,7 @@ class ElasticNet(_LinearRegressor):
         if is_gram(self.precompute):
             raise ValueError("precompute cannot be a Gram matrix for a Dask X: the Gram "
                              "matrix is computed from its blocks.")
-        X, (moments,) = self._tall_problem(X, y, sample_weight)
+        X, (moments,) = self._tall_problem(X, y, sample_weight, fit_intercept)
         problem, x_mean, y_mean = _dask.moments_problem(
             moments, fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
@@ -326,8 +326,7 @@ class ElasticNet(_LinearRegressor):
         result = Solver(problem, True, start).run(alpha, l1_ratio, positive=positive, tol=tol,
                                                   max_iter=max_iter)
         warn_if_not_converged(result, alpha)
-        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-        self.coef_ = result.coef.astype(dtype)
+        self.coef_ = result.coef.astype(_dask.coef_dtype(X))
         self.intercept_ = float(y_mean - x_mean @ result.coef)
         self.dual_gap_, self.n_iter_ = result.dual_gap, result.n_iter
         return self

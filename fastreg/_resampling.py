@@ -29,6 +29,19 @@ def take_rows(X, rows):
     return np.take(X.T, rows, axis=1).T
 
 
+def check_fold_weights(train_weights, test_weights) -> None:
+    """Every fold's training and test rows must carry weight: a test fold whose every
+    ``sample_weight`` is 0 has no error to average (``train_weights`` / ``test_weights``:
+    each fold's weight sums; the in-memory and Dask folds share these words)."""
+    for k, (train, test) in enumerate(zip(train_weights, test_weights, strict=True)):
+        for name, total in (("test", test), ("training", train)):
+            if not total > 0:
+                raise ValueError(
+                    f"sample_weight is zero on every sample of the {name} rows of fold {k} "
+                    f"(of {len(test_weights)}): that fold has no error to average. Use other "
+                    f"folds, or give those samples weight.")
+
+
 def subset(values, rows):
     """``values[rows]``, or None for None (sample weights that may be absent)."""
     return None if values is None else values[rows]

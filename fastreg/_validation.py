@@ -43,7 +43,10 @@ def _numeric_array(values, name):
 
 
 def _float_dtype(dtype):
-    return dtype if dtype in FLOAT_DTYPES else np.dtype(np.float64)
+    """float32 or float64 in native byte order (the kernels' only dtypes): a big-endian
+    float32 X stays float32; anything else becomes float64."""
+    native = dtype.newbyteorder("=") if dtype.kind == "f" else dtype
+    return native if native in FLOAT_DTYPES else np.dtype(np.float64)
 
 
 def _check_finite(values, name):

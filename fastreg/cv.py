@@ -29,6 +29,7 @@ from . import _dask
 from ._estimators import Ridge, _LinearRegressor, keep_state_on_error
 from ._resampling import (
     as_single_target,
+    check_fold_weights,
     check_parallel,
     job_seeds,
     subset,
@@ -237,6 +238,9 @@ class _PathCV(_LinearRegressor):
         grids = _grids(problem, **grid_options)
 
         folds = list(check_cv(self.cv).split(X, y, groups))
+        if sample_weight is not None:
+            check_fold_weights([sample_weight[train].sum() for train, _ in folds],
+                               [sample_weight[test].sum() for _, test in folds])
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
         options = dict(fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter,
@@ -291,11 +295,14 @@ class _PathCV(_LinearRegressor):
         if self._loss == "multitask":
             raise ValueError(f"{type(self).__name__} does not take a Dask X; "
                              f"{type(self).__name__.replace('MultiTask', '')} does.")
+        X = _dask.rows_for_folds(X, self.cv)
         folds = _dask.block_folds(len(X.chunks[0]), self.cv)
-        X, fold_moments = self._tall_problem(X, y, sample_weight, groups=folds)
+        X, fold_moments = self._tall_problem(X, y, sample_weight, fit_intercept, groups=folds)
         total = fold_moments[0]
         for moments in fold_moments[1:]:
             total = total + moments
+        check_fold_weights([(total - test).weight for test in fold_moments],
+                           [test.weight for test in fold_moments])
         problem_options = dict(
             fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
@@ -316,8 +323,7 @@ class _PathCV(_LinearRegressor):
         mse = np.stack([errors for errors, _ in outputs], axis=1)
         result = self._choose_and_refit(problem, grids, mse, grid_options, options,
                                         seed=seeds[-1])
-        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-        self.coef_ = result.coef.astype(dtype)
+        self.coef_ = result.coef.astype(_dask.coef_dtype(X))
         self.intercept_ = float(y_mean - x_mean @ result.coef)
         return self
 

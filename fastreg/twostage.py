@@ -111,8 +111,8 @@ def _refit_on_support(X, y, weights: np.ndarray, support: np.ndarray, fit_interc
     the square roots of the weights, so that the problem is ordinary least squares, solved by
     an SVD (LAPACK's ``gelsd``): with more columns than rows, or collinear columns, this is
     the minimum-norm solution, singular values below ``max(n, k) eps`` of the largest counting
-    as zero (as NumPy's ``lstsq`` cuts them).  With ``positive`` it is a non-negative least-squares solution
-    (Lawson-Hanson), unique only when the block has full column rank.
+    as zero (as NumPy's ``lstsq`` cuts them).  With ``positive`` it is a non-negative
+    least-squares solution (Lawson-Hanson), unique only when the block has full column rank.
     """
     y = np.asarray(y, dtype=np.float64)
     total = weights.sum()
