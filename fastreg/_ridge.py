@@ -27,6 +27,9 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 
+from . import _kernels as K
+from ._engine import make_design
+
 __all__ = ["RidgeResult", "ridge_solve"]
 
 _SOLVERS = ("auto", "cholesky", "eigen", "cg")
@@ -180,10 +183,11 @@ def ridge_solve(
         s = np.ones(n, dtype=dtype)
     s_tot = float(s.sum(dtype=np.float64))
 
-    # Weighted means, in float64: they only enter the small-matrix algebra, never a product
-    # with X (a float64 vector times a float32 X would make NumPy cast all of X).
+    # Weighted means, in float64 by two passes (exact when a mean is 1e8 times its column's
+    # spread); they never multiply X as a whole (a float64 vector times a float32 X would make
+    # NumPy cast all of X).
     if fit_intercept:
-        xbar = _rmatvec(X, s).astype(np.float64) / s_tot
+        xbar = weighted_means(X, s if weighted else None)
         ybar = (s.astype(np.float64) @ Y.astype(np.float64)) / s_tot
     else:
         xbar = np.zeros(p)
@@ -197,7 +201,8 @@ def ridge_solve(
     n_iter = None
     converged = True
     if solver == "cg":
-        W, n_iter, converged = _solve_cg(X, Yc, s, xbar, alphas, tol, max_iter)
+        W, n_iter, converged = _solve_cg(X, Yc, s if weighted else None, fit_intercept, alphas,
+                                         tol, max_iter)
     elif n >= p:
         # Primal: (X_c^T S X_c + alpha I) w = X_c^T S y_c.
         A = _gram(X, s, xbar, weighted)
@@ -225,9 +230,16 @@ def ridge_solve(
     return RidgeResult(coef, intercept.astype(dtype), n_iter, solver, converged)
 
 
-def _rmatvec(X, U: np.ndarray) -> np.ndarray:
-    """Return ``X^T U`` without casting ``X`` (``U`` is cast to X's dtype instead)."""
-    return X.T @ np.asarray(U, dtype=X.dtype)
+def weighted_means(X, sample_weight) -> np.ndarray:
+    """X's weighted column means in float64, by the engine's two passes over each column
+    (accumulated in float64 without casting X)."""
+    return make_design(X, sample_weight=sample_weight, fit_intercept=True).x_mean
+
+
+def _centered_block(block, xbar) -> np.ndarray:
+    """``block - xbar`` in the block's dtype, the difference taken in float64 (a float32 mean
+    of 1e8 is off by up to 4, more than such a column's spread)."""
+    return (block - xbar).astype(block.dtype, copy=False)
 
 
 def _centered_rmatvec(X, U: np.ndarray, xbar: np.ndarray) -> np.ndarray:
@@ -242,10 +254,9 @@ def _centered_rmatvec(X, U: np.ndarray, xbar: np.ndarray) -> np.ndarray:
         return (X.T @ U).astype(np.float64) - np.outer(xbar, U.sum(axis=0, dtype=np.float64))
     n, p = X.shape
     out = np.zeros((p, U.shape[1]))
-    xbar_x = xbar.astype(X.dtype)
     step = max(1, _BLOCK_ELEMENTS // max(p, 1))
     for i0 in range(0, n, step):
-        out += (X[i0 : i0 + step] - xbar_x).T @ U[i0 : i0 + step]
+        out += _centered_block(X[i0 : i0 + step], xbar).T @ U[i0 : i0 + step]
     return out
 
 
@@ -268,7 +279,7 @@ def _gram(X, s: np.ndarray, xbar: np.ndarray, weighted: bool) -> np.ndarray:
             j1 = min(p, j0 + step)
             B = X[:, j0:j1].toarray()
             if centered:
-                B -= xbar[j0:j1].astype(X.dtype)
+                B = _centered_block(B, xbar[j0:j1])
             if weighted:
                 B *= s[:, None]
             G[:, j0:j1] = X.T @ B
@@ -281,11 +292,10 @@ def _gram(X, s: np.ndarray, xbar: np.ndarray, weighted: bool) -> np.ndarray:
     # Row blocks: X_c^T S X_c = sum_b C_b^T C_b with C_b = sqrt(s_b) (X_b - xbar), a bounded
     # temporary in X's dtype; the sum is accumulated in float64.
     G = np.zeros((p, p))
-    xbar_x = xbar.astype(X.dtype)
     r = np.sqrt(s) if weighted else None
     step = max(16, _BLOCK_ELEMENTS // max(p, 1))
     for i0 in range(0, n, step):
-        C = X[i0 : i0 + step] - xbar_x
+        C = _centered_block(X[i0 : i0 + step], xbar)
         if weighted:
             C *= r[i0 : i0 + step, None]
         G += C.T @ C
@@ -310,7 +320,7 @@ def _kernel(X, xbar: np.ndarray) -> np.ndarray:
             # Fortran order makes R.T C-contiguous, so the product does not copy it again.
             R = X[i0:i1, :].toarray(order="F")
             if centered:
-                R -= xbar.astype(X.dtype)
+                R = np.asfortranarray(_centered_block(R, xbar))
             K[:, i0:i1] = X @ R.T
             if centered:
                 K[:, i0:i1] -= R.astype(np.float64) @ xbar
@@ -319,10 +329,9 @@ def _kernel(X, xbar: np.ndarray) -> np.ndarray:
         return (X @ X.T).astype(np.float64)
     # Column blocks: X_c X_c^T = sum_J C_J C_J^T with C_J = X[:, J] - xbar_J.
     K = np.zeros((n, n))
-    xbar_x = xbar.astype(X.dtype)
     step = max(16, _BLOCK_ELEMENTS // max(n, 1))
     for j0 in range(0, p, step):
-        C = X[:, j0 : j0 + step] - xbar_x[j0 : j0 + step]
+        C = _centered_block(X[:, j0 : j0 + step], xbar[j0 : j0 + step])
         K += C @ C.T
     return K
 
@@ -390,39 +399,42 @@ def _solve_eigen(A: np.ndarray, B: np.ndarray, alphas: np.ndarray, dtype) -> np.
     return Q @ ((Q.T @ B) * inv)
 
 
-def _solve_cg(
-    X, Yc: np.ndarray, s: np.ndarray, xbar: np.ndarray, alphas: np.ndarray, tol, max_iter
-) -> tuple[np.ndarray, np.ndarray, bool]:
+def _solve_cg(X, Yc: np.ndarray, sample_weight, fit_intercept: bool, alphas: np.ndarray,
+              tol: float, max_iter: int | None) -> tuple[np.ndarray, np.ndarray, bool]:
     """Conjugate gradients on ``(X_c^T S X_c + alpha I) w = X_c^T S y_c``, one per target.
 
-    The operator is applied implicitly through ``X_c^T u = X^T u - xbar (1^T u)``, so a
-    sparse X is neither centered nor densified.
-    The CG vectors are float64 (they are length p); products with X use X's dtype.
+    The operator is applied by the engine's column kernels (``fastreg._engine.Design``): X
+    is centered value by value where that costs nothing and implicitly elsewhere, products
+    accumulate in float64 whatever X's dtype, and a sparse X is neither centered nor
+    densified (scipy's float32 products lost 1e-3 relative on a column of mean 1e4).
     """
+    design = make_design(X, sample_weight=sample_weight, fit_intercept=fit_intercept)
     n, p = X.shape
-    dtype = X.dtype
     k = Yc.shape[1]
     W = np.empty((p, k))
     n_iter = np.zeros(k, dtype=np.intp)
     converged = True
-    xbar_x = xbar.astype(dtype)
-    U = s[:, None] * Yc
-    B = _rmatvec(X, U).astype(np.float64) - np.outer(xbar, U.sum(axis=0))
+    features = design.all_features()
+    B = np.empty((p, k))
+    for j in range(k):
+        design.correlations(np.asarray(Yc[:, j], dtype=np.float64), 0.0, 0.0, features,
+                            B[:, j])
+    z = np.empty(n)
+
+    def apply(v, out):
+        """``out = X_c^T S X_c v``."""
+        z[:] = 0.0
+        K.add_columns(design.X_kernel, features, v, design.x_mean, z)
+        offset = -K.implicit_offset(design.X_kernel, design.x_mean, v)
+        design.correlations(z, offset, 0.0, features, out)
 
     for j in range(k):
         alpha = float(alphas[j])
 
         def matvec(v, alpha=alpha):
-            v = np.ravel(v)
-            vx = v.astype(dtype, copy=False)
-            # X_c^T S X_c v equals X_c^T S X v (X_c^T s = 0), but centering z = X_c v before
-            # the second product avoids a cancellation squared in (mean / std) of the
-            # columns, which float32 data with large column means would feel.
-            z = X @ vx
-            z -= vx.dot(xbar_x)
-            z *= s
-            out = (X.T @ z).astype(np.float64)
-            out -= xbar * float(z.sum(dtype=np.float64))
+            v = np.ascontiguousarray(np.ravel(v), dtype=np.float64)
+            out = np.empty(p)
+            apply(v, out)
             out += alpha * v
             return out
 

@@ -36,7 +36,7 @@ from ._resampling import (
     take_rows,
     warn_paths_not_converged,
 )
-from ._ridge import _BLOCK_ELEMENTS, _centered_rmatvec, _gram, _kernel
+from ._ridge import _BLOCK_ELEMENTS, _centered_rmatvec, _gram, _kernel, weighted_means
 from ._solver import (
     DEFAULT_MAX_ITER,
     SolveResult,
@@ -690,7 +690,7 @@ class _LooFactorization:
         self.sum_weights = float(s.sum())
         self.r = np.sqrt(s)
         if fit_intercept:
-            self.xbar = np.asarray(X.T @ s).ravel() / self.sum_weights
+            self.xbar = weighted_means(X, s)
             self.ybar = s @ Y / self.sum_weights
         else:
             self.xbar = np.zeros(p)

@@ -27,7 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 import fastreg
 
 TOL = 1e-10
-MODELS = ["lasso", "enet", "enet-standardized", "logistic", "solve"]
+MODELS = ["lasso", "enet", "enet-standardized", "logistic", "solve", "ridge"]
 FORMATS = ["dense", "csc"]
 DTYPES = [np.float64, np.float32]
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
@@ -48,6 +48,8 @@ def _data(seed, n=40, p=8, logistic=False):
 def _alpha(model, X, y):
     if model == "logistic":
         return 0.5  # C
+    if model == "ridge":
+        return 1.0
     yc = y - y.mean()
     return 0.1 * np.abs((X - X.mean(axis=0)).T @ yc).max() / len(y)
 
@@ -66,6 +68,9 @@ def _fit(model, X, y, sample_weight=None, penalty_factor=None, alpha=1.0):
             result = fastreg.solve(X, y, alpha, 1.0, sample_weight=sample_weight,
                                    penalty_factor=penalty_factor, tol=TOL)
             return np.asarray(result.coef, np.float64), result.intercept, result.dual_gap
+        if model == "ridge":
+            est = fastreg.Ridge(alpha=alpha).fit(X, y, sample_weight=sample_weight)
+            return est.coef_.astype(np.float64), float(est.intercept_), None
         if model == "logistic":
             est = fastreg.LogisticRegression(C=alpha, tol=TOL, penalty_factor=penalty_factor)
             est.fit(X, y, sample_weight=sample_weight)
@@ -94,6 +99,8 @@ def _objective(model, X, y, sample_weight, coef, intercept, penalty_factor=None,
         loss = s @ np.logaddexp(0.0, -y * z) / s.sum()
         return loss + (f @ np.abs(coef)) / (alpha * s.sum())
     residual = (y - s @ y / s.sum()) - centered @ coef
+    if model == "ridge":  # scikit-learn's Ridge: sums, not means
+        return s @ residual**2 + alpha * coef @ coef
     loss = 0.5 * s @ residual**2 / s.sum()
     l1_ratio = 1.0 if model in ("lasso", "solve") else 0.5
     if model == "enet-standardized":
@@ -110,6 +117,9 @@ def _assert_same_problem(model, first, second, reference, alpha):
     """Both fits within their gaps of the reference problem's minimum (and, where it is
     strongly convex, of each other's coefficients)."""
     X, y, sample_weight, penalty_factor = reference
+    if model == "ridge":
+        first, second = (_with_ridge_certificate(fit, reference, alpha)
+                         for fit in (first, second))
     values = [_objective(model, X, y, sample_weight, coef, b, penalty_factor, alpha)
               for coef, b, _ in (first, second)]
     bound = first[2] + second[2] + 1e-12 * max(abs(values[0]), 1e-300)
@@ -121,6 +131,10 @@ def _assert_same_problem(model, first, second, reference, alpha):
                                                      @ np.abs(coef)) for coef, b, _ in
                      (first, second))
     assert abs(values[0] - values[1]) <= bound, (values, first[2], second[2])
+    if model == "ridge":  # Hessian 2 (X_c^T S X_c + alpha I): mu = 2 alpha
+        radius = np.sqrt(first[2] / alpha) + np.sqrt(second[2] / alpha)
+        assert np.linalg.norm(first[0] - second[0]) <= radius + 1e-9 * np.linalg.norm(
+            first[0]), (first[0], second[0], radius)
     if model.startswith("enet"):
         mu = alpha * 0.5 * (np.min(penalty_factor) if penalty_factor is not None else 1.0)
         if model == "enet-standardized":
@@ -131,6 +145,19 @@ def _assert_same_problem(model, first, second, reference, alpha):
         radius = np.sqrt(2 * first[2] / mu) + np.sqrt(2 * second[2] / mu)
         assert np.linalg.norm(first[0] - second[0]) <= radius + 1e-9 * np.linalg.norm(
             first[0]), (first[0], second[0], radius)
+
+
+def _with_ridge_certificate(fit, reference, alpha):
+    """A direct solver reports no gap: the ridge objective's gradient at the fit, computed
+    here on the reference problem, bounds its suboptimality, ``P(w) - P* = g^T H^-1 g / 4 <=
+    ||g||^2 / (4 alpha)`` (``H = X_c^T S X_c + alpha I``)."""
+    X, y, sample_weight, _ = reference
+    X = X.toarray() if sp.issparse(X) else np.asarray(X, np.float64)
+    s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+    centered = X - s @ X / s.sum()
+    residual = (y - s @ y / s.sum()) - centered @ fit[0]
+    gradient = -2 * centered.T @ (s * residual) + 2 * alpha * fit[0]
+    return fit[0], fit[1], float(gradient @ gradient) / (4 * alpha)
 
 
 common = dict(seed=st.integers(0, 2**16), model=st.sampled_from(MODELS),
@@ -150,12 +177,13 @@ def test_shifting_a_column_or_y_leaves_the_fit_unchanged(seed, model, fmt, dtype
     # The problem the solver is given, with the shift taken back out exactly.
     reference = shifted.copy()
     reference[:, column] -= 10.0**exponent * X[:, column].std()
-    target = y + (10.0**exponent if shift_y and model != "logistic" else 0.0)
+    y_shift = 10.0**exponent if shift_y and model != "logistic" else 0.0
+    target = y + y_shift
+    y = target - y_shift  # the target the solver is given, the shift taken out exactly
     alpha = _alpha(model, reference, y)
     first = _fit(model, _as(reference, fmt, dtype), y, alpha=alpha)
     second = _fit(model, _as(shifted, fmt, dtype), target, alpha=alpha)
-    if shift_y and model != "logistic":
-        second = (second[0], second[1] - 10.0**exponent, second[2])
+    second = (second[0], second[1] - y_shift, second[2])
     # The intercept follows the shift: b' = b - shift w_j.
     second = (second[0], second[1] + 10.0**exponent * X[:, column].std() * second[0][column],
               second[2])
@@ -168,7 +196,7 @@ def test_scaling_a_column_scales_its_coefficient(seed, model, fmt, dtype, expone
     """``standardize=True``: the fit is unchanged and the coefficient scales by 1 / c.
     Otherwise the Lasso (and the logistic L1) with the penalty factor ``c`` on that column
     solves the same problem (the objective's L1 term is ``f_j |w_j|``)."""
-    if model == "enet":
+    if model in ("enet", "ridge"):
         model = "enet-standardized"  # without standardize the L2 term is not invariant
     X, y = _data(seed, logistic=model == "logistic")
     X = X.astype(dtype).astype(np.float64)

@@ -371,9 +371,10 @@ class Solver:
                 # gap lies outside it, so the next set must be larger whatever its cap.
                 ws_size = max(ws_size, 2 * ws.size)
         self.fresh = candidates  # the features whose correlations xtr holds at this point
+        coef = self.coef.astype(problem.dtype)
         return SolveResult(
-            coef=self.coef.astype(problem.dtype),
-            intercept=inner.intercept(),
+            coef=coef,
+            intercept=self._intercept_for(coef),
             dual_gap=gap / problem.sum_weights,
             gap_tol=gap_tol / problem.sum_weights,
             n_iter=n_epochs,
@@ -381,6 +382,19 @@ class Solver:
             mode=self.mode,
             alpha=alpha,
         )
+
+    def _intercept_for(self, coef: np.ndarray):
+        """The intercept that goes with ``coef``, the coefficients rounded to X's dtype: it
+        keeps the predictions at the columns' means, where the fit's own (float64)
+        coefficients put them.  Rounding a float32 coefficient of a column of mean 1e6
+        moves ``x w`` by 0.06 times the coefficient; the intercept absorbs the move at the
+        mean, which centered data leave at the rounding of the centered values."""
+        intercept = self.inner.intercept()
+        if coef.dtype == np.float64:
+            return intercept
+        moved = self.coef - coef.astype(np.float64)
+        return intercept + (moved @ self.problem.design.x_mean if moved.ndim == 2 else
+                            float(K.dot(self.problem.design.x_mean, moved)))
 
     def deviance(self) -> float:
         """The datafit's deviance at the current coefficients (twice the loss; for least
