@@ -153,7 +153,7 @@ def check_dask_input(X, y, sample_weight):
 def coef_dtype(X) -> np.dtype:
     """The coefficients' dtype for a Dask X: its float32 or float64 in native byte order, as
     in memory (float64 for anything else)."""
-    dtype = X.dtype.newbyteorder("=") if X.dtype.kind == "f" else X.dtype
+    dtype = X.dtype if X.dtype.isnative else X.dtype.newbyteorder("=")
     return dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
 
 

@@ -45,7 +45,7 @@ def _numeric_array(values, name):
 def _float_dtype(dtype):
     """float32 or float64 in native byte order (the kernels' only dtypes): a big-endian
     float32 X stays float32; anything else becomes float64."""
-    native = dtype.newbyteorder("=") if dtype.kind == "f" else dtype
+    native = dtype if dtype.isnative else dtype.newbyteorder("=")  # a new instance copies
     return native if native in FLOAT_DTYPES else np.dtype(np.float64)
 
 
