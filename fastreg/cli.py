@@ -836,12 +836,11 @@ def _inputs(X, y: np.ndarray, spec: _Spec) -> _Inputs:
 
 
 def _ridge_scale(X, fit_intercept: bool) -> float:
-    """The mean non-zero eigenvalue of ``X_c^T X_c``: trace over rank (X centered or not)."""
-    values = X.data if sp.issparse(X) else X.ravel(order="K")
-    trace = float(np.dot(values, values))
-    if fit_intercept:
-        means = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
-        trace -= X.shape[0] * float(means @ means)
+    """The mean non-zero eigenvalue of ``X_c^T X_c``: trace over rank (X centered or not).
+    The trace is the engine's centered column norms (two passes: ``sum x^2 - n m^2`` lost
+    every digit on a column far from zero)."""
+    design = make_problem(X, np.zeros(X.shape[0]), fit_intercept=fit_intercept).design
+    trace = float(design.col_sqnorm.sum())
     scale = trace / min(X.shape)
     return scale if scale > 0 else 1.0
 

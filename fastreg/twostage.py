@@ -171,11 +171,11 @@ class _SupportRefits:
                  else np.zeros(new.size))
         block -= means
         weighted = self.weights[:, None] * block
-        # The old columns need no centering: the new centered columns have weighted sum 0.
+        # The old columns centered too: the new centered columns have weighted sum 0 up to
+        # rounding, which a raw column of large mean would multiply.
         if self.features.size:
-            old = self.X[:, self.features] if sp.issparse(self.X) else np.take(
-                self.X, self.features, axis=1)
-            cross = np.asarray(old.T @ weighted, dtype=np.float64)
+            old = _column_block(self.X, self.features) - self.x_mean
+            cross = old.T @ weighted
         else:
             cross = np.empty((0, new.size))
         size = self.features.size + new.size

@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
@@ -30,7 +30,8 @@ TOL = 1e-10
 MODELS = ["lasso", "enet", "enet-standardized", "logistic", "solve", "ridge"]
 FORMATS = ["dense", "csc"]
 DTYPES = [np.float64, np.float32]
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+# derandomize and no example database: every run draws the same examples.
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -59,6 +60,17 @@ def _as(X, fmt, dtype):
     return sp.csc_matrix(X) if fmt == "csc" else np.asfortranarray(X)
 
 
+def _logistic_tol(X):
+    """The logistic fits' tol: TOL, or what the Newton steps can certify on columns far from
+    zero, whose Newton-weighted means hold ``eps |m_j|`` of rounding that the intercept
+    carries into the linear predictor (about ``1e-15 max_j |m_j| / sd_j`` of the loss;
+    measured: a gap of 1.3e-9 at 1e7 spreads, 6e-8 at 1e8)."""
+    X = X.toarray() if sp.issparse(X) else np.asarray(X, np.float64)
+    spread = X.std(axis=0)
+    ratio = np.abs(X.mean(axis=0))[spread > 0] / spread[spread > 0]
+    return max(TOL, 1e-15 * ratio.max(initial=0.0))
+
+
 def _fit(model, X, y, sample_weight=None, penalty_factor=None, alpha=1.0):
     """(coef, intercept, gap) of ``model`` on (X, y), with warnings of non-convergence as
     errors (a gap above tol would make the tolerance meaningless)."""
@@ -72,7 +84,8 @@ def _fit(model, X, y, sample_weight=None, penalty_factor=None, alpha=1.0):
             est = fastreg.Ridge(alpha=alpha).fit(X, y, sample_weight=sample_weight)
             return est.coef_, float(est.intercept_), None
         if model == "logistic":
-            est = fastreg.LogisticRegression(C=alpha, tol=TOL, penalty_factor=penalty_factor)
+            est = fastreg.LogisticRegression(C=alpha, tol=_logistic_tol(X),
+                                             penalty_factor=penalty_factor)
             est.fit(X, y, sample_weight=sample_weight)
             return est.coef_.ravel(), float(est.intercept_[0]), est.dual_gap_
         l1_ratio = 1.0 if model == "lasso" else 0.5
@@ -310,6 +323,8 @@ def test_a_row_of_weight_zero_equals_removing_it(seed, model, fmt, dtype):
 @SETTINGS
 @given(seed=st.integers(0, 2**16), model=st.sampled_from(MODELS),
        dtype=st.sampled_from(DTYPES), exponent=st.integers(-8, 8))
+@example(seed=0, model="logistic", dtype=np.float64, exponent=7)  # tol at the logistic floor
+@example(seed=0, model="lasso", dtype=np.float32, exponent=8)
 def test_dense_and_csc_agree(seed, model, dtype, exponent):
     X, y = _data(seed, logistic=model == "logistic")
     X[:, 0] += 10.0**exponent  # a column stored in full, far from zero or near it
@@ -406,7 +421,8 @@ def _cv_fit(model, X, y):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         if model == "logistic-cv":
-            est = fastreg.LogisticRegressionCV(Cs=6, cv=StratifiedKFold(3), tol=TOL)
+            est = fastreg.LogisticRegressionCV(Cs=6, cv=StratifiedKFold(3),
+                                               tol=_logistic_tol(X))
             est.fit(X, y)
             return (float(est.C_), est.coef_.ravel(),
                     float(est.intercept_[0]), float(np.max(est.dual_gap_)))
@@ -417,7 +433,7 @@ def _cv_fit(model, X, y):
             est.dual_gap_)
 
 
-@settings(max_examples=20, deadline=None, derandomize=True,
+@settings(max_examples=20, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), model=st.sampled_from(CV_MODELS),
        fmt=st.sampled_from(FORMATS), dtype=st.sampled_from(DTYPES),
@@ -506,7 +522,7 @@ def test_two_stage_estimators_under_shift_and_format(seed, fmt, exponent, column
             (reference, y, None, factors), alpha)
 
 
-@settings(max_examples=15, deadline=None, derandomize=True,
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), model=st.sampled_from(["lasso", "enet", "enet-standardized"]),
        exponent=st.integers(-8, 8), column=st.integers(0, 7),

@@ -658,14 +658,19 @@ class ProxNewton(_Inner):
     def __init__(self, *args, intercept_init: float | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         design, n = self.design, self.design.n_samples
-        self.offset = 0.0
+        # The linear predictor is kept as z = X_e w + offset, X_e the columns less the means
+        # the primitives apply (``_kernels._primitives``): a column of mean 1e7 would leave
+        # z = 1e7 w - 1e7 w + b with its rounding, which floors the gap.  ``offset`` is the
+        # intercept plus the explicit means' share, ``b + E . w``.
+        intercept = 0.0
         if design.fit_intercept:
-            self.offset = (self.datafit.null_intercept if intercept_init is None
-                           else float(intercept_init))
+            intercept = (self.datafit.null_intercept if intercept_init is None
+                         else float(intercept_init))
+        self.offset = intercept + self._explicit_share(self.coef)
         self.z = np.empty(n)
-        K.init_residual(design.X_kernel, np.full(n, -self.offset), self.coef,
-                        np.zeros(design.n_features), self.z)
-        self.z *= -1.0  # init_residual gives -offset - X w
+        K.init_residual(design.X_kernel, np.full(n, -self.offset), self.coef, design.x_mean,
+                        self.z)
+        self.z *= -1.0  # init_residual gives -offset - X_e w
         self.v = np.empty(n)
         self.sums = K.logistic_residual(self.datafit.y, design.weights, self.z, self.v)
         self.scale = 1.0
@@ -685,7 +690,13 @@ class ProxNewton(_Inner):
                 and self._projectable(penalty))
 
     def intercept(self) -> float:
-        return float(self.offset)
+        return float(self.offset - self._explicit_share(self.coef))
+
+    def _explicit_share(self, coef: np.ndarray) -> float:
+        """``E . w``: the part of ``x_mean . w`` the column primitives apply to z."""
+        design = self.design
+        return float(K.explicit_offset(design.X_kernel, design.all_features(), design.x_mean,
+                                       coef))
 
     def full_gap(self, penalty, candidates) -> float:
         design = self.design
@@ -793,7 +804,7 @@ class ProxNewton(_Inner):
 
     def drop(self, features: np.ndarray) -> None:
         K.add_columns(self.design.X_kernel, features, -self.coef[features],
-                      np.zeros(self.design.n_features), self.z)
+                      self.design.x_mean, self.z)
         self.coef[features] = 0.0
 
     def solve(self, ws, penalty, inner_tol, max_epochs, tol, shuffle_seed, *, settle=False):
@@ -839,10 +850,11 @@ class ProxNewton(_Inner):
             target = t + self.z
             ybar = float(h @ target) / total if design.fit_intercept else 0.0
             target -= ybar
-            # target - X_c w, less the implicit offset residual_cd adds (columns the kernels
-            # center value by value have their means' share added here).
-            explicit = K.explicit_offset(columns.X_kernel, index, means, w)
-            np.subtract(t, ybar - self.offset - explicit, out=residual)
+            # target - X_c w, less the implicit offset residual_cd adds: with z = X_e w +
+            # offset, that is t + offset - ybar + (explicit Newton means - E) . w.
+            explicit_before = K.explicit_offset(columns.X_kernel, index, x_mean, w)
+            shares = K.explicit_offset(columns.X_kernel, index, means, w) - explicit_before
+            np.subtract(t, ybar - self.offset - shares, out=residual)
             before = w[index].copy()
             budget = min(max_epochs - epochs, self.max_step_epochs)
             step_tol = max(self.subproblem_ratio * gap, 1e-3 * inner_tol)
@@ -855,20 +867,26 @@ class ProxNewton(_Inner):
                                                  target, local_block, before, budget,
                                                  step_tol, shuffle_seed, self.anderson)
                 w[index] = after
-                shift = block.product(after - before)
+                # X_e (w' - w): the block's raw product less the explicit means' share.
+                shift = block.product(after - before) - (
+                    K.explicit_offset(columns.X_kernel, index, x_mean, w)
+                    - explicit_before)
             elif index.size:
                 _, step_epochs, _ = K.residual_cd(
                     columns.X_kernel, target, h, total, means, sqnorms, local, index.copy(),
                     w, residual, xtr, budget, step_tol, tol, False, self.step_gap_every,
                     shuffle_seed, self.anderson)
                 after = w[index].copy()
-                # X (w' - w) is the old residual (t + b - ybar, as above) minus the new one.
-                explicit = K.explicit_offset(columns.X_kernel, index, means, w)
-                shift = t - residual + (self.offset - ybar + explicit)
+                # X_e (w' - w) from the old residual (as above) and the new one.
+                shares = (K.explicit_offset(columns.X_kernel, index, means, w)
+                          - K.explicit_offset(columns.X_kernel, index, x_mean, w))
+                shift = t - residual + (self.offset - ybar + shares)
             else:  # a step on the intercept alone
                 after, shift, step_epochs = before, 0.0, 0
             epochs += step_epochs
-            new_offset = ybar - float(means[index] @ after) if design.fit_intercept else 0.0
+            # The profiled intercept, b' = ybar - means . w', as the offset of z = X_e w' + .
+            new_offset = (ybar - float(means[index] @ after) if design.fit_intercept else 0.0
+                          ) + K.explicit_offset(columns.X_kernel, index, x_mean, w)
             direction = shift + (new_offset - self.offset)
             if not self._line_search(local, index, w, before, after, direction, new_offset):
                 status = K.STATUS_STALLED
