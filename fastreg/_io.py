@@ -698,8 +698,8 @@ def _npz_matrix(path: str, archive, keys: set[str]):
         X = _as_float(path, "X", X)
         # float32 stays float32 (fastreg keeps it); the solvers read columns.
         return np.asfortranarray(X)
-    fmt = str(archive["format"].item())
-    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    fmt = archive["format"].item()  # scipy.sparse.save_npz stores it as bytes
+    fmt = fmt.decode(errors="replace") if isinstance(fmt, bytes) else str(fmt)
     shape = _npz_array(path, archive, "shape", keys)
     if shape.dtype.kind not in "iu" or shape.shape != (2,) or (shape < 0).any():
         raise DataError(f"{path}: 'shape' is {shape.tolist()!r} ({shape.dtype}); X's shape "

@@ -134,6 +134,24 @@ def test_npz_in_scipy_save_npz_layout_plus_y(tmp_path, fmt):
     assert data.names([0, 2]) == ["0", "2"]
 
 
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_npz_written_by_scipy_save_npz(tmp_path, fmt):
+    """scipy.sparse.save_npz stores the format as bytes (b'csc'): it was rejected as the
+    format "b'csc'"."""
+    X, y = small_problem()
+    written = tmp_path / "scipy.npz"
+    sp.save_npz(written, sp.coo_matrix(X).asformat(fmt))
+    with np.load(written) as archive:
+        arrays = dict(archive)
+    assert isinstance(arrays["format"].item(), bytes)
+    path = tmp_path / "data.npz"
+    np.savez(path, y=y, **arrays)  # the same arrays, bytes format included, plus a target
+    data = load_data(str(path))
+    assert data.X.format == "csc"
+    np.testing.assert_allclose(data.X.toarray(), X)
+    np.testing.assert_allclose(data.y, y)
+
+
 def test_npz_csc_is_used_as_stored(tmp_path):
     X, y = small_problem(30, 20)
     path = tmp_path / "data.npz"

@@ -13,7 +13,7 @@ from ._primitives import (
     centered_col_axpy,
     centered_col_dot,
     col_moments,
-    col_spread,
+    col_shifted_moments,
     implicit_mean,
 )
 
@@ -28,35 +28,36 @@ def column_stats(X, weights, sum_weights, fit_intercept, features, x_mean, col_s
     """Fill ``x_mean[j]`` (weighted means, 0 without intercept) and the centered squared norms
     ``col_sqnorm[j]`` of the columns ``j`` in ``features``.
 
-    ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2`` by two passes over the column: the
-    mean, then the squared deviations from it (Chan, Golub and LeVeque 1983: the one-pass
-    ``sum x^2 - m sum x`` loses every digit once the mean is 1e8 times the spread).  A sparse
-    column's unstored zeros add ``m^2`` times their weight, a sum of non-negative terms.  A
-    column whose values are all equal, or whose spread is within rounding of its mean
-    (``CONSTANT_RELATIVE``), is a constant: 0, not noise for the solver to fit.  Both passes
-    cost O(nnz) on sparse columns.  The logistic loss's Newton steps call it with their own
-    weights on a working set.
+    ``col_sqnorm[j] = sum_i s_i (X[i, j] - x_mean[j])**2`` in one pass over the column, from
+    its sums shifted by one of its values (``col_shifted_moments``): the one-pass ``sum x^2 -
+    m sum x`` loses every digit once the mean is 1e8 times the spread, the shifted sums only
+    those of ``(shift - mean)^2 / variance``.  A sparse column's unstored zeros add ``(0 -
+    shift)`` and its square times their weight; a sparse column with unstored zeros is
+    shifted by 0 (its mean cannot exceed ``sqrt(n)`` spreads).  A column whose values all
+    equal the shift, or whose spread is within rounding of its mean (``CONSTANT_RELATIVE``),
+    is a constant: 0, not noise for the solver to fit.  O(nnz) on sparse columns.  The
+    logistic loss's Newton steps call it with their own weights on a working set.
     """
     for j in features:
-        total, squares = col_moments(X, j, weights)
         if not fit_intercept:
             x_mean[j] = 0.0
-            col_sqnorm[j] = squares
+            col_sqnorm[j] = col_moments(X, j, weights)[1]
             continue
-        mean = total / sum_weights
-        centered, stored, low, high = col_spread(X, j, weights, mean)
+        shift, total, squares, stored = col_shifted_moments(X, j, weights)
         unstored = sum_weights - stored
-        if unstored > 1e-12 * sum_weights:  # a sparse column's zeros
-            centered += mean * mean * unstored
-        else:
-            unstored = 0.0
+        all_equal = squares == 0.0 and (shift == 0.0 or unstored <= 1e-12 * sum_weights)
+        if unstored > 1e-12 * sum_weights:  # a sparse column's zeros, at 0 - shift
+            total -= unstored * shift
+            squares += unstored * shift * shift
+        offset = total / sum_weights
+        mean = shift + offset
+        centered = squares - offset * total
         x_mean[j] = mean
-        constant = low == high and (unstored == 0.0 or low == 0.0)
         # An overflowed column (inf - inf) stays non-finite for the caller to reject.
-        if np.isfinite(centered) and (constant or centered
+        if np.isfinite(centered) and (all_equal or centered
                                       <= CONSTANT_RELATIVE * sum_weights * mean * mean):
             centered = 0.0
-        col_sqnorm[j] = centered
+        col_sqnorm[j] = max(centered, 0.0) if np.isfinite(centered) else centered
 
 
 @njit(inline=True)

@@ -71,20 +71,20 @@ def col_moments(X, j, weights):
     return weighted.sum(), (weighted * values).sum()
 
 
-def col_spread(X, j, weights, mean):
-    """Return ``(sum over stored i of w_i (X[i, j] - mean)**2, sum over stored i of w_i,
-    smallest and largest stored value)``: the second pass of a two-pass variance, with
-    nothing cancelling (the unstored zeros of a sparse column add ``mean**2`` times their
-    weight, which the caller knows)."""
+def col_shifted_moments(X, j, weights):
+    """Return ``(K, sum w_i (x_i - K), sum w_i (x_i - K)**2, sum w_i)`` over the stored values
+    of column ``j``, shifted by ``K``: its first value for a column storing every row (dense,
+    or sparse stored in full), else 0.  With ``K`` a value of the column, the variance from
+    these sums loses only the digits of ``(K - mean)^2 / variance`` however large the mean
+    (the shifted-data algorithm: Chan, Golub and LeVeque 1983), in one pass."""
     rows, values = _column(X, j)
     values = values.astype(np.float64)
-    deviations = values - mean
-    stored_weight = (weights[rows].sum() if weights.size else float(values.size))
-    squares = (weights[rows] * deviations * deviations).sum() if weights.size else (
-        deviations * deviations).sum()
-    low = values.min() if values.size else 0.0
-    high = values.max() if values.size else 0.0
-    return squares, stored_weight, low, high
+    full = not isinstance(X, CscMatrix) or _full(X, j)
+    shift = float(values[0]) if full and values.size else 0.0
+    deviations = values - shift
+    weighted = deviations * weights[rows] if weights.size else deviations
+    stored = weights[rows].sum() if weights.size else float(values.size)
+    return shift, weighted.sum(), (weighted * deviations).sum(), stored
 
 
 def _full(X, j):
@@ -206,43 +206,45 @@ def _col_moments_jit(X, j, weights):
     return csc
 
 
-@overload(col_spread, inline="always", jit_options=REDUCTION_JIT_OPTIONS)
-def _col_spread_jit(X, j, weights, mean):
+@overload(col_shifted_moments, inline="always", jit_options=REDUCTION_JIT_OPTIONS)
+def _col_shifted_moments_jit(X, j, weights):
     if _is_dense(X):
 
-        def dense(X, j, weights, mean):
+        def dense(X, j, weights):
+            n = X.shape[0]
+            shift = float(X[0, j]) if n else 0.0
+            total = 0.0
             squares = 0.0
-            low = np.inf
-            high = -np.inf
-            for i in range(X.shape[0]):
-                x = X[i, j]
-                d = x - mean
-                squares += d * d if weights.size == 0 else weights[i] * d * d
-                low = min(low, x)
-                high = max(high, x)
-            stored = float(X.shape[0]) if weights.size == 0 else weights.sum()
-            if X.shape[0] == 0:
-                low = high = 0.0
-            return squares, stored, low, high
+            if weights.size == 0:
+                for i in range(n):
+                    d = X[i, j] - shift
+                    total += d
+                    squares += d * d
+                return shift, total, squares, float(n)
+            stored = 0.0
+            for i in range(n):
+                d = X[i, j] - shift
+                wd = weights[i] * d
+                total += wd
+                squares += wd * d
+                stored += weights[i]
+            return shift, total, squares, stored
 
         return dense
 
-    def csc(X, j, weights, mean):
+    def csc(X, j, weights):
+        start, end = X.indptr[j], X.indptr[j + 1]
+        shift = float(X.data[start]) if end - start == X.n_rows and end > start else 0.0
+        total = 0.0
         squares = 0.0
         stored = 0.0
-        low = np.inf
-        high = -np.inf
-        for k in range(X.indptr[j], X.indptr[j + 1]):
-            x = X.data[k]
-            d = x - mean
+        for k in range(start, end):
+            d = X.data[k] - shift
             s = 1.0 if weights.size == 0 else weights[X.indices[k]]
+            total += s * d
             squares += s * d * d
             stored += s
-            low = min(low, x)
-            high = max(high, x)
-        if X.indptr[j + 1] == X.indptr[j]:
-            low = high = 0.0
-        return squares, stored, low, high
+        return shift, total, squares, stored
 
     return csc
 
