@@ -468,7 +468,7 @@ def logistic_path(X, y, *, l1_ratio: float = 1.0, eps: float = 1e-3, n_alphas: i
     >>> y = (X[:, 0] - X[:, 1] > 0).astype(int)
     >>> alphas, coefs, intercepts, gaps = fastreg.logistic_path(X, y, n_alphas=5)
     >>> [int(np.count_nonzero(coefs[:, k])) for k in range(5)]
-    [0, 2, 2, 4, 6]
+    [0, 2, 3, 8, 9]
     """
     steps = iter_logistic_path(
         X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alphas,
