@@ -26,6 +26,12 @@ from fastreg._kernels import (
 )
 from fastreg._kernels._cd import SETTLE_STEP_FLOOR
 from fastreg._kernels._penalty import ElasticNetPenalty
+from fastreg._kernels._primitives import (
+    centered_col_axpy,
+    centered_col_dot,
+    col_shifted_moments,
+    implicit_mean,
+)
 from fastreg._solver import gram_columns, make_problem
 
 from .conftest import as_format, make_regression_data
@@ -47,6 +53,26 @@ def jit_col_axpy(X, j, a, v):
 @njit
 def jit_col_moments(X, j, weights):
     return col_moments(X, j, weights)
+
+
+@njit
+def jit_centered_col_dot(X, j, weights, sum_weights, mean, v, offset, v_weighted_sum):
+    return centered_col_dot(X, j, weights, sum_weights, mean, v, offset, v_weighted_sum)
+
+
+@njit
+def jit_centered_col_axpy(X, j, a, mean, v):
+    return centered_col_axpy(X, j, a, mean, v)
+
+
+@njit
+def jit_col_shifted_moments(X, j, weights):
+    return col_shifted_moments(X, j, weights)
+
+
+@njit
+def jit_implicit_mean(X, j, mean):
+    return implicit_mean(X, j, mean)
 
 
 def kernel_view(X):
@@ -78,6 +104,46 @@ def test_primitives_match_numpy(fmt, dtype, weights):
         out_oracle = v.copy()
         col_axpy(X, j, -0.7, out_oracle)
         np.testing.assert_allclose(out_oracle, out, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shift", [0.0, 1e8])
+def test_centering_primitives_match_numpy(fmt, dtype, weights, shift):
+    """The centering primitives against NumPy and their Python oracles, on a matrix whose
+    first column is stored in full (and, shifted, far from zero) and whose others have
+    unstored zeros: a column stored in full is centered value by value (no offset), any
+    other sparse column through the offset."""
+    X_dense, _, _ = make_regression_data(30, 8)
+    X_dense[:, 0] = np.random.default_rng(3).normal(size=30) + shift
+    X = kernel_view(as_format(X_dense, fmt, dtype))
+    Xd = X_dense.astype(dtype).astype(np.float64)
+    s = weights if weights.size else np.ones(30)
+    mean = s @ Xd / s.sum()
+    v = np.random.default_rng(2).normal(size=30)
+    for j in range(8):
+        implicit = jit_implicit_mean(X, j, mean[j])
+        assert implicit == implicit_mean(X, j, mean[j])
+        assert implicit == (mean[j] if fmt == "csc" and j > 0 else 0.0)
+        for offset in (0.0, 0.3):
+            expected = (s * (Xd[:, j] - mean[j])) @ (v + offset)
+            args = (X, j, weights, s.sum(), mean[j], v, offset, s @ (v + offset))
+            scale = np.abs(s * (Xd[:, j] - mean[j])) @ np.abs(v + offset)
+            assert abs(jit_centered_col_dot(*args) - expected) <= 1e-12 * scale
+            assert abs(centered_col_dot(*args) - expected) <= 1e-6 * scale
+        out, out_oracle = v.copy(), v.copy()
+        moved = jit_centered_col_axpy(X, j, -0.7, mean[j], out)
+        assert centered_col_axpy(X, j, -0.7, mean[j], out_oracle) == pytest.approx(moved)
+        assert moved == pytest.approx(0.7 * implicit)
+        np.testing.assert_allclose(out + moved, v - 0.7 * (Xd[:, j] - mean[j]), rtol=1e-10,
+                                   atol=1e-10 * np.abs(Xd[:, j]).max())
+        np.testing.assert_allclose(out_oracle, out, rtol=1e-6, atol=1e-6)
+        first, total, squares, stored = jit_col_shifted_moments(X, j, weights)
+        assert (first, total, squares, stored) == pytest.approx(
+            col_shifted_moments(X, j, weights), rel=1e-6)
+        rows = slice(None) if implicit == 0.0 else Xd[:, j] != 0.0
+        deviations = Xd[rows, j] - first
+        assert total == pytest.approx(s[rows] @ deviations, rel=1e-12, abs=1e-12)
+        assert squares == pytest.approx(s[rows] @ deviations**2, rel=1e-12)
+        assert stored == pytest.approx(s[rows].sum(), rel=1e-12)
 
 
 def test_primitives_ignore_unsorted_csc_indices():

@@ -659,9 +659,10 @@ class ProxNewton(_Inner):
         super().__init__(*args, **kwargs)
         design, n = self.design, self.design.n_samples
         # The linear predictor is kept as z = X_e w + offset, X_e the columns less the means
-        # the primitives apply (``_kernels._primitives``): a column of mean 1e7 would leave
-        # z = 1e7 w - 1e7 w + b with its rounding, which floors the gap.  ``offset`` is the
-        # intercept plus the explicit means' share, ``b + E . w``.
+        # the primitives apply (``_kernels._primitives``), ``offset = b + E . w``: started
+        # from non-zero coefficients (a path's warm start) or with features dropped, z is
+        # then formed from centered columns, not as 1e7 w - 1e7 w + b on a column of mean
+        # 1e7.  (The Newton steps themselves move z by differences of residuals.)
         intercept = 0.0
         if design.fit_intercept:
             intercept = (self.datafit.null_intercept if intercept_init is None
