@@ -387,8 +387,8 @@ class Solver:
         """The intercept that goes with ``coef``, the coefficients rounded to X's dtype: it
         keeps the predictions at the columns' means, where the fit's own (float64)
         coefficients put them.  Rounding a float32 coefficient of a column of mean 1e6
-        moves ``x w`` by 0.06 times the coefficient; the intercept absorbs the move at the
-        mean, which centered data leave at the rounding of the centered values."""
+        moves ``x w`` by up to ``eps32 1e6 |w|`` (0.06 |w|); the intercept absorbs the move
+        at the mean, leaving the rounding of the centered values."""
         intercept = self.inner.intercept()
         if coef.dtype == np.float64:
             return intercept
