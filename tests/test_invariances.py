@@ -540,3 +540,60 @@ def test_dask_blocks_give_the_in_memory_fit(seed, model, exponent, column, block
     second = _fit(model, da.from_array(X, chunks=(tuple(sizes), X.shape[1])), y,
                   sample_weight=weights, alpha=alpha)
     _assert_same_problem(model, first, second, (X, y, weights, None), alpha)
+
+
+SELECTORS = ["lasso-ic", "logistic-ic", "ridge-cv", "multitask-cv", "relaxed-cv", "adaptive-cv",
+             "stability"]
+
+
+def _selector(name):
+    from sklearn.model_selection import KFold
+
+    folds = KFold(3)
+    return {
+        "lasso-ic": lambda: fastreg.LassoIC(criterion="bic", alphas=10, tol=TOL),
+        "logistic-ic": lambda: fastreg.LogisticRegressionIC(criterion="bic", alphas=6, tol=1e-8),
+        "ridge-cv": lambda: fastreg.RidgeCV(alphas=(0.1, 1.0, 10.0)),
+        "multitask-cv": lambda: fastreg.MultiTaskElasticNetCV(alphas=6, cv=folds, tol=TOL),
+        "relaxed-cv": lambda: fastreg.RelaxedLassoCV(alphas=6, cv=folds, tol=TOL),
+        "adaptive-cv": lambda: fastreg.AdaptiveLassoCV(alphas=6, cv=folds, tol=TOL,
+                                                       init_alpha=1.0),
+        "stability": lambda: fastreg.StabilitySelection(alphas=8, n_resampling=5, tol=TOL,
+                                                        random_state=0),
+    }[name]()
+
+
+@settings(max_examples=21, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**16), name=st.sampled_from(SELECTORS),
+       fmt=st.sampled_from(FORMATS), exponent=st.integers(-8, 8), column=st.integers(0, 7))
+def test_selection_estimators_choose_the_same_under_shift_format_and_column_order(
+        seed, name, fmt, exponent, column):
+    """Information criteria, RidgeCV, multi-task CV, the two-stage CV estimators and
+    stability selection make the same discrete choice (alpha, C, gamma, support, stable
+    features) on a column shifted by up to 1e8 spreads, stored as CSC, columns permuted:
+    the same problems up to rounding, which moves none of these choices on this data.
+    Their fits are compared by the other tests of this module."""
+    X, y = _data(seed, n=60, logistic=name == "logistic-ic")
+    target = np.column_stack([y, np.roll(y, 5)]) if name == "multitask-cv" else y
+    step = 10.0**exponent * X[:, column].std()
+    shifted = X.copy()
+    shifted[:, column] += step
+    reference = shifted.copy()
+    reference[:, column] -= step
+    columns = np.random.default_rng(seed).permutation(X.shape[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        first = _selector(name).fit(reference, target)
+        second = _selector(name).fit(_as(shifted[:, columns], fmt, np.float64), target)
+    for attribute in ("alpha_", "C_", "gamma_", "alphas_"):
+        if hasattr(first, attribute):
+            np.testing.assert_allclose(getattr(second, attribute), getattr(first, attribute),
+                                       rtol=1e-9)
+    if name == "stability":
+        np.testing.assert_array_equal(second.support_, first.support_[columns])
+    else:
+        coef = np.atleast_2d(second.coef_)
+        back = np.empty_like(coef)
+        back[:, columns] = coef
+        np.testing.assert_array_equal(back != 0, np.atleast_2d(first.coef_) != 0)
