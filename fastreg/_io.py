@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bz2
 import csv
+import difflib
 import gzip
 import io
 import itertools
@@ -316,8 +317,11 @@ def _sniff(path: str) -> str | None:
 
 
 def _list_names(names: Sequence[str]) -> str:
-    shown = ", ".join(repr(name) for name in names[:_NAMES_SHOWN])
-    return shown + (f", ... ({len(names)} columns)" if len(names) > _NAMES_SHOWN else "")
+    """The first names and the last one (a target column is often last)."""
+    if len(names) <= _NAMES_SHOWN:
+        return ", ".join(repr(name) for name in names)
+    shown = ", ".join(repr(name) for name in names[:_NAMES_SHOWN - 1])
+    return f"{shown}, ..., {names[-1]!r} ({len(names)} columns)"
 
 
 def _first_nonfinite(values: np.ndarray) -> int | None:
@@ -446,6 +450,9 @@ def _load_csv(path: str, target: str, text_labels: bool = False) -> Dataset:
         hint = ""
         if all(_is_number(name) for name in header):
             hint = " (the first line looks like data: the file needs a header line)"
+        close = difflib.get_close_matches(target, header, n=1, cutoff=0.6)
+        if close:
+            hint += f"; did you mean {close[0]!r}?"
         raise DataError(f"{path}: no column {target!r} for --target; the columns are "
                         f"{_list_names(header)}{hint}")
     if len(positions) > 1:

@@ -17,7 +17,8 @@ label, fitted by penalized logistic regression; any other numeric target by leas
 A progress bar over the path, the cross-validation folds or the subsamples is drawn on
 stderr when stderr is a terminal (never with ``--quiet``). Errors a person can act on (a
 missing file, an unknown format, a missing target column, a value that is not a number, NaN)
-are one line on stderr, ``fastreg: error: ...``, with exit status 2 and no traceback; Ctrl-C
+are one line on stderr, ``fastreg fit: error: ...`` (in the command's name; a misspelt
+option or column gets the closest names), with exit status 2 and no traceback; Ctrl-C
 stops with one line and exit status 130.
 """
 
@@ -25,8 +26,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import os
+import re
 import sys
 import textwrap
 import time
@@ -132,10 +135,47 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are a single line (exit status 2, as argparse's)."""
+    """An ArgumentParser whose errors are a single line (exit status 2, as argparse's), in
+    the name of the command they concern, with the closest options for a misspelt one."""
 
     def error(self, message: str):
+        choice = re.match(r"argument COMMAND: invalid choice: '([^']*)'", message)
+        if choice:
+            close = difflib.get_close_matches(choice.group(1), self._subcommand_names(), n=1)
+            message += f" (did you mean {close[0]!r}?)" if close else ""
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def _subcommand_names(self) -> list[str]:
+        return [name for action in self._actions
+                if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self._subcommand(getattr(parsed, "command", None))
+            command.error(_unrecognized(extras, command))
+        return parsed
+
+    def _subcommand(self, name: str | None) -> argparse.ArgumentParser:
+        """The parser of command ``name`` (this one when there is none)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return self
+
+
+def _unrecognized(extras: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """"unrecognized arguments: ..." with, for a misspelt option, the closest ones of
+    ``parser`` (argparse says nothing of them before Python 3.14)."""
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    options = [option for action in parser._actions for option in action.option_strings]
+    for extra in extras:
+        if extra.startswith("-"):
+            close = difflib.get_close_matches(extra.split("=")[0], options, n=1, cutoff=0.6)
+            if close:
+                message += f" (did you mean {close[0]}?)"
+                break
+    return message
 
 
 def _int_at_least(low: int):
@@ -599,7 +639,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_outputs(args)
         return args.run(args)
     except (_CommandError, DataError, MissingMatplotlibError) as error:
-        print(f"fastreg: error: {error}", file=sys.stderr)
+        # In the command's name, as argparse's own errors are (``fastreg fit: error: ...``).
+        print(f"fastreg {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("fastreg: interrupted", file=sys.stderr)

@@ -653,7 +653,8 @@ def test_errors_are_one_line_with_status_2(capsys, tmp_path, make_argv, expected
     status, out, err = run(capsys, *make_argv(tmp_path))
     assert status == 2
     assert out == ""
-    assert err.startswith("fastreg: error: ") and err.count("\n") == 1, err
+    command = make_argv(tmp_path)[0]
+    assert err.startswith(f"fastreg {command}: error: ") and err.count("\n") == 1, err
     assert expected in err and "Traceback" not in err
 
 
@@ -820,6 +821,23 @@ def test_task_option_overrides_the_detection(capsys, labelled_files, labelled, t
     assert summary(out)["Task"].endswith("samples are 1 (--task)")
 
 
+def test_misspelt_names_get_the_closest_ones(capsys, tmp_path):
+    """A misspelt option, command or --target column: the error names the closest one, in
+    the command's name; the column list shows the last column (often the target)."""
+    path = tmp_path / "wide.csv"
+    names = [f"feature{j}" for j in range(12)] + ["label"]
+    path.write_text(",".join(names) + "\n" + "\n".join(
+        ",".join(str((k * 7 + j) % 5) for j in range(13)) for k in range(6)) + "\n")
+    status, _, err = run(capsys, "fit", path, "--alpah", "0.1")
+    assert status == 2 and err.startswith("fastreg fit: error: unrecognized arguments")
+    assert "(did you mean --alpha?)" in err and err.count("\n") == 1
+    status, _, err = run(capsys, "fitt", path)
+    assert status == 2 and "(did you mean 'fit'?)" in err
+    status, _, err = run(capsys, "fit", path, "--target", "lable", "--alpha", "0.1")
+    assert status == 2 and err.startswith("fastreg fit: error: ")
+    assert "..., 'label' (13 columns); did you mean 'label'?" in err
+
+
 @pytest.mark.parametrize(
     "make_argv, expected",
     [
@@ -845,7 +863,8 @@ def test_classification_errors_are_one_line_with_status_2(capsys, tmp_path, make
                                                           expected):
     status, out, err = run(capsys, *make_argv(tmp_path))
     assert status == 2 and out == ""
-    assert err.startswith("fastreg: error: ") and err.count("\n") == 1, err
+    command = make_argv(tmp_path)[0]
+    assert err.startswith(f"fastreg {command}: error: ") and err.count("\n") == 1, err
     assert expected in err and "Traceback" not in err
 
 
