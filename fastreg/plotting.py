@@ -172,6 +172,7 @@ def plot_path(alphas, coefs, *, alpha: float | None = None,
         raise ValueError(f"coefs must have shape (n_features, {alphas.shape[0]}), got "
                          f"{coefs.shape}")
     ax = _target_axes(ax, out)
+    at = _nearest(alphas, alpha)
     size = np.abs(coefs).max(axis=1) if coefs.size else np.zeros(coefs.shape[0])
     grouped = [np.asarray(group, dtype=np.intp) for group in (groups or ())]
     in_groups = np.zeros(coefs.shape[0], dtype=bool)
@@ -197,27 +198,45 @@ def plot_path(alphas, coefs, *, alpha: float | None = None,
         ax.legend(handles=handles, loc="best", fontsize="small")
     else:
         palette = _palette(len(others))
-        # Named in the legend: the largest coefficients at the weakest regularization.
-        final = np.abs(coefs[others, int(np.argmin(alphas))]) if others.size else others
+        # Named in the legend: the largest coefficients at the chosen alpha (or at the
+        # weakest regularization).
+        final = np.abs(coefs[others, at]) if others.size else others
         labelled = set(others[np.argsort(-final, kind="stable")][:n_labels].tolist())
         for colour, j in zip(palette, others, strict=True):
             ax.plot(alphas, coefs[j], color=colour, linewidth=1.2,
                     label=names[j] if j in labelled else None)
         if labelled:
-            ax.legend(loc="best", fontsize="small", title="largest features")
+            where = "at the chosen alpha" if alpha is not None else "at the smallest alpha"
+            ax.legend(loc="best", fontsize="small", title=f"largest {where}")
     if alpha is not None:
         ax.axvline(alpha, color="k", linestyle="--", linewidth=1)
     ax.axhline(0.0, color="k", linewidth=0.5)
-    _log_alpha_axis(ax, alphas, xlabel)
+    _log_alpha_axis(ax, alphas, xlabel, include=alpha)
     ax.set_ylabel("coefficient")
-    shown = int(others.size + in_groups.sum())
-    nonzero = int((size > 0).sum())
-    subtitle = (f"{nonzero} non-zero features, {shown} drawn" if shown < nonzero
-                else f"{nonzero} non-zero features")
-    ax.set_title(subtitle if title is None else f"{title}\n{subtitle}", fontsize="medium")
+    ax.set_title(_path_subtitle(coefs, size, at if alpha is not None else None,
+                                int(others.size + in_groups.sum()), title), fontsize="medium")
     if out is not None:
         save_figure(ax.figure, out)
     return ax
+
+
+def _nearest(alphas: np.ndarray, alpha: float | None) -> int:
+    """The grid point nearest ``alpha`` on a log scale (the smallest alpha for None)."""
+    if alpha is None or not (alphas > 0).all() or alpha <= 0:
+        return int(np.argmin(alphas))
+    return int(np.argmin(np.abs(np.log(alphas) - np.log(alpha))))
+
+
+def _path_subtitle(coefs: np.ndarray, size: np.ndarray, at: int | None, shown: int,
+                   title: str | None) -> str:
+    """How many features are non-zero at the path's alpha nearest the chosen one (where one
+    is marked) and along the path, and how many are drawn."""
+    along = int((size > 0).sum())
+    subtitle = (f"{int(np.count_nonzero(coefs[:, at]))} non-zero near the chosen alpha, "
+                f"{along} along the path" if at is not None else f"{along} non-zero features")
+    if shown < along:
+        subtitle += f", {shown} drawn"
+    return subtitle if title is None else f"{title}\n{subtitle}"
 
 
 def plot_cv(alphas, mse_path, *, alpha: float | None = None, ax: Any = None,
@@ -387,18 +406,28 @@ def plot_stability(selector: Any, ax: Any = None, *,
 
 
 def _palette(n: int, *, chromatic: bool = False) -> list[Any]:
-    """``n`` colours of tab10, cycled; ``chromatic`` leaves out its grey (where grey lines
-    mean the features that are not highlighted)."""
+    """``n`` colours: tab10's up to 10 (``chromatic`` leaves out its grey, where grey lines
+    mean the features that are not highlighted), else ``n`` distinct hues of turbo (tab10
+    cycled repeated colours past 10 lines)."""
     from matplotlib import colormaps
 
     colours = [c for c in colormaps["tab10"].colors if not (chromatic and len(set(c)) == 1)]
-    return [colours[k % len(colours)] for k in range(n)]
+    if n <= len(colours):
+        return colours[:n]
+    return [colormaps["turbo"](value) for value in np.linspace(0.05, 0.95, n)]
 
 
-def _log_alpha_axis(ax: Any, alphas: np.ndarray, xlabel: str) -> None:
-    """Log-scaled alpha, decreasing from left to right (regularization weakens)."""
+def _log_alpha_axis(ax: Any, alphas: np.ndarray, xlabel: str,
+                    include: float | None = None) -> None:
+    """Log-scaled alpha, decreasing from left to right (regularization weakens), widened to
+    show ``include`` (a chosen alpha off the grid's range was drawn outside the axes)."""
     positive = alphas[alphas > 0]
+    if include is not None and include > 0:
+        positive = np.append(positive, include)
     if positive.size and positive.min() < positive.max():
         ax.set_xscale("log")
-        ax.set_xlim(positive.max(), positive.min())
+        # A margin of 2% of the decades: a chosen alpha at the grid's end (the demo's paths
+        # end there) drew its dashed line on the frame, where it could not be seen.
+        margin = (positive.max() / positive.min()) ** 0.02
+        ax.set_xlim(positive.max() * margin, positive.min() / margin)
     ax.set_xlabel(f"{xlabel} (log scale, decreasing)")

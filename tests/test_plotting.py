@@ -200,3 +200,39 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, path_data):
         with pytest.raises(MissingMatplotlibError, match=r"pip install 'fastreg\[plot\]'"):
             call()
     assert issubclass(MissingMatplotlibError, ImportError)
+
+
+def test_plot_path_counts_and_names_at_the_chosen_alpha(path_data, matplotlib):
+    """The subtitle counts the non-zeros at the marked alpha (it counted those anywhere on
+    the path: 10 for a fit that kept 4), the legend names the largest coefficients there,
+    and an alpha off the grid's range stays inside the axes (its dashed line was invisible)."""
+    import matplotlib.pyplot as plt
+
+    alphas, coefs, _ = path_data
+    names = [f"gene{j}" for j in range(coefs.shape[0])]
+    at = 12
+    ax = plot_path(alphas, coefs, alpha=alphas[at], feature_names=names, n_labels=2)
+    try:
+        kept = int(np.count_nonzero(coefs[:, at]))
+        along = int((np.abs(coefs).max(axis=1) > 0).sum())
+        assert kept < along
+        assert f"{kept} non-zero near the chosen alpha, {along} along the path" in ax.get_title()
+        labels = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert set(labels) == {names[j] for j in np.argsort(-np.abs(coefs[:, at]))[:2]}
+    finally:
+        plt.close(ax.figure)
+    outside = alphas.max() * 3.0
+    ax = plot_path(alphas, coefs, alpha=outside)
+    try:
+        left, right = ax.get_xlim()
+        assert right < alphas.min() and outside < left  # inside, off the frame
+    finally:
+        plt.close(ax.figure)
+
+
+def test_path_colours_do_not_repeat_past_ten_lines(matplotlib):
+    from fastreg.plotting import _palette
+
+    colours = _palette(25)
+    assert len({tuple(np.round(c, 6)) for c in colours}) == 25
+    assert len(set(_palette(10))) == 10
