@@ -283,7 +283,7 @@ def _add_demo_parser(commands) -> None:
         metavar="FILE",
         help="also draw the three regression coefficient paths, the true features in colour, "
         "to FILE "
-        "(.png, .svg or .pdf; needs matplotlib: pip install 'fastreg[plot]')",
+        "(.png, .svg or .pdf; needs matplotlib: pip install 'fastreg-cd[plot]')",
     )
     demo.set_defaults(run=_run_demo)
 
@@ -467,7 +467,7 @@ def _add_fit_parser(commands) -> None:
         metavar="FILE",
         help="draw the cross-validation curve (with --cv) or the path with the chosen alpha "
         "marked (with --alpha) to FILE (.png, .svg or .pdf; needs matplotlib: "
-        "pip install 'fastreg[plot]')",
+        "pip install 'fastreg-cd[plot]')",
     )
     fit.set_defaults(run=_run_fit)
 
@@ -499,7 +499,7 @@ def _add_path_parser(commands) -> None:
         "--plot",
         metavar="FILE",
         help="draw the path to FILE (.png, .svg or .pdf; needs matplotlib: "
-        "pip install 'fastreg[plot]')",
+        "pip install 'fastreg-cd[plot]')",
     )
     path.set_defaults(run=_run_path)
 
@@ -600,7 +600,7 @@ def _add_select_parser(commands) -> None:
         metavar="FILE",
         help="draw the stability paths, each feature's selection probability against "
         "alpha, the stable features in colour, to FILE (.png, .svg or .pdf; needs "
-        "matplotlib: pip install 'fastreg[plot]')",
+        "matplotlib: pip install 'fastreg-cd[plot]')",
     )
     select.set_defaults(run=_run_select)
 

@@ -2,7 +2,7 @@
 matplotlib).
 
 matplotlib is an optional dependency, installed by fastreg's ``plot`` extra
-(``pip install 'fastreg[plot]'``); it is imported inside the functions, so ``import fastreg``
+(``pip install 'fastreg-cd[plot]'``); it is imported inside the functions, so ``import fastreg``
 never needs it. With ``out=`` a figure is drawn on matplotlib's Agg canvas and written to a
 file without touching pyplot (no window, no global state); without it the plot goes to the
 ``ax`` given, or to a new pyplot figure (inline in a notebook).
@@ -21,7 +21,7 @@ __all__ = ["MissingMatplotlibError", "plot_cv", "plot_path", "plot_stability",
            "require_matplotlib"]
 
 _INSTALL_HINT = ("fastreg's plots need matplotlib, installed with fastreg's 'plot' extra: "
-                 "pip install 'fastreg[plot]'")
+                 "pip install 'fastreg-cd[plot]'")
 _DPI = 100
 _OTHER_COLOUR = "0.7"
 
@@ -36,7 +36,7 @@ def require_matplotlib() -> None:
     Raises
     ------
     MissingMatplotlibError
-        When it cannot; the message says how to install it (``pip install 'fastreg[plot]'``).
+        When it cannot; the message says how to install it (``pip install 'fastreg-cd[plot]'``).
     """
     try:
         import matplotlib  # noqa: F401

@@ -493,7 +493,7 @@ def test_plot_without_matplotlib_fails_before_any_work(capsys, files, tmp_path, 
     argv = [files["svm"] if a == "FILE" else a for a in command]
     status, out, err = run(capsys, *argv, "--plot", tmp_path / "p.png")
     assert status == 2 and out == ""
-    assert err.count("\n") == 1 and "pip install 'fastreg[plot]'" in err
+    assert err.count("\n") == 1 and "pip install 'fastreg-cd[plot]'" in err
     assert not (tmp_path / "p.png").exists()
 
 

@@ -197,7 +197,7 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, path_data):
     for call in (require_matplotlib, lambda: plot_path(alphas, coefs),
                  lambda: plot_cv(alphas, np.ones((alphas.size, 2))),
                  lambda: plot_stability(StabilitySelection())):
-        with pytest.raises(MissingMatplotlibError, match=r"pip install 'fastreg\[plot\]'"):
+        with pytest.raises(MissingMatplotlibError, match=r"pip install 'fastreg-cd\[plot\]'"):
             call()
     assert issubclass(MissingMatplotlibError, ImportError)
 
