@@ -1,5 +1,6 @@
 """What cross-validation, information criteria and stability selection share: rows of X,
-per-job seeds, checks of the parallel options, one warning for failed paths.
+stratified subsamples, per-job seeds, checks of the parallel options and of the folds'
+weights, one warning for failed paths.
 
 The estimators in :mod:`fastreg.cv` and :mod:`fastreg.selection` fit many paths on subsets
 of the rows; the path itself is :func:`fastreg.path.walk_path`.
@@ -29,7 +30,15 @@ def take_rows(X, rows):
     return np.take(X.T, rows, axis=1).T
 
 
-def check_fold_weights(train_weights, test_weights) -> None:
+def check_fold_weights(sample_weight, folds) -> None:
+    """Every fold's training and test rows must carry weight (``folds``: ``(train, test)``
+    row indices; None weights carry weight everywhere)."""
+    if sample_weight is not None:
+        check_fold_sums([sample_weight[train].sum() for train, _ in folds],
+                        [sample_weight[test].sum() for _, test in folds])
+
+
+def check_fold_sums(train_weights, test_weights) -> None:
     """Every fold's training and test rows must carry weight: a test fold whose every
     ``sample_weight`` is 0 has no error to average (``train_weights`` / ``test_weights``:
     each fold's weight sums; the in-memory and Dask folds share these words)."""
@@ -40,6 +49,44 @@ def check_fold_weights(train_weights, test_weights) -> None:
                     f"sample_weight is zero on every sample of the {name} rows of fold {k} "
                     f"(of {len(test_weights)}): that fold has no error to average. Use other "
                     f"folds, or give those samples weight.")
+
+
+def class_rows(labels: np.ndarray, need: int) -> list[np.ndarray]:
+    """The rows of each class, checked to number at least ``need`` (a subsample of each
+    complementary pair needs one of every class)."""
+    classes, counts = np.unique(labels, return_counts=True)
+    scarce = counts < need
+    if scarce.any():
+        raise ValueError(
+            f"y has {int(counts[scarce][0])} sample(s) of one of its classes: stability "
+            f"selection with loss='logistic' splits every class between the two halves of "
+            f"each complementary pair, which needs at least {need} samples of each class.")
+    return [np.flatnonzero(labels == label) for label in classes]
+
+
+def stratified_halves(strata: list[np.ndarray], rng) -> list[np.ndarray]:
+    """Two disjoint halves of ``n // 2`` rows each holding half of every stratum: the odd rows
+    left over by each stratum are pooled and split like one more stratum.  One stratum (all
+    rows) is the plain random split."""
+    firsts, seconds, leftovers = [], [], []
+    for members in strata:
+        order = rng.permutation(members)
+        half = order.size // 2
+        firsts.append(order[:half])
+        seconds.append(order[half:2 * half])
+        leftovers.append(order[2 * half:])
+    if len(strata) > 1:
+        pooled = rng.permutation(np.concatenate(leftovers))
+        firsts.append(pooled[:pooled.size // 2])
+        seconds.append(pooled[pooled.size // 2:2 * (pooled.size // 2)])
+    return [np.sort(np.concatenate(firsts)), np.sort(np.concatenate(seconds))]
+
+
+def stratum_size(fraction: float, size: int, keep_one: bool) -> int:
+    """Rows drawn from a class (or from all rows) of ``size`` for ``sample_fraction``: at
+    least one of each class, so that every subsample holds them all."""
+    drawn = int(np.floor(fraction * size))
+    return max(drawn, 1) if keep_one else drawn
 
 
 def subset(values, rows):

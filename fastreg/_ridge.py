@@ -183,9 +183,9 @@ def ridge_solve(
         s = np.ones(n, dtype=dtype)
     s_tot = float(s.sum(dtype=np.float64))
 
-    # Weighted means, in float64 by two passes (exact when a mean is 1e8 times its column's
-    # spread); they never multiply X as a whole (a float64 vector times a float32 X would make
-    # NumPy cast all of X).
+    # Weighted means, in float64 by the engine's shifted sums (exact when a mean is 1e8 times
+    # its column's spread); they never multiply X as a whole (a float64 vector times a float32
+    # X would make NumPy cast all of X).
     if fit_intercept:
         xbar = weighted_means(X, s if weighted else None)
         ybar = (s.astype(np.float64) @ Y.astype(np.float64)) / s_tot
@@ -219,12 +219,10 @@ def ridge_solve(
         D, solver = _solve_direct(K, T, alphas, solver, dtype)
         W = _centered_rmatvec(X, r[:, None] * D, xbar)
 
-    # W has shape (p, k); sklearn's coef_ is (k, p).
+    # W has shape (p, k); sklearn's coef_ is (k, p).  The intercept goes with the coefficients
+    # as returned (rounded to X's dtype); without one, xbar and ybar are 0.
     coef = np.ascontiguousarray(W.T, dtype=dtype)
-    if fit_intercept:
-        intercept = ybar - coef.astype(np.float64) @ xbar
-    else:
-        intercept = np.zeros(k)
+    intercept = ybar - coef.astype(np.float64) @ xbar
     if one_target:
         return RidgeResult(coef[0], float(intercept[0]), n_iter, solver, converged)
     return RidgeResult(coef, intercept.astype(dtype), n_iter, solver, converged)

@@ -29,6 +29,7 @@ from . import _dask
 from ._estimators import Ridge, _LinearRegressor, keep_state_on_error
 from ._resampling import (
     as_single_target,
+    check_fold_sums,
     check_fold_weights,
     check_parallel,
     job_seeds,
@@ -51,6 +52,13 @@ from .path import _check_alphas, alpha_grid, walk_path
 __all__ = ["ElasticNetCV", "LassoCV", "MultiTaskElasticNetCV", "MultiTaskLassoCV", "RidgeCV"]
 
 _RULES = ("min", "1se")
+
+
+def _weighted_folds(cv, X, y, groups, sample_weight) -> list:
+    """The splitter's ``(train, test)`` folds, each with weight on both sides."""
+    folds = list(check_cv(cv).split(X, y, groups))
+    check_fold_weights(sample_weight, folds)
+    return folds
 
 
 def _path_test_mse(X, y, sample_weight, train, test, grid, l1_ratio, *, fit_intercept,
@@ -237,10 +245,7 @@ class _PathCV(_LinearRegressor):
                                fit_intercept=fit_intercept, loss=loss, **penalty_options)
         grids = _grids(problem, **grid_options)
 
-        folds = list(check_cv(self.cv).split(X, y, groups))
-        if sample_weight is not None:
-            check_fold_weights([sample_weight[train].sum() for train, _ in folds],
-                               [sample_weight[test].sum() for _, test in folds])
+        folds = _weighted_folds(self.cv, X, y, groups, sample_weight)
         seeds = job_seeds(self.selection, self.random_state, l1_ratios.size * len(folds) + 1)
         options = dict(fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                        precompute=precompute, positive=positive, tol=tol, max_iter=max_iter,
@@ -301,8 +306,8 @@ class _PathCV(_LinearRegressor):
         total = fold_moments[0]
         for moments in fold_moments[1:]:
             total = total + moments
-        check_fold_weights([(total - test).weight for test in fold_moments],
-                           [test.weight for test in fold_moments])
+        check_fold_sums([(total - test).weight for test in fold_moments],
+                        [test.weight for test in fold_moments])
         problem_options = dict(
             fit_intercept=fit_intercept, penalty_factor=self.penalty_factor,
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,

@@ -28,6 +28,9 @@ from ._estimators import _LinearRegressor, keep_state_on_error
 from ._resampling import (
     as_single_target,
     check_parallel,
+    class_rows,
+    stratified_halves,
+    stratum_size,
     take_rows,
     warn_paths_not_converged,
 )
@@ -425,44 +428,6 @@ def _subsample_selection(X, y, sample_weight, rows, grid, l1_ratio, *, fit_inter
     return np.concatenate(supports), indptr, n_failed, max_epochs
 
 
-def _class_rows(labels: np.ndarray, need: int) -> list[np.ndarray]:
-    """The rows of each class, checked to number at least ``need`` (a subsample of each
-    complementary pair needs one of every class)."""
-    classes, counts = np.unique(labels, return_counts=True)
-    scarce = counts < need
-    if scarce.any():
-        raise ValueError(
-            f"y has {int(counts[scarce][0])} sample(s) of one of its classes: stability "
-            f"selection with loss='logistic' splits every class between the two halves of "
-            f"each complementary pair, which needs at least {need} samples of each class.")
-    return [np.flatnonzero(labels == label) for label in classes]
-
-
-def _stratified_halves(strata: list[np.ndarray], rng) -> list[np.ndarray]:
-    """Two disjoint halves of ``n // 2`` rows each holding half of every stratum: the odd rows
-    left over by each stratum are pooled and split like one more stratum.  One stratum (all
-    rows) is the plain random split."""
-    firsts, seconds, leftovers = [], [], []
-    for members in strata:
-        order = rng.permutation(members)
-        half = order.size // 2
-        firsts.append(order[:half])
-        seconds.append(order[half:2 * half])
-        leftovers.append(order[2 * half:])
-    if len(strata) > 1:
-        pooled = rng.permutation(np.concatenate(leftovers))
-        firsts.append(pooled[:pooled.size // 2])
-        seconds.append(pooled[pooled.size // 2:2 * (pooled.size // 2)])
-    return [np.sort(np.concatenate(firsts)), np.sort(np.concatenate(seconds))]
-
-
-def _stratum_size(fraction: float, size: int, keep_one: bool) -> int:
-    """Rows drawn from a class (or from all rows) of ``size`` for ``sample_fraction``: at
-    least one of each class, so that every subsample holds them all."""
-    drawn = int(np.floor(fraction * size))
-    return max(drawn, 1) if keep_one else drawn
-
-
 class StabilitySelection(SelectorMixin, BaseEstimator):
     r"""Stability selection of features with the Lasso or the Elastic Net.
 
@@ -601,14 +566,14 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
         """
         rng = check_random_state(self.random_state)
         strata = ([np.arange(n_samples)] if labels is None
-                  else _class_rows(labels, need=2 if self.complementary_pairs else 1))
+                  else class_rows(labels, need=2 if self.complementary_pairs else 1))
         rows = []
         for _ in range(self.n_resampling):
             if self.complementary_pairs:
-                rows += _stratified_halves(strata, rng)
+                rows += stratified_halves(strata, rng)
             else:
                 rows.append(np.sort(np.concatenate([
-                    rng.choice(members, size=_stratum_size(self.sample_fraction, members.size,
+                    rng.choice(members, size=stratum_size(self.sample_fraction, members.size,
                                                            labels is not None),
                                replace=False) for members in strata])))
         if not rows or rows[0].size < 2:

@@ -644,7 +644,10 @@ def _initial_coef(X, y, sample_weight, init: str, init_alpha: float | None,
             ridge = RidgeCV(alphas=grid, fit_intercept=fit_intercept).fit(
                 X, y, sample_weight=sample_weight)
             return ridge.coef_.astype(np.float64), float(ridge.alpha_)
-        ridge = Ridge(alpha=init_alpha, fit_intercept=fit_intercept).fit(
+        # The factors 1 / |w|^nu of every feature come from it: on sparse X (conjugate
+        # gradients) Ridge's own tol, 1e-4, moved alpha_max of the second stage by 1.6e-5 and
+        # the CV's choice with it; dense X is solved directly.
+        ridge = Ridge(alpha=init_alpha, fit_intercept=fit_intercept, tol=1e-10).fit(
             X, y, sample_weight=sample_weight)
         return ridge.coef_.astype(np.float64), init_alpha
     if init_alpha is None:
@@ -751,7 +754,9 @@ _ADAPTIVE_SHARED_DOC = """
     The first estimate ``w_init`` (``init``):
 
     - ``"ridge"`` (the default; Zou's suggestion when features are collinear):
-      :class:`fastreg.Ridge` at ``init_alpha``, or, when ``init_alpha`` is None, at the
+      :class:`fastreg.Ridge` at ``init_alpha`` (``tol=1e-10`` where sparse X is solved by
+      conjugate gradients, so that dense and sparse X give the same factors), or, when
+      ``init_alpha`` is None, at the
       alpha chosen by :class:`fastreg.RidgeCV`'s leave-one-out error over 15 values from
       ``1e-4`` to ``1e3`` times the mean of the weighted, centered squared column norms
       (the mean eigenvalue of ``X_c^T S X_c``, so the grid follows the scale of X).  With

@@ -60,6 +60,19 @@ def _as(X, fmt, dtype):
     return sp.csc_matrix(X) if fmt == "csc" else np.asfortranarray(X)
 
 
+def _shifted(X, column, exponent, dtype=np.float64):
+    """``(shifted, reference, step)``: X with ``column`` shifted by ``10^exponent`` of its
+    spread and held in ``dtype``, and the problem that gives the solver, the shift taken back
+    out exactly in float64 (``fl(x + s) - s`` is exact)."""
+    step = 10.0**exponent * X[:, column].std()
+    shifted = X.copy()
+    shifted[:, column] += step
+    shifted = shifted.astype(dtype).astype(np.float64)
+    reference = shifted.copy()
+    reference[:, column] -= step
+    return shifted, reference, step
+
+
 def _logistic_tol(X):
     """The logistic fits' tol: TOL, or what the Newton steps can certify on columns far from
     zero, whose Newton-weighted means hold ``eps |m_j|`` of rounding that the intercept
@@ -221,12 +234,7 @@ def test_shifting_a_column_or_y_leaves_the_fit_unchanged(seed, model, fmt, dtype
                                                          column, shift_y):
     X, y = _data(seed, logistic=model == "logistic")
     X = X.astype(dtype).astype(np.float64)
-    shifted = X.copy()
-    shifted[:, column] += 10.0**exponent * X[:, column].std()
-    shifted = shifted.astype(dtype).astype(np.float64)
-    # The problem the solver is given, with the shift taken back out exactly.
-    reference = shifted.copy()
-    reference[:, column] -= 10.0**exponent * X[:, column].std()
+    shifted, reference, step = _shifted(X, column, exponent, dtype)
     y_shift = 10.0**exponent if shift_y and model != "logistic" else 0.0
     # y takes X's dtype, as in scikit-learn: the target the solver is given, with the shift
     # taken out exactly, is the reference's.
@@ -237,8 +245,7 @@ def test_shifting_a_column_or_y_leaves_the_fit_unchanged(seed, model, fmt, dtype
     second = _fit(model, _as(shifted, fmt, dtype), target, alpha=alpha)
     second = (second[0], second[1] - y_shift, second[2])
     # The intercept follows the shift: b' = b - shift w_j.
-    second = (second[0], second[1] + 10.0**exponent * X[:, column].std() * second[0][column],
-              second[2])
+    second = (second[0], second[1] + step * second[0][column], second[2])
     _assert_same_problem(model, first, second, (reference, y, None, None), alpha)
 
 
@@ -380,12 +387,7 @@ def test_multitask_shift_permutation_and_format(seed, fmt, dtype, exponent, colu
     X, y = _data(seed)
     Y = np.column_stack([y, np.roll(y, 3)]).astype(dtype).astype(np.float64)
     X = X.astype(dtype).astype(np.float64)
-    step = 10.0**exponent * X[:, column].std()
-    shifted = X.copy()
-    shifted[:, column] += step
-    shifted = shifted.astype(dtype).astype(np.float64)
-    reference = shifted.copy()
-    reference[:, column] -= step
+    shifted, reference, step = _shifted(X, column, exponent, dtype)
     rng = np.random.default_rng(seed)
     rows = rng.permutation(len(Y)) if permute else np.arange(len(Y))
     columns = rng.permutation(X.shape[1]) if permute else np.arange(X.shape[1])
@@ -445,12 +447,7 @@ def test_cv_estimators_choose_the_same_under_shift_format_and_column_order(
     logistic = model == "logistic-cv"
     X, y = _data(seed, n=60, logistic=logistic)
     X, y = X.astype(dtype).astype(np.float64), y.astype(dtype).astype(np.float64)
-    step = 10.0**exponent * X[:, column].std()
-    shifted = X.copy()
-    shifted[:, column] += step
-    shifted = shifted.astype(dtype).astype(np.float64)
-    reference = shifted.copy()
-    reference[:, column] -= step
+    shifted, reference, step = _shifted(X, column, exponent, dtype)
     columns = np.random.default_rng(seed).permutation(X.shape[1])
     first = _cv_fit(model, _as(reference, "dense", np.float64), y)
     second = _cv_fit(model, _as(shifted[:, columns], fmt, dtype), y)
@@ -473,11 +470,7 @@ def test_two_stage_estimators_under_shift_and_format(seed, fmt, exponent, column
     solve (``n eps cond(X_A)`` relative).  AdaptiveLasso: the ridge first estimate is the
     same (a direct solve, to ``n eps cond``), then the weighted Lasso within its gaps."""
     X, y = _data(seed, n=60)
-    step = 10.0**exponent * X[:, column].std()
-    shifted = X.copy()
-    shifted[:, column] += step
-    reference = shifted.copy()
-    reference[:, column] -= step
+    shifted, reference, step = _shifted(X, column, exponent)
     alpha = _alpha("lasso", reference, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
@@ -503,11 +496,13 @@ def test_two_stage_estimators_under_shift_and_format(seed, fmt, exponent, column
                                        np.abs(one["refit_coef_"]).max(), 1.0))
     else:
         # The ridge first estimate: a direct solve on dense X, conjugate gradients stopped
-        # at a relative residual of 1e-4 (Ridge's tol) on CSC: ||w - w*|| <= 1e-4 ||b|| /
-        # lambda_min, lambda_min >= init_alpha = 1 (b = X_c^T y_c); both within that of the
-        # exact solution.
+        # at a relative residual of 1e-10 on CSC: ||w - w*|| <= 1e-10 ||b|| / lambda_min,
+        # lambda_min >= init_alpha = 1 (b = X_c^T y_c); both within that of the solution,
+        # plus the direct solve's rounding (n eps cond).
         b = centered.T @ (y - y.mean())
-        assert np.linalg.norm(second.init_coef_ - one["init_coef_"]) <= 2e-4 * np.linalg.norm(b)
+        cond = np.linalg.cond(centered.T @ centered + np.eye(X.shape[1]))
+        assert np.linalg.norm(second.init_coef_ - one["init_coef_"]) <= 2e-10 * np.linalg.norm(
+            b) + len(y) * np.finfo(float).eps * cond * np.linalg.norm(one["init_coef_"])
         # Given its own factors, the Lasso stage solves the reference problem with them.
         factors = np.where(np.isfinite(second.penalty_factor_), second.penalty_factor_, 0.0)
         held = ~np.isfinite(second.penalty_factor_)  # features left out (zero first estimate)
@@ -576,11 +571,7 @@ def test_selection_estimators_choose_the_same_under_shift_format_and_column_orde
     Their fits are compared by the other tests of this module."""
     X, y = _data(seed, n=60, logistic=name == "logistic-ic")
     target = np.column_stack([y, np.roll(y, 5)]) if name == "multitask-cv" else y
-    step = 10.0**exponent * X[:, column].std()
-    shifted = X.copy()
-    shifted[:, column] += step
-    reference = shifted.copy()
-    reference[:, column] -= step
+    shifted, reference, step = _shifted(X, column, exponent)
     columns = np.random.default_rng(seed).permutation(X.shape[1])
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)

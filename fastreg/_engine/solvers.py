@@ -153,6 +153,12 @@ class _WeightedBlock:
         return self.columns @ step
 
 
+def _share(columns, means: np.ndarray, w: np.ndarray) -> float:
+    """``sum_j m_j w_j`` over the working set's columns that the primitives center value by
+    value (``K.explicit_offset``): the part of ``means . w`` already in ``X_e w``."""
+    return float(K.explicit_offset(columns.X_kernel, columns.index, means, w))
+
+
 def _in_box(margins: np.ndarray) -> bool:
     """Whether every ``y_i theta_i / s_i`` lies in the logistic dual's box ``[0, 1]``."""
     return bool(margins.min(initial=0.0) >= 0.0 and margins.max(initial=0.0) <= 1.0)
@@ -835,7 +841,7 @@ class ProxNewton(_Inner):
         xtr = columns.take(self.xtr)
         gap = self._working_gap(columns, local, x_mean, col_sqnorm, w, xtr)
         epochs, status = 0, K.STATUS_MAX_ITER
-        h, t, residual = self._curvature, self._response, self._residual
+        h, t = self._curvature, self._response
         block, step_epochs = None, self._step_epochs
         for _ in range(self.max_newton):
             if gap <= inner_tol:
@@ -851,43 +857,19 @@ class ProxNewton(_Inner):
             target = t + self.z
             ybar = float(h @ target) / total if design.fit_intercept else 0.0
             target -= ybar
-            # target - X_c w, less the implicit offset residual_cd adds: with z = X_e w +
-            # offset, that is t + offset - ybar + (explicit Newton means - E) . w.
-            explicit_before = K.explicit_offset(columns.X_kernel, index, x_mean, w)
-            shares = K.explicit_offset(columns.X_kernel, index, means, w) - explicit_before
-            np.subtract(t, ybar - self.offset - shares, out=residual)
             before = w[index].copy()
             budget = min(max_epochs - epochs, self.max_step_epochs)
             step_tol = max(self.subproblem_ratio * gap, 1e-3 * inner_tol)
             if block is None and index.size and _WeightedBlock.pays(design, ws, step_epochs):
                 block = _WeightedBlock(design, ws)
-            if block is not None:
-                local_block = local if columns.compact else localized(
-                    local, lambda values: values[index])
-                after, step_epochs = block.solve(h, total, means[index], sqnorms[index],
-                                                 target, local_block, before, budget,
-                                                 step_tol, shuffle_seed, self.anderson)
-                w[index] = after
-                # X_e (w' - w): the block's raw product less the explicit means' share.
-                shift = block.product(after - before) - (
-                    K.explicit_offset(columns.X_kernel, index, x_mean, w)
-                    - explicit_before)
-            elif index.size:
-                _, step_epochs, _ = K.residual_cd(
-                    columns.X_kernel, target, h, total, means, sqnorms, local, index.copy(),
-                    w, residual, xtr, budget, step_tol, tol, False, self.step_gap_every,
-                    shuffle_seed, self.anderson)
-                after = w[index].copy()
-                # X_e (w' - w) from the old residual (as above) and the new one.
-                shares = (K.explicit_offset(columns.X_kernel, index, means, w)
-                          - K.explicit_offset(columns.X_kernel, index, x_mean, w))
-                shift = t - residual + (self.offset - ybar + shares)
-            else:  # a step on the intercept alone
-                after, shift, step_epochs = before, 0.0, 0
+            shift, step_epochs = self._weighted_step(
+                columns, local, w, xtr, (means, sqnorms, x_mean), (target, ybar, total), block,
+                (budget, step_tol, tol, shuffle_seed))
+            after = w[index].copy()
             epochs += step_epochs
             # The profiled intercept, b' = ybar - means . w', as the offset of z = X_e w' + .
-            new_offset = (ybar - float(means[index] @ after) if design.fit_intercept else 0.0
-                          ) + K.explicit_offset(columns.X_kernel, index, x_mean, w)
+            new_offset = _share(columns, x_mean, w) + (
+                ybar - float(means[index] @ after) if design.fit_intercept else 0.0)
             direction = shift + (new_offset - self.offset)
             if not self._line_search(local, index, w, before, after, direction, new_offset):
                 status = K.STATUS_STALLED
@@ -897,6 +879,44 @@ class ProxNewton(_Inner):
         columns.put(self.xtr, xtr)
         self._step_epochs = max(step_epochs, 1)
         return status, epochs, gap
+
+    def _weighted_step(self, columns, local, w, xtr, moments, problem, block, settings):
+        """One Newton step's weighted least-squares problem on the working set, from ``w``
+        (moved in place): ``(X_e (w' - w), epochs)``.
+
+        ``moments``: the Newton-weighted means and squared norms of the columns and their
+        plain means; ``problem``: the centered target, its weighted mean and the weights'
+        sum; ``settings``: the epochs, the step's gap tolerance, tol and the shuffle seed.
+        """
+        means, sqnorms, x_mean = moments
+        target, ybar, total = problem
+        budget, step_tol, tol, shuffle_seed = settings
+        index, h, t, residual = columns.index, self._curvature, self._response, self._residual
+        before = w[index].copy()
+        explicit_before = _share(columns, x_mean, w)
+        if block is not None:
+            local_block = local if columns.compact else localized(
+                local, lambda values: values[index])
+            after, epochs = block.solve(h, total, means[index], sqnorms[index], target,
+                                        local_block, before, budget, step_tol, shuffle_seed,
+                                        self.anderson)
+            w[index] = after
+            # X_e (w' - w): the block's raw product less the explicit means' share.
+            return block.product(after - before) - _share(columns, x_mean, w) + (
+                explicit_before), epochs
+        if not index.size:  # a step on the intercept alone
+            return 0.0, 0
+        # target - X_c w, less the implicit offset residual_cd adds: with z = X_e w + offset,
+        # that is t + offset - ybar + (explicit Newton means - E) . w.
+        np.subtract(t, ybar - self.offset - _share(columns, means, w) + explicit_before,
+                    out=residual)
+        _, epochs, _ = K.residual_cd(
+            columns.X_kernel, target, h, total, means, sqnorms, local, index.copy(), w,
+            residual, xtr, budget, step_tol, tol, False, self.step_gap_every, shuffle_seed,
+            self.anderson)
+        # X_e (w' - w) from the old residual (as above) and the new one.
+        return t - residual + (self.offset - ybar + _share(columns, means, w)
+                               - _share(columns, x_mean, w)), epochs
 
     def _working_gap(self, columns, penalty, x_mean, col_sqnorm, w, xtr) -> float:
         """The logistic gap of the working set's problem (its correlations into ``xtr``)."""
