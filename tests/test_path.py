@@ -320,6 +320,17 @@ def test_a_given_gram_and_xy_give_the_path_of_the_computed_ones(sparse):
         fastreg.lasso_path(X, y, precompute=X.T @ X, fit_intercept=True, alphas=3)
 
 
+def _sklearn_count(n_alphas: int) -> dict:
+    """scikit-learn's keyword for a number of alphas: ``alphas=n`` from 1.9 (``n_alphas`` is
+    deprecated there and goes in 1.11), ``n_alphas=n`` before."""
+    import sklearn
+    from sklearn.utils.fixes import parse_version
+
+    if parse_version(sklearn.__version__) >= parse_version("1.9"):
+        return {"alphas": n_alphas}
+    return {"n_alphas": n_alphas}
+
+
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 def test_two_dimensional_y_gives_the_multitask_path(fmt, dtype, l1_ratio):
     X_dense, y, _ = make_regression_data()
@@ -327,8 +338,8 @@ def test_two_dimensional_y_gives_the_multitask_path(fmt, dtype, l1_ratio):
     X = as_format(X_dense, fmt, dtype)
     alphas, coefs, gaps = fastreg.enet_path(X, Y, l1_ratio=l1_ratio, n_alphas=8, tol=1e-10)
     X64 = X_dense.astype(dtype).astype(np.float64)
-    sk_alphas, sk_coefs, _ = sk_enet_path(X64, Y, l1_ratio=l1_ratio, n_alphas=8, tol=1e-12,
-                                          max_iter=100_000)
+    sk_alphas, sk_coefs, _ = sk_enet_path(X64, Y, l1_ratio=l1_ratio, tol=1e-12,
+                                          max_iter=100_000, **_sklearn_count(8))
     assert coefs.shape == (3, 60, 8) and coefs.dtype == dtype
     np.testing.assert_allclose(alphas, sk_alphas, rtol=1e-6)
     scale = np.abs(sk_coefs).max()
