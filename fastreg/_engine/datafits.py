@@ -155,7 +155,7 @@ class Logistic:
     """``sum_i s_i log(1 + exp(-y_i (x_i^T w + b)))`` with labels ``y_i`` in {-1, +1}.
 
     The intercept is a coordinate of its own, fitted by the Newton steps of
-    :class:`~fastreg._engine.solvers.ProxNewton`; the dual is 4-strongly concave
+    :class:`~fastreg._engine.newton.ProxNewton`; the dual is 4-strongly concave
     (``fastreg._kernels._logistic``).
     """
 

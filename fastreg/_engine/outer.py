@@ -17,8 +17,9 @@ from .. import _kernels as K
 from .._validation import check_bounds, check_coef_init, check_penalty_factor
 from .data import Design, make_design
 from .datafits import DATAFITS, Logistic, MultiTaskQuadratic
+from .newton import ProxNewton
 from .penalties import ElasticNet, GroupElasticNet
-from .solvers import CovarianceCD, MultiTaskCD, ProxNewton, ResidualCD
+from .solvers import CovarianceCD, MultiTaskCD, ResidualCD
 
 DEFAULT_MAX_ITER = 1000
 # Covariance updates may keep a p x p Gram matrix; "auto" never picks them for larger p.
